@@ -1,0 +1,62 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+from portal.auth.passwords import MAX_LENGTH
+from portal.forms import new_password_fields, options
+
+LOCALES = [("en_CA", "English (Canada)"), ("fr_CA", "Français (Canada)")]
+
+
+def email_field():
+    return EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(),
+            Email(message=_l("Enter a valid email address.")),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class SignupForm(FlaskForm):
+    full_name = StringField(
+        _l("Your full name"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    email = email_field()
+    password, confirm = new_password_fields()
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ResetRequestForm(FlaskForm):
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = new_password_fields(_l("New password"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password, confirm = new_password_fields(_l("New password"))
+
+
+class PreferencesForm(FlaskForm):
+    full_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
+    locale = SelectField(_l("Language"), choices=options(LOCALES))

@@ -1,0 +1,95 @@
+"""Settings, read from environment variables with safe embedded defaults.
+
+Development runs on an SQLite file under ``instance/``; ``PORTAL_DATABASE_URL`` switches to
+PostgreSQL. ``PORTAL_ENV=production`` turns on the hardened cookie and host settings.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """Return a per-checkout random key kept in instance/, so dev sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def build_config(instance_path: Path) -> dict:
+    """Return the settings for this process, from the environment."""
+    env = os.environ.get("PORTAL_ENV", "development")
+    production = env == "production"
+    secret_key = os.environ.get("PORTAL_SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise RuntimeError("PORTAL_SECRET_KEY must be set in production")
+        secret_key = _dev_secret_key(instance_path)
+
+    database_url = os.environ.get(
+        "PORTAL_DATABASE_URL", f"sqlite:///{instance_path / 'portal.sqlite3'}"
+    )
+    trusted_hosts = [h.strip() for h in os.environ.get("PORTAL_TRUSTED_HOSTS", "").split(",")]
+    trusted_hosts = [h for h in trusted_hosts if h]
+    if production and not trusted_hosts:
+        raise RuntimeError("PORTAL_TRUSTED_HOSTS must be set in production")
+
+    return {
+        "PORTAL_ENV": env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Sessions: a server-side row per sign-in (portal.auth.sessions) enforces these two.
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("PORTAL_IDLE_MINUTES", 30))),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "portal_session",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "TRUSTED_HOSTS": trusted_hosts or None,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("PORTAL_MAX_UPLOAD_MB", 20)) * 1024 * 1024
+        + 64 * 1024,
+        "HSTS": production,
+        # CSRF tokens live as long as the session rather than a fixed hour, so a long form
+        # typed on a phone is not rejected on submit.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": True,
+        # Login and reset throttles (portal.auth.throttle). Storage must be shared (redis://)
+        # when running several worker processes; memory:// is per process.
+        "RATELIMIT_STORAGE_URI": os.environ.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_ENABLED": True,
+        "LOGIN_LIMIT_PER_IP": os.environ.get("PORTAL_LOGIN_LIMIT_PER_IP", "20 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get(
+            "PORTAL_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"
+        ),
+        "PROXY_COUNT": int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", 0)),
+        # Mail: with no SMTP host, messages go to the outbox table and the log.
+        "SMTP_HOST": os.environ.get("PORTAL_SMTP_HOST"),
+        "SMTP_PORT": int(os.environ.get("PORTAL_SMTP_PORT", 587)),
+        "SMTP_USERNAME": os.environ.get("PORTAL_SMTP_USERNAME"),
+        "SMTP_PASSWORD": os.environ.get("PORTAL_SMTP_PASSWORD"),
+        "SMTP_STARTTLS": _env_bool("PORTAL_SMTP_STARTTLS", True),
+        "MAIL_FROM": os.environ.get("PORTAL_MAIL_FROM", "LMIA Portal <no-reply@localhost>"),
+        "INVITATION_MAX_AGE": timedelta(days=7),
+        "PASSWORD_RESET_MAX_AGE": timedelta(hours=1),
+        "BABEL_DEFAULT_LOCALE": "en_CA",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("PORTAL_TIMEZONE", "America/Toronto"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        # argon2id cost; tests lower it (never in production).
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST_KIB": 64 * 1024,
+        "ARGON2_PARALLELISM": 1,
+    }

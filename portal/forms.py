@@ -1,0 +1,39 @@
+"""Form pieces shared by several capabilities."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectChoice
+from wtforms.validators import DataRequired, EqualTo, ValidationError
+
+from portal.auth.passwords import MAX_LENGTH, password_problem
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Turn (value, label) pairs into select options."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes state: carries only the CSRF token."""
+
+
+def acceptable_password(form, field) -> None:
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+def new_password_fields(label=None):
+    """Return (password, confirmation) fields enforcing the portal's password policy."""
+    password = PasswordField(
+        label or _l("Password"),
+        validators=[DataRequired(), acceptable_password],
+        description=_l("At least 12 characters. A short sentence works well."),
+        render_kw={"autocomplete": "new-password", "maxlength": MAX_LENGTH},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password", "maxlength": MAX_LENGTH},
+    )
+    return password, confirm

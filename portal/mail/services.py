@@ -1,0 +1,39 @@
+"""Send a message: through SMTP when PORTAL_SMTP_HOST is set, else keep it in the outbox."""
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app, render_template
+
+from portal.extensions import db
+from portal.models import OutboxMessage
+
+log = logging.getLogger("portal.mail")
+
+
+def smtp_configured() -> bool:
+    return bool(current_app.config.get("SMTP_HOST"))
+
+
+def send_mail(recipient: str, subject: str, template: str, **context) -> None:
+    """Render ``templates/email/<template>.txt`` and deliver it to ``recipient``."""
+    body = render_template(f"email/{template}.txt", **context)
+    config = current_app.config
+    if not smtp_configured():
+        db.session.add(OutboxMessage(recipient=recipient, subject=subject, body=body))
+        # The body carries sign-in links: only log it where mail stays on this machine.
+        log.info("outbox: to=%s subject=%s\n%s", recipient, subject, body)
+        return
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = recipient
+    message["Subject"] = subject
+    message.set_content(body)
+    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=30) as smtp:
+        if config["SMTP_STARTTLS"]:
+            smtp.starttls()
+        if config["SMTP_USERNAME"]:
+            smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"] or "")
+        smtp.send_message(message)
+    log.info("mail sent: to=%s subject=%s", recipient, subject)

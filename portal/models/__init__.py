@@ -1,0 +1,23 @@
+"""Every model, imported here so Alembic's autogenerate sees the whole schema."""
+
+from portal.models.accounts import User, UserSession
+from portal.models.audit import AuditEvent
+from portal.models.base import Base, EmployerOwned, EmployerScoped, utcnow
+from portal.models.employers import Employer, Invitation, Membership, Role, WorkLocation
+from portal.models.mail import OutboxMessage
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Employer",
+    "EmployerOwned",
+    "EmployerScoped",
+    "Invitation",
+    "Membership",
+    "OutboxMessage",
+    "Role",
+    "User",
+    "UserSession",
+    "WorkLocation",
+    "utcnow",
+]

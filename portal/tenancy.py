@@ -1,0 +1,160 @@
+"""Who may reach which page, and the one path for loading employer-owned rows.
+
+Every view declares an access policy with ``@policy(...)``; one ``before_request`` hook reads it
+for every request of every blueprint and refuses anything undeclared (deny by default).
+
+Policies:
+- ``PUBLIC``: anyone (sign-in, sign-up, reset, invitation links).
+- ``SIGNED_IN``: any signed-in user, no employer involved (account, employer list).
+- a permission name from ``PERMISSIONS``: the URL carries ``employer_id``; the signed-in user needs
+  a live membership of that employer (else 404, so ids of other employers reveal nothing) whose
+  role grants the permission (else 403).
+
+Employer-owned rows are then read only through ``scoped_select`` / ``get_scoped_or_404``, which
+filter on the employer resolved here.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import abort, current_app, g, request
+from flask_login import current_user
+from sqlalchemy import Select, select
+from sqlalchemy.orm import contains_eager
+
+from portal.extensions import db, login_manager
+from portal.models import Employer, EmployerScoped, Membership, Role
+
+log = logging.getLogger("portal.security")
+
+Owned = TypeVar("Owned", bound=EmployerScoped)
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "view": frozenset(Role.ALL),
+    "edit": frozenset({Role.OWNER, Role.STAFF}),
+    "comment": frozenset({Role.OWNER, Role.STAFF, Role.REPRESENTATIVE}),
+    "review": frozenset({Role.REPRESENTATIVE}),
+    "delete_evidence": frozenset({Role.OWNER, Role.STAFF}),
+    "manage_employer": frozenset({Role.OWNER}),
+    "manage_members": frozenset({Role.OWNER}),
+    "read_audit": frozenset({Role.OWNER, Role.REPRESENTATIVE}),
+}
+
+# Flask's own static file view cannot carry a decorator.
+_BUILTIN_PUBLIC_ENDPOINTS = frozenset({"static"})
+
+
+def policy(name: str) -> Callable:
+    """Declare who may reach a view; the guard refuses views without a declaration."""
+    if name not in PERMISSIONS and name not in (PUBLIC, SIGNED_IN):
+        raise ValueError(f"unknown access policy {name!r}")
+
+    def decorate(view: Callable) -> Callable:
+        view.access_policy = name
+        return view
+
+    return decorate
+
+
+def access_policy_of(endpoint: str, view: Callable) -> str | None:
+    if endpoint in _BUILTIN_PUBLIC_ENDPOINTS:
+        return PUBLIC
+    return getattr(view, "access_policy", None)
+
+
+def can(permission: str, role: str | None = None) -> bool:
+    """Return whether the current membership's role (or ``role``) grants ``permission``."""
+    if role is None:
+        membership = g.get("membership")
+        role = membership.role if membership else None
+    return role in PERMISSIONS[permission]
+
+
+def guard_request():
+    """Apply the endpoint's declared policy. Registered as the app's first before_request."""
+    if request.endpoint is None:  # no route matched: Flask answers 404 itself
+        return None
+    view = current_app.view_functions[request.endpoint]
+    declared = access_policy_of(request.endpoint, view)
+    if declared is None:
+        log.error("endpoint %s has no access policy; refusing", request.endpoint)
+        abort(403)
+    if declared == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if declared == SIGNED_IN:
+        return None
+
+    employer_id = (request.view_args or {}).get("employer_id")
+    if not isinstance(employer_id, int):
+        log.error("endpoint %s needs employer_id for %s", request.endpoint, declared)
+        abort(404)
+    membership = active_membership(current_user.id, employer_id)
+    if membership is None:
+        _log_denied("not_a_member", employer_id)
+        abort(404)
+    if membership.role not in PERMISSIONS[declared]:
+        _log_denied(f"role {membership.role} lacks {declared}", employer_id)
+        abort(403)
+    g.membership = membership
+    g.employer = membership.employer
+    return None
+
+
+def _log_denied(reason: str, employer_id: int) -> None:
+    log.warning(
+        "access denied user=%s employer=%s endpoint=%s method=%s reason=%s",
+        current_user.id,
+        employer_id,
+        request.endpoint,
+        request.method,
+        reason,
+    )
+
+
+def active_membership(user_id: int, employer_id: int) -> Membership | None:
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.user_id == user_id,
+            Membership.employer_id == employer_id,
+            Membership.revoked_at.is_(None),
+        )
+    )
+
+
+def memberships_of(user_id: int) -> list[Membership]:
+    """Return the user's live memberships with their employers, ordered by employer name."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(Membership.employer)
+            .options(contains_eager(Membership.employer))
+            .where(Membership.user_id == user_id, Membership.revoked_at.is_(None))
+            .order_by(Employer.legal_name)
+        )
+    )
+
+
+def current_employer() -> Employer:
+    """Return the employer resolved by the guard for this request."""
+    return g.employer
+
+
+def scoped_select(model: type[Owned]) -> Select[tuple[Owned]]:
+    """Return ``select(model)`` limited to the current request's employer."""
+    if not issubclass(model, EmployerScoped):
+        raise TypeError(f"{model.__name__} is not read per employer")
+    return select(model).where(model.employer_id == current_employer().id)
+
+
+def get_scoped_or_404(model: type[Owned], object_id: int) -> Owned:
+    """Load one of the current employer's rows, or answer 404 (never another employer's)."""
+    found = db.session.scalar(scoped_select(model).where(model.id == object_id))
+    if found is None:
+        abort(404)
+    return found

@@ -1,0 +1,75 @@
+"""Cross-cutting HTTP behaviour: security headers, error pages, locale, template helpers."""
+
+import logging
+
+from flask import Flask, current_app, g, render_template, request
+from flask_babel import format_currency, format_date, format_datetime
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from portal.extensions import db
+
+log = logging.getLogger("portal.security")
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
+    if current_app.config.get("HSTS"):
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    # Pages hold personal data once signed in; caching none of them is simpler than telling.
+    if request.endpoint != "static":
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    return request.accept_languages.best_match(["en_CA", "fr_CA", "en", "fr"]) or "en_CA"
+
+
+def register_error_pages(app: Flask) -> None:
+    def page(status: int, template: str):
+        def handler(error):
+            if status >= 500:
+                db.session.rollback()
+            return render_template(template, error=error), status
+
+        return handler
+
+    for status in (400, 403, 404, 405, 409, 413, 429):
+        app.register_error_handler(status, page(status, "errors/4xx.html"))
+    app.register_error_handler(500, page(500, "errors/500.html"))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        log.warning("csrf rejected endpoint=%s reason=%s", request.endpoint, error.description)
+        return render_template("errors/4xx.html", error=error), 400
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
+    app.jinja_env.filters["money"] = lambda value, currency="CAD": format_currency(value, currency)
+
+    @app.context_processor
+    def navigation():
+        from portal.tenancy import can, memberships_of
+
+        memberships = memberships_of(current_user.id) if current_user.is_authenticated else []
+        return {
+            "nav_memberships": memberships,
+            "current_employer_nav": g.get("employer"),
+            "can": can,
+        }
