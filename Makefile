@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app portal
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint bench browser-deps lock clean
+.PHONY: run test lint browser-deps lock clean messages
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,6 @@ lock:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+messages: $(VENV)/.installed  ## extract translatable strings
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .

@@ -65,6 +65,7 @@ def seed_demo(if_empty: bool) -> None:
     bistro = create_employer(people["owner"], DEMO_EMPLOYERS[0], employees_at_address=14)
     g.audit_actor_id = people["second_owner"].id
     greens = create_employer(people["second_owner"], DEMO_EMPLOYERS[1], employees_at_address=38)
+    g.audit_actor_id = people["owner"].id
     db.session.add_all(
         [
             Membership(employer_id=bistro.id, user_id=people["staff"].id, role=Role.STAFF),

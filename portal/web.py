@@ -4,6 +4,7 @@ import logging
 
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import format_currency, format_date, format_datetime
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -58,7 +59,21 @@ def register_error_pages(app: Flask) -> None:
         return render_template("errors/4xx.html", error=error), 400
 
 
+AUDIT_ACTION_LABELS = {
+    "employers.insert": _l("Employer created"),
+    "employers.update": _l("Employer profile changed"),
+    "work_locations.insert": _l("Work location added"),
+    "work_locations.update": _l("Work location changed"),
+    "work_locations.delete": _l("Work location removed"),
+    "memberships.insert": _l("Access granted"),
+    "memberships.update": _l("Access changed or removed"),
+    "invitations.insert": _l("Invitation sent"),
+    "invitations.update": _l("Invitation accepted, cancelled or replaced"),
+}
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["audit_action"] = lambda action: AUDIT_ACTION_LABELS.get(action, action)
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
     app.jinja_env.filters["money"] = lambda value, currency="CAD": format_currency(value, currency)
