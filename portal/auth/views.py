@@ -31,10 +31,10 @@ def _safe_next(target: str | None) -> str:
     return url_for("dashboard.index")
 
 
-def _throttled(error: throttle.TooManyAttempts, template: str, form):
+def _throttled(error: throttle.TooManyAttempts, template: str, **context):
     message = _("Too many attempts. Try again in %(minutes)d minutes.", minutes=error.minutes)
     flash(message, "error")
-    response = render_template(template, form=form, throttled=message)
+    response = render_template(template, throttled=message, **context)
     return response, 429, {"Retry-After": str(error.retry_after_seconds)}
 
 
@@ -49,7 +49,7 @@ def signup():
     try:
         throttle.check("signup")
     except throttle.TooManyAttempts as error:
-        return _throttled(error, "auth/signup.html", form)
+        return _throttled(error, "auth/signup.html", form=form)
     throttle.count_attempt("signup")
     if not form.validate():
         return render_template("auth/signup.html", form=form), 422
@@ -82,7 +82,7 @@ def login():
     except throttle.TooManyAttempts as error:
         record_event(db.session, "user.login_throttled", changes={"email": email})
         db.session.commit()
-        return _throttled(error, "auth/login.html", form)
+        return _throttled(error, "auth/login.html", form=form)
     user = services.authenticate(email, form.password.data)
     if user is None:
         throttle.count_attempt("login", email)
@@ -119,7 +119,7 @@ def request_reset():
     try:
         throttle.check("reset", email)
     except throttle.TooManyAttempts as error:
-        return _throttled(error, "auth/request_reset.html", form)
+        return _throttled(error, "auth/request_reset.html", form=form)
     throttle.count_attempt("reset", email)
     user = services.find_user(email)
     if user is not None and user.is_active:
@@ -191,6 +191,13 @@ def change_password():
     preferences = PreferencesForm(obj=user, formdata=None)
     password_form = ChangePasswordForm()
     status = 422
+    try:
+        # A stolen session must not become a free password-guessing oracle.
+        throttle.check("password-change", user.email)
+    except throttle.TooManyAttempts as error:
+        return _throttled(
+            error, "auth/account.html", password_form=password_form, preferences=preferences
+        )
     if password_form.validate():
         if services.hashing().verify(user.password_hash, password_form.current_password.data):
             services.change_password(user, password_form.password.data, reason="password_change")
@@ -198,6 +205,7 @@ def change_password():
             db.session.commit()
             flash(_("Your password is changed. Other devices were signed out."), "success")
             return redirect(url_for("auth.account"))
+        throttle.count_attempt("password-change", user.email)
         password_form.current_password.errors.append(_("The current password is not right."))
         status = 401
     return render_template(
