@@ -72,7 +72,16 @@ AUDIT_ACTION_LABELS = {
 }
 
 
+ROLE_LABELS = {
+    "owner": _l("Owner"),
+    "staff": _l("Staff"),
+    "viewer": _l("Viewer"),
+    "representative": _l("Representative (lawyer or consultant)"),
+}
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["role"] = lambda role: ROLE_LABELS.get(role, role)
     app.jinja_env.filters["audit_action"] = lambda action: AUDIT_ACTION_LABELS.get(action, action)
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
