@@ -1,0 +1,531 @@
+"""Shared pieces of the security suite: a two-tenant world, URL resolvers, bodies, snapshots.
+
+Tenant A is "ours": its owner, staff, viewer and representative are the actors. Tenant B is the
+foreign tenant: every text field it owns carries a canary (``CANARY-B-<uuid>``) so a leak of any
+of B's data into a response is detectable by a substring search.
+"""
+
+import itertools
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import g
+from sqlalchemy import select
+
+from portal import create_app
+from portal.auth.services import reset_link_token
+from portal.auth.sessions import _token_hash
+from portal.extensions import db
+from portal.invitations.services import issue_invitation
+from portal.models import (
+    Employer,
+    Invitation,
+    Membership,
+    Role,
+    User,
+    UserSession,
+    WorkLocation,
+    utcnow,
+)
+from portal.tokens import digest, sign
+from tests.conftest import POSTGRES_URL, TEST_CONFIG, _truncate_all, build_app
+from tests.factories import PASSWORD, Factories
+
+MISSING_ID = 987_654
+IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+LOGIN_PATH = "/account/login"
+
+_counter = itertools.count(1)
+
+
+def serial() -> int:
+    """A number unique within the test run (for e-mail addresses, street names...)."""
+    return next(_counter)
+
+
+def mass_assignment_fields(foreign_employer_id: int) -> dict:
+    """Fields a form must never let a caller set (ASVS 15.3.3), aimed at another tenant."""
+    return {
+        "employer_id": str(foreign_employer_id),
+        "tenant_id": str(foreign_employer_id),
+        "role": Role.OWNER,
+        "is_admin": "1",
+    }
+
+
+def new_app(database_url: str, **overrides):
+    """Build an app on the test database (truncating it first on PostgreSQL)."""
+    app = build_app(database_url, **overrides)
+    if POSTGRES_URL:
+        _truncate_all(app)
+    return app
+
+
+def dispose(app) -> None:
+    with app.app_context():
+        db.engine.dispose()
+
+
+HTTPS = "https://localhost"
+
+
+def production_app(monkeypatch, database_url, smtp_host: str | None = "smtp.invalid"):
+    """The app as ``PORTAL_ENV=production`` builds it, with the test overrides except cookies.
+
+    ``PORTAL_SMTP_HOST`` is set (production may insist on it), but the test overrides still
+    keep mail in the outbox table, so nothing is sent.
+    """
+    if smtp_host:
+        monkeypatch.setenv("PORTAL_SMTP_HOST", smtp_host)
+    else:
+        monkeypatch.delenv("PORTAL_SMTP_HOST", raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "production-test-key-" + "x" * 40)
+    monkeypatch.setenv("PORTAL_TRUSTED_HOSTS", "localhost")
+    monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
+    overrides = {
+        key: value
+        for key, value in TEST_CONFIG.items()
+        if not key.startswith(("SESSION_COOKIE", "REMEMBER_COOKIE", "SECRET_KEY"))
+    }
+    return create_app(overrides)
+
+
+# --------------------------------------------------------------------------------------------
+# The world
+
+
+@dataclass
+class Tenant:
+    employer_id: int
+    location_id: int
+    membership_id: int  # a non-owner membership, safe to revoke
+    invitation_id: int
+    invitation_token: str | None = None  # valid link, when the test may know it
+
+
+@dataclass
+class World:
+    app: object
+    make: Factories
+    canary: str
+    users: dict = field(default_factory=dict)
+    a: Tenant | None = None
+    b: Tenant | None = None
+    pool: object = None  # a SessionPool: fresh signed-in browsers
+
+
+def _add_location(app, employer_id: int, street: str) -> int:
+    with app.app_context():
+        location = WorkLocation(
+            employer_id=employer_id,
+            street_address=street,
+            city="Ottawa",
+            province="ON",
+            postal_code="K1A 0B1",
+            employee_count=3,
+        )
+        db.session.add(location)
+        db.session.commit()
+        return location.id
+
+
+def add_invitation(app, employer_id: int, invited_by_id: int, email: str, role=Role.STAFF):
+    """Insert a pending invitation directly; return (id, valid link token)."""
+    nonce = secrets.token_urlsafe(16)
+    with app.app_context():
+        invitation = Invitation(
+            employer_id=employer_id,
+            email=email,
+            role=role,
+            nonce_hash=digest(nonce),
+            invited_by_id=invited_by_id,
+            expires_at=utcnow() + timedelta(days=7),
+        )
+        db.session.add(invitation)
+        db.session.commit()
+        return invitation.id, sign("invitation", {"i": invitation.id, "n": nonce})
+
+
+def seed_world(app, *, with_b: bool = True) -> World:
+    make = Factories(app)
+    canary = f"CANARY-B-{uuid.uuid4().hex}"
+    world = World(app=app, make=make, canary=canary, pool=SessionPool(app))
+    u = world.users
+
+    u["a_owner"] = make.user(name="Alice Owner")
+    a = make.employer(u["a_owner"], legal_name="Alpha Foods Ltd.", operating_name="Alpha Shop")
+    u["a_staff"] = make.user(name="Sam Staff")
+    u["a_viewer"] = make.user(name="Vera Viewer")
+    u["a_rep"] = make.user(name="Larry Lawyer")
+    u["a_target"] = make.user(name="Tom Target")
+    make.member(a, u["a_staff"], Role.STAFF)
+    make.member(a, u["a_viewer"], Role.VIEWER)
+    make.member(a, u["a_rep"], Role.REPRESENTATIVE)
+    target = make.member(a, u["a_target"], Role.VIEWER)
+    a_location = _add_location(app, a.id, "2 Alpha Street")
+    a_invitation, a_token = add_invitation(app, a.id, u["a_owner"].id, "newcomer@example.com")
+    world.a = Tenant(a.id, a_location, target.id, a_invitation, a_token)
+
+    u["lawyer_none"] = make.user(name="Nora No-Grants")
+    u["loner"] = make.user(name="Lee Loner")
+    if not with_b:
+        return world
+
+    u["lawyer_revoked"] = make.user(name="Rex Revoked")
+    tag = canary.lower()
+    # The owner's address is typed into sign-up and sign-in forms by the matrix, which echo it
+    # back; it carries no canary so that echo is not mistaken for a leak.
+    u["b_owner"] = make.user(
+        name=f"{canary} Owner", email=f"b-owner-{uuid.uuid4().hex}@example.com"
+    )
+    b = make.employer(
+        u["b_owner"],
+        legal_name=f"{canary} Holdings Ltd.",
+        operating_name=f"{canary} Shop",
+        street_address=f"1 {canary} Street",
+        city=f"{canary} City",
+    )
+    u["b_staff"] = make.user(name=f"{canary} Staff", email=f"{tag}-staff@example.com")
+    b_staff = make.member(b, u["b_staff"], Role.STAFF)
+    b_location = _add_location(app, b.id, f"9 {canary} Road")
+    revoked = make.member(
+        b, u["lawyer_revoked"], Role.REPRESENTATIVE, law_society="LSO", law_society_number="12345"
+    )
+    with app.test_request_context():
+        g.audit_actor_id = u["b_owner"].id
+        row = db.session.get(Membership, revoked.id)
+        row.revoked_at = utcnow()
+        row.revoked_by_id = u["b_owner"].id
+        employer = db.session.get(Employer, b.id)
+        g.employer = employer  # what the tenancy guard sets for a request on B
+        owner = db.session.get(User, u["b_owner"].id)
+        # Through the real service, so B's outbox mail (with B's name) exists too.
+        invitation = issue_invitation(employer, owner, f"{tag}@example.com", Role.REPRESENTATIVE)
+        db.session.commit()
+        b_invitation = invitation.id
+    world.b = Tenant(b.id, b_location, b_staff.id, b_invitation)
+    return world
+
+
+# --------------------------------------------------------------------------------------------
+# Signed-in clients, many of them: a fresh browser per request, sessions made in bulk.
+
+
+class SessionPool:
+    """Hands out test clients holding a real, fresh server-side session for a user.
+
+    Same as ``make.signed_in_client`` but the ``UserSession`` rows are inserted 64 at a time,
+    so a matrix can afford a brand-new browser (no cookies, no flashes) for every request.
+    """
+
+    BATCH = 64
+
+    def __init__(self, app):
+        self.app = app
+        self._tokens: dict[int, list[str]] = {}
+
+    def _refill(self, user_id: int) -> None:
+        tokens = [secrets.token_urlsafe(32) for _ in range(self.BATCH)]
+        with self.app.app_context():
+            db.session.add_all(
+                UserSession(user_id=user_id, token_hash=_token_hash(token)) for token in tokens
+            )
+            db.session.commit()
+        self._tokens[user_id] = tokens
+
+    def client(self, user):
+        if user is None:
+            return self.app.test_client()
+        if not self._tokens.get(user.id):
+            self._refill(user.id)
+        token = self._tokens[user.id].pop()
+        client = self.app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = token
+            session["_fresh"] = True
+        return client
+
+
+# --------------------------------------------------------------------------------------------
+# Fresh children: objects a successful POST may consume
+
+
+def fresh_children(world: World, employer_id: int, owner_id: int) -> dict:
+    """A new location and invitation in ``employer_id``, for one request that may consume them.
+
+    (A new membership costs a password hash; see ``fresh_membership``.)"""
+    app = world.app
+    location_id = _add_location(app, employer_id, f"{serial()} Fresh Street")
+    invitation_id, _ = add_invitation(app, employer_id, owner_id, f"fresh{serial()}@example.com")
+    return {"location_id": location_id, "invitation_id": invitation_id}
+
+
+@dataclass
+class _Ref:
+    id: int
+
+
+def fresh_membership(world: World, employer_id: int) -> int:
+    user = world.make.user(name="Fresh Member")
+    return world.make.member(_Ref(employer_id), user, Role.VIEWER).id
+
+
+# --------------------------------------------------------------------------------------------
+# URL argument resolvers. Variants:
+#   own      - tenant A's objects (the actor's own tenant)
+#   foreign  - tenant B's objects
+#   missing  - ids that exist nowhere
+#   mixed    - A's employer_id with B's child id
+# A resolver returns the value, or raises Unresolvable.
+
+
+class Unresolvable(Exception):
+    pass
+
+
+def _tenant_for(world: World, variant: str, arg: str) -> Tenant | None:
+    if variant == "own":
+        return world.a
+    if variant == "foreign":
+        return world.b
+    if variant == "mixed":
+        return world.a if arg == "employer_id" else world.b
+    return None
+
+
+def _id_resolver(attribute: str):
+    def resolve(world: World, endpoint: str, variant: str, extra: dict):
+        if attribute in extra:
+            return extra[attribute]
+        tenant = _tenant_for(world, variant, attribute)
+        return MISSING_ID if tenant is None else getattr(tenant, attribute)
+
+    return resolve
+
+
+def _reset_token(world: World, variant: str) -> str:
+    with world.app.app_context():
+        if variant == "own":
+            user = db.session.get(User, world.users["a_rep"].id)
+            return reset_link_token(user)
+        user_id = world.users["b_owner"].id if variant == "foreign" else MISSING_ID
+        # Signed with the real key, naming B's owner, but without the password fingerprint.
+        return sign("password-reset", {"u": user_id, "p": "0" * 32})
+
+
+def _invitation_token(world: World, variant: str, extra: dict) -> str:
+    if "invitation_token" in extra:
+        return extra["invitation_token"]
+    if variant == "own":
+        return world.a.invitation_token
+    invitation_id = world.b.invitation_id if variant == "foreign" else MISSING_ID
+    with world.app.app_context():
+        # B's real invitation id, signed with the real key, but without its secret nonce.
+        return sign("invitation", {"i": invitation_id, "n": secrets.token_urlsafe(16)})
+
+
+def _token(world: World, endpoint: str, variant: str, extra: dict):
+    if endpoint == "auth.reset_password":
+        return _reset_token(world, variant)
+    if endpoint == "invitations.accept":
+        return _invitation_token(world, variant, extra)
+    raise Unresolvable(f"no token kind known for {endpoint}")
+
+
+def _filename(world: World, endpoint: str, variant: str, extra: dict):
+    if endpoint != "static":
+        raise Unresolvable(f"no filename kind known for {endpoint}")
+    return "no-such-file.css" if variant == "missing" else "portal.css"
+
+
+RESOLVERS = {
+    "employer_id": _id_resolver("employer_id"),
+    "location_id": _id_resolver("location_id"),
+    "membership_id": _id_resolver("membership_id"),
+    "invitation_id": _id_resolver("invitation_id"),
+    "token": _token,
+    "filename": _filename,
+}
+# Arguments naming an employer-owned row: only permission-guarded endpoints may take them.
+TENANT_ARGS = frozenset({"employer_id", "location_id", "membership_id", "invitation_id"})
+CHILD_ARGS = TENANT_ARGS - {"employer_id"}
+# Arguments naming one object (ids, link tokens): B's object and a missing one must look alike.
+OBJECT_ARGS = TENANT_ARGS | {"token"}
+
+
+def resolve_args(world: World, rule, variant: str, extra: dict | None = None) -> dict:
+    extra = extra or {}
+    values = {}
+    for arg in sorted(rule.arguments):
+        resolver = RESOLVERS.get(arg)
+        if resolver is None:
+            raise Unresolvable(f"argument {arg!r} of {rule.rule} has no resolver")
+        values[arg] = resolver(world, rule.endpoint, variant, extra)
+    return values
+
+
+def build_url(rule, values: dict) -> str:
+    """The path of this very rule (not just any rule of its endpoint) for ``values``."""
+    built = rule.build(values, append_unknown=False)
+    if built is None:
+        raise Unresolvable(f"{rule.rule} cannot be built from {values}")
+    return built[1]
+
+
+def methods_of(rule) -> list[str]:
+    return sorted(set(rule.methods) - IGNORED_METHODS)
+
+
+def rules_of(app) -> list:
+    return sorted(app.url_map.iter_rules(), key=lambda rule: (rule.rule, rule.endpoint))
+
+
+# --------------------------------------------------------------------------------------------
+# Bodies: valid form data, so that a request let through by mistake would change something.
+
+
+def _profile(version: int) -> dict:
+    n = serial()
+    return {
+        "legal_name": f"Edited Name {n} Ltd.",
+        "operating_name": f"Edited {n}",
+        "business_number": "123456789",
+        "street_address": f"{n} Edited Avenue",
+        "city": "Montreal",
+        "province": "QC",
+        "postal_code": "H2X 1Y4",
+        "phone": "514 555 0123",
+        "naics_code": "722511",
+        "version": str(version),
+    }
+
+
+def _location() -> dict:
+    return {
+        "street_address": f"{serial()} Posted Street",
+        "city": "Calgary",
+        "province": "AB",
+        "postal_code": "T2P 1J9",
+        "employee_count": "7",
+    }
+
+
+def employer_version(app, employer_id: int) -> int:
+    with app.app_context():
+        employer = db.session.get(Employer, employer_id)
+        return employer.version if employer else 1
+
+
+def tenant_body(app, endpoint: str, employer_id: int) -> dict:
+    """A valid body for an employer-scoped POST (the guard is the only thing stopping it)."""
+    if endpoint == "employers.edit_profile":
+        return _profile(employer_version(app, employer_id))
+    if endpoint in ("employers.add_location", "employers.edit_location"):
+        return _location()
+    if endpoint == "employers.invite":
+        return {"email": f"invitee{serial()}@example.com", "role": Role.STAFF}
+    return {}
+
+
+NEW_PASSWORD = "a brand new long passphrase"
+
+
+def account_body(world: World, endpoint: str) -> dict:
+    """A valid body for an endpoint that takes no tenant."""
+    n = serial()
+    users = world.users
+    return {
+        "auth.signup": {
+            "full_name": "New Person",
+            "email": f"signup{n}@example.com",
+            "password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+        },
+        "auth.login": {"email": users["a_viewer"].email, "password": PASSWORD},
+        "auth.request_reset": {"email": users["a_viewer"].email},
+        "auth.reset_password": {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        "auth.account": {"full_name": f"Renamed {n}", "locale": "fr_CA"},
+        "auth.change_password": {
+            "current_password": PASSWORD,
+            "password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+        },
+        "employers.create": {
+            **{k: v for k, v in _profile(1).items() if k != "version"},
+            "employees_at_address": "3",
+        },
+        "invitations.accept": {
+            "full_name": "Invited Person",
+            "password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+            "cicc_number": "R712345",
+        },
+    }.get(endpoint, {})
+
+
+# --------------------------------------------------------------------------------------------
+# Observation
+
+
+def snapshot(app, exclude=("audit_events", "user_sessions"), drop_columns=()) -> dict:
+    """Every row of every table (ordered by primary key), minus ``exclude``d tables/columns."""
+    with app.app_context(), db.engine.connect() as connection:
+        result = {}
+        for table in db.metadata.sorted_tables:
+            if table.name in exclude:
+                continue
+            columns = [c for c in table.columns if f"{table.name}.{c.name}" not in drop_columns]
+            rows = connection.execute(select(*columns).order_by(*table.primary_key.columns))
+            result[table.name] = [tuple(row) for row in rows]
+        return result
+
+
+def snapshot_diff(before: dict, after: dict) -> list[str]:
+    changed = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name, []), after.get(name, [])
+        if old != new:
+            added = [row for row in new if row not in old]
+            removed = [row for row in old if row not in new]
+            changed.append(f"{name}: +{added[:2]} -{removed[:2]}")
+    return changed
+
+
+def is_login_redirect(response) -> bool:
+    if response.status_code not in REDIRECTS:
+        return False
+    return urlsplit(response.headers.get("Location", "")).path == LOGIN_PATH
+
+
+def contains(response, needle: str) -> str | None:
+    """Return where ``needle`` (case-insensitive) appears in the response, or None."""
+    needle = needle.lower()
+    if needle in response.get_data(as_text=True).lower():
+        return "body"
+    for name, value in response.headers.items():
+        if needle in f"{name}: {value}".lower():
+            return f"header {name}"
+    return None
+
+
+def tenant_snapshot(app, employer_id: int) -> dict:
+    """The rows that belong to one employer (its row and every row carrying its employer_id)."""
+    with app.app_context(), db.engine.connect() as connection:
+        result = {}
+        for table in db.metadata.sorted_tables:
+            if table.name in ("audit_events", "user_sessions"):
+                continue
+            column = table.c.id if table.name == "employers" else table.c.get("employer_id")
+            if column is None:
+                continue
+            rows = connection.execute(
+                select(table).where(column == employer_id).order_by(*table.primary_key.columns)
+            )
+            result[table.name] = [tuple(row) for row in rows]
+        return result
