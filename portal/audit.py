@@ -23,9 +23,12 @@ _SKIPPED_FIELDS = frozenset({"version", "created_at"})
 
 
 def _current_actor_id() -> int | None:
+    """The signed-in user, or whoever a view or command named in ``g.audit_actor_id``."""
+    if g and g.get("audit_actor_id"):
+        return g.audit_actor_id
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user.id
-    return g.get("audit_actor_id") if g else None
+    return None
 
 
 def _client_ip() -> str | None:

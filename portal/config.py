@@ -44,6 +44,10 @@ def build_config(instance_path: Path) -> dict:
     trusted_hosts = [h for h in trusted_hosts if h]
     if production and not trusted_hosts:
         raise RuntimeError("PORTAL_TRUSTED_HOSTS must be set in production")
+    # The outbox shows a signed-in user the mail for their address; sign-up does not prove
+    # ownership of an address, so in production mail must really leave the machine.
+    if production and not os.environ.get("PORTAL_SMTP_HOST"):
+        raise RuntimeError("PORTAL_SMTP_HOST must be set in production")
 
     return {
         "PORTAL_ENV": env,

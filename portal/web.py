@@ -7,6 +7,7 @@ from flask_babel import format_currency, format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
 
 from portal.extensions import db
 
@@ -52,6 +53,13 @@ def register_error_pages(app: Flask) -> None:
     for status in (400, 403, 404, 405, 409, 413, 429):
         app.register_error_handler(status, page(status, "errors/4xx.html"))
     app.register_error_handler(500, page(500, "errors/500.html"))
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # The request has no usable host, so no template (url_for) can be rendered for it.
+        # request.host would raise again; the raw header is only logged, never used.
+        log.warning("untrusted host refused: %r", request.headers.get("Host", "")[:100])
+        return "Bad Request: unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

@@ -44,6 +44,9 @@ def load_user_from_session_token(token: str) -> User | None:
         return None
     user = user_session.user
     if not user.is_active:
+        # End the row, so re-enabling the account does not revive a stolen cookie.
+        _end(user_session, "disabled")
+        db.session.commit()
         return None
     if now - user_session.last_seen_at > _TOUCH_EVERY:
         user_session.last_seen_at = now

@@ -122,7 +122,6 @@ def edit_location(employer_id: int, location_id: int):
         "form": form,
         "employer": current_employer(),
         "location": location,
-        "remove_form": ConfirmForm(),
     }
     if request.method == "GET":
         return render_template("employers/location.html", **context)
@@ -142,9 +141,9 @@ def remove_location(employer_id: int, location_id: int):
         services.remove_work_location(current_employer(), location)
     except services.MembershipRuleBroken:
         flash(_("An employer needs at least one work location."), "error")
-        return redirect(
-            url_for("employers.edit_location", employer_id=employer_id, location_id=location_id)
-        ), 409
+        form = WorkLocationForm(obj=location)
+        context = {"form": form, "employer": current_employer(), "location": location}
+        return render_template("employers/location.html", **context), 409
     db.session.commit()
     flash(_("The work location is removed."), "success")
     return redirect(url_for("employers.overview", employer_id=employer_id))
@@ -198,7 +197,7 @@ def revoke_member(employer_id: int, membership_id: int):
         )
     except services.MembershipRuleBroken:
         flash(_("An employer needs at least one owner. Invite another owner first."), "error")
-        return redirect(url_for("employers.members", employer_id=employer_id)), 409
+        return _members_page(InvitationForm(), 409)
     db.session.commit()
     flash(_("%(name)s no longer has access.", name=membership.user.full_name), "success")
     if membership.user_id == current_user.id:

@@ -35,23 +35,23 @@ class RepresentativeFields(FlaskForm):
                 raise ValidationError(_l("A CICC number is the letter R and 6 digits."))
             field.data = field.data.strip().upper()
 
-    def validate_law_society_number(self, field):
-        if self.law_society.data and not (field.data or "").strip():
-            raise ValidationError(_l("Enter your member number with the law society."))
-        if (field.data or "").strip() and not self.law_society.data:
-            self.law_society.errors = [
-                *self.law_society.errors,
-                _l("Choose the law society that issued this number."),
-            ]
-            raise ValidationError(_l("Choose the law society too."))
-
     def validate(self, extra_validators=None):
+        # Cross-field rules live here: Optional() stops a field's own inline validators.
         valid = super().validate(extra_validators)
+        number = (self.law_society_number.data or "").strip()
+        if self.law_society.data and not number:
+            self.law_society_number.errors.append(
+                _l("Enter your member number with the law society.")
+            )
+            valid = False
+        if number and not self.law_society.data:
+            self.law_society.errors.append(_l("Choose the law society that issued this number."))
+            valid = False
         if valid and not (self.cicc_number.data or self.law_society.data):
             self.cicc_number.errors.append(
                 _l("Enter your CICC licence number, or choose your law society below.")
             )
-            return False
+            valid = False
         return valid
 
 

@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -37,7 +37,11 @@ def accept(token: str):
         invitation = invitation_for_token(token)
     except throttle.TooManyAttempts as error:
         message = _("Too many attempts. Try again in %(minutes)d minutes.", minutes=error.minutes)
-        return render_template("invitations/invalid.html", reason=message), 429
+        return (
+            render_template("invitations/invalid.html", reason=message),
+            429,
+            {"Retry-After": str(error.retry_after_seconds)},
+        )
     except InvalidLink as error:
         if request.method == "POST":
             throttle.count_attempt("invitation")
@@ -69,6 +73,7 @@ def accept(token: str):
         if signed_in
         else accounts.register_user(form.full_name.data, invitation.email, form.password.data)
     )
+    g.audit_actor_id = user.id  # a new account is not signed in yet when the rows flush
     try:
         accept_invitation(invitation, user, _licence_from(form))
     except InvitationProblem as problem:

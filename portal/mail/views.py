@@ -1,4 +1,4 @@
-from flask import abort, render_template
+from flask import abort, current_app, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,7 +13,7 @@ from portal.tenancy import SIGNED_IN, policy
 @policy(SIGNED_IN)
 def outbox():
     """Show the mail addressed to the signed-in user that this machine kept instead of sending."""
-    if smtp_configured():
+    if smtp_configured() or current_app.config["PORTAL_ENV"] == "production":
         abort(404)
     messages = db.session.scalars(
         select(OutboxMessage)
