@@ -5,8 +5,20 @@ from portal.models.audit import AuditEvent
 from portal.models.base import Base, EmployerOwned, EmployerScoped, utcnow
 from portal.models.employers import Employer, Invitation, Membership, Role, WorkLocation
 from portal.models.mail import OutboxMessage
+from portal.models.recruitment import (
+    Applicant,
+    JobMatchEntry,
+    Position,
+    RecruitmentActivity,
+    Waiver,
+)
 
 __all__ = [
+    "Applicant",
+    "JobMatchEntry",
+    "Position",
+    "RecruitmentActivity",
+    "Waiver",
     "AuditEvent",
     "Base",
     "Employer",

@@ -1,6 +1,6 @@
 """Employers (the tenants), their work locations, members and invitations."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -33,6 +33,9 @@ class Employer(CreatedAt, Audited, Base):
     postal_code: Mapped[str] = mapped_column(String(7))
     phone: Mapped[str] = mapped_column(String(30))
     naics_code: Mapped[str | None] = mapped_column(String(6))
+    # Compliance history an officer checks (lmia-case/1 employer fields).
+    on_noncompliance_list: Mapped[bool] = mapped_column(default=False)
+    lmia_revoked_on: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
 
     work_locations: Mapped[list["WorkLocation"]] = relationship(

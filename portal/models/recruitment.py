@@ -1,0 +1,252 @@
+"""A position (one LMIA file) and what the employer did to fill it locally.
+
+Columns hold what the portal edits, lists and checks; the rarer nested parts of a case (ad text,
+transition plan, offer, third parties, payments, document custody) are kept as JSON in the
+``lmia-case/1`` shapes, so a case file imports and exports without loss.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.accounts import User
+from portal.models.base import Base, CreatedAt, EmployerOwned
+
+STREAMS = ("high_wage", "low_wage", "global_talent", "agricultural", "pr_only")
+WAGE_UNITS = ("hour", "week", "month", "year")
+METHODS = (
+    "job_bank",
+    "job_board",
+    "occupation_site",
+    "newspaper",
+    "professional_association",
+    "union",
+    "community_organization",
+    "underrepresented_group_org",
+    "employment_centre",
+    "job_fair",
+    "recruitment_agency",
+    "internal",
+    "social_media",
+    "other",
+)
+TARGET_GROUPS = (
+    "indigenous",
+    "vulnerable_youth",
+    "newcomers",
+    "persons_with_disabilities",
+    "asylum_claimants",
+)
+APPLICANT_STATUSES = ("citizen", "permanent_resident", "authorized", "foreign", "unknown")
+CHANNELS = ("direct_apply", "job_match", "email", "in_person", "other")
+REASON_CODES = (
+    "lacks_education",
+    "lacks_experience",
+    "lacks_certification",
+    "lacks_language_en_fr",
+    "declined_offer",
+    "no_show",
+    "no_response",
+    "withdrew",
+    "failed_reference_check",
+    "not_available_for_schedule",
+    "not_suitable",
+    "overqualified",
+    "other",
+)
+Money = Numeric(12, 2)
+
+
+class Position(CreatedAt, EmployerOwned, Base):
+    __tablename__ = "positions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employers.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    noc_code: Mapped[str] = mapped_column(String(5))
+    stream: Mapped[str] = mapped_column(String(20))
+    is_caregiver: Mapped[bool] = mapped_column(default=False)
+    is_seasonal: Mapped[bool] = mapped_column(default=False)
+    quebec_facilitated: Mapped[bool] = mapped_column(default=False)
+    advertising_variation: Mapped[str | None] = mapped_column(String(200))
+    # Work location
+    street_address: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(100))
+    province: Mapped[str] = mapped_column(String(2))
+    postal_code: Mapped[str] = mapped_column(String(7))
+    economic_region: Mapped[str | None] = mapped_column(String(10))
+    cma: Mapped[str | None] = mapped_column(String(100))
+    admin_region: Mapped[str | None] = mapped_column(String(100))
+    # Wage and terms
+    wage_amount: Mapped[Decimal] = mapped_column(Money)
+    wage_per: Mapped[str] = mapped_column(String(5))
+    hours_per_week: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    positions: Mapped[int]
+    duration_months: Mapped[int]
+    duties: Mapped[str] = mapped_column(Text)
+    education: Mapped[str | None] = mapped_column(String(300))
+    experience: Mapped[str | None] = mapped_column(String(300))
+    experience_years: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    languages: Mapped[list | None] = mapped_column(JSON)
+    language_justification: Mapped[str | None] = mapped_column(Text)
+    benefits: Mapped[str | None] = mapped_column(Text)
+    terms: Mapped[str | None] = mapped_column(String(300))
+    prevailing_wage_amount: Mapped[Decimal | None] = mapped_column(Money)
+    prevailing_wage_per: Mapped[str | None] = mapped_column(String(5))
+    prevailing_wage_source: Mapped[str | None] = mapped_column(String(300))
+    incumbent_wage_amount: Mapped[Decimal | None] = mapped_column(Money)
+    incumbent_wage_per: Mapped[str | None] = mapped_column(String(5))
+    live_in_required: Mapped[bool | None]
+    # Headcounts at the work location (low-wage cap, fraud checks)
+    employees_at_location: Mapped[int | None]
+    low_wage_tfws_at_location: Mapped[int | None]
+    planned_submission_date: Mapped[date | None]
+    job_bank_alternative_rationale: Mapped[str | None] = mapped_column(Text)
+    job_match_mode: Mapped[str | None] = mapped_column(String(10))
+    # lmia-case/1 shapes, kept whole
+    transition_plan: Mapped[dict | None] = mapped_column(JSON)
+    offer: Mapped[dict | None] = mapped_column(JSON)
+    third_parties: Mapped[list | None] = mapped_column(JSON)
+    payments: Mapped[list | None] = mapped_column(JSON)
+    document_custody: Mapped[list | None] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(default=1)
+
+    activities: Mapped[list["RecruitmentActivity"]] = relationship(
+        back_populates="position",
+        order_by="RecruitmentActivity.id",
+        cascade="all, delete-orphan",
+    )
+    job_matches: Mapped[list["JobMatchEntry"]] = relationship(
+        back_populates="position",
+        order_by="JobMatchEntry.first_seen",
+        cascade="all, delete-orphan",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint(
+            "stream IN ('high_wage', 'low_wage', 'global_talent', 'agricultural', 'pr_only')",
+            name="stream_known",
+        ),
+        CheckConstraint("positions >= 1", name="positions_positive"),
+        CheckConstraint("duration_months >= 1", name="duration_positive"),
+        CheckConstraint("wage_amount >= 0", name="wage_nonnegative"),
+    )
+
+
+class RecruitmentActivity(CreatedAt, EmployerOwned, Base):
+    """One recruitment effort: a posting that runs between dates, or a dated event."""
+
+    __tablename__ = "recruitment_activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employers.id", ondelete="CASCADE"), index=True
+    )
+    position_id: Mapped[int] = mapped_column(
+        ForeignKey("positions.id", ondelete="CASCADE"), index=True
+    )
+    # The activity's id in an lmia-case/1 file (applicants refer to it there).
+    case_key: Mapped[str] = mapped_column(String(60))
+    method: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(10))
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    event_date: Mapped[date | None]
+    platform: Mapped[str | None] = mapped_column(String(200))
+    is_national: Mapped[bool | None]
+    target_groups: Mapped[list | None] = mapped_column(JSON)
+    reference: Mapped[str | None] = mapped_column(String(500))
+    direct_apply: Mapped[bool | None]
+    ad: Mapped[dict | None] = mapped_column(JSON)
+
+    position: Mapped[Position] = relationship(back_populates="activities")
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('posting', 'event')", name="kind_known"),
+        CheckConstraint(
+            "(kind = 'posting' AND start_date IS NOT NULL "
+            "AND (end_date IS NULL OR end_date >= start_date)) "
+            "OR (kind = 'event' AND event_date IS NOT NULL)",
+            name="dates_fit_kind",
+        ),
+    )
+
+    @property
+    def is_running(self) -> bool:
+        return self.kind == "posting" and self.end_date is None
+
+
+class Applicant(CreatedAt, EmployerOwned, Base):
+    __tablename__ = "applicants"
+    # Personal data: the audit log records that these changed, never their values.
+    __audit_redacted__ = frozenset({"name", "reason_detail"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employers.id", ondelete="CASCADE"), index=True
+    )
+    position_id: Mapped[int] = mapped_column(
+        ForeignKey("positions.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))
+    source_activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recruitment_activities.id", ondelete="SET NULL")
+    )
+    channel: Mapped[str | None] = mapped_column(String(20))
+    applied_on: Mapped[date]
+    resume_downloaded_on: Mapped[date | None]
+    interviewed_on: Mapped[date | None]
+    offered: Mapped[bool | None]
+    hired: Mapped[bool | None]
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    reason_detail: Mapped[str | None] = mapped_column(Text)
+
+    source_activity: Mapped[RecruitmentActivity | None] = relationship()
+
+
+class JobMatchEntry(CreatedAt, EmployerOwned, Base):
+    """A Job Bank Job Match candidate: when first seen, how many stars, when invited."""
+
+    __tablename__ = "job_match_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employers.id", ondelete="CASCADE"), index=True
+    )
+    position_id: Mapped[int] = mapped_column(
+        ForeignKey("positions.id", ondelete="CASCADE"), index=True
+    )
+    first_seen: Mapped[date]
+    stars: Mapped[int]
+    invited_on: Mapped[date | None]
+
+    position: Mapped[Position] = relationship(back_populates="job_matches")
+
+    __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars_1_to_5"),)
+
+
+class Waiver(CreatedAt, EmployerOwned, Base):
+    """A representative's written decision to accept a finding (rule + subject) as it is."""
+
+    __tablename__ = "waivers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employers.id", ondelete="CASCADE"), index=True
+    )
+    position_id: Mapped[int] = mapped_column(
+        ForeignKey("positions.id", ondelete="CASCADE"), index=True
+    )
+    rule_id: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    waived_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    withdrawn_at: Mapped[datetime | None]
+
+    waived_by: Mapped[User] = relationship()
