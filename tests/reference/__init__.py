@@ -1,0 +1,1 @@
+"""Labour-market reference data: lookups, loaders and the refdata CLI."""
