@@ -1,0 +1,336 @@
+"""The ``lmia-case/1`` case model: frozen dataclasses mirroring the JSON format, key for key.
+
+Field names are the JSON keys. Dates are ``datetime.date``, money and hours ``Decimal``, counts
+``int``, lists tuples (so a case is immutable and hashable). An optional key that was omitted or
+``null`` is ``None``; an optional list that was given empty is ``()``, which is not the same.
+Enumerations are plain strings; the allowed values are the tuples below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+FORMAT = "lmia-case/1"
+
+PROVINCES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
+STREAMS = ("high_wage", "low_wage", "global_talent", "agricultural", "pr_only")
+WAGE_PERIODS = ("hour", "week", "month", "year")
+METHODS = (
+    "job_bank",
+    "job_board",
+    "occupation_site",
+    "newspaper",
+    "professional_association",
+    "union",
+    "community_organization",
+    "underrepresented_group_org",
+    "employment_centre",
+    "job_fair",
+    "recruitment_agency",
+    "internal",
+    "social_media",
+    "other",
+)
+ACTIVITY_KINDS = ("posting", "event")
+TARGET_GROUPS = (
+    "indigenous",
+    "vulnerable_youth",
+    "newcomers",
+    "persons_with_disabilities",
+    "asylum_claimants",
+)
+PUBLISHED_LANGUAGES = ("en", "fr")
+JOB_MATCH_MODES = ("default", "strict")
+APPLICANT_STATUSES = ("citizen", "permanent_resident", "authorized", "foreign", "unknown")
+CHANNELS = ("direct_apply", "job_match", "email", "in_person", "other")
+REASON_CODES = (
+    "lacks_education",
+    "lacks_experience",
+    "lacks_certification",
+    "lacks_language_en_fr",
+    "declined_offer",
+    "no_show",
+    "no_response",
+    "withdrew",
+    "failed_reference_check",
+    "not_available_for_schedule",
+    "not_suitable",
+    "overqualified",
+    "other",
+)
+PLAN_KINDS = ("recruit", "retain", "train", "underrepresented", "permanent_residence")
+EMPLOYER_PAID = ("round_trip_travel", "health_insurance", "housing", "workplace_safety_insurance")
+OFFER_LANGUAGES = ("en", "fr")
+THIRD_PARTY_ROLES = ("recruiter", "representative")
+PARTIES = (
+    "employer",
+    "owner",
+    "worker",
+    "worker_family",
+    "recruiter",
+    "representative",
+    "government",
+    "other",
+)
+PURPOSES = (
+    "recruitment_fee",
+    "placement_fee",
+    "lmia_fee",
+    "representative_fee",
+    "processing_fee",
+    "job_offer",
+    "travel",
+    "health_insurance",
+    "housing",
+    "wages",
+    "wages_returned",
+    "loan",
+    "loan_repayment",
+    "training",
+    "statutory",
+    "other",
+)
+PAYMENT_VIAS = ("transfer", "cash", "deduction", "cheque", "card", "other")
+DOCUMENTS = ("passport", "work_permit", "other")
+HOLDERS = ("employer", "owner", "recruiter", "other")
+
+Stream = Literal["high_wage", "low_wage", "global_talent", "agricultural", "pr_only"]
+WagePeriod = Literal["hour", "week", "month", "year"]
+ActivityKind = Literal["posting", "event"]
+
+_frozen = dataclass(frozen=True, kw_only=True)
+
+
+@_frozen
+class Address:
+    street: str
+    city: str
+    province: str
+    postal_code: str
+
+
+@_frozen
+class WorkLocation:
+    street: str
+    city: str
+    province: str
+    postal_code: str
+    economic_region: str | None = None
+    cma: str | None = None
+    admin_region: str | None = None
+
+
+@_frozen
+class Wage:
+    """``{"amount", "per"}``; ``amount`` is ``None`` only in an ad that gave no figure."""
+
+    amount: Decimal | None
+    per: WagePeriod
+
+
+@_frozen
+class WageRange:
+    """An ad's wage range ``{"min", "max", "per"}``."""
+
+    min: Decimal | None = None
+    max: Decimal | None = None
+    per: WagePeriod
+
+
+@_frozen
+class Employer:
+    legal_name: str
+    operating_name: str
+    business_number: str
+    address: Address
+    naics: str | None = None
+    employees_at_location: int | None = None
+    low_wage_tfws_at_location: int | None = None
+    on_noncompliance_list: bool | None = None
+    lmia_revoked_on: date | None = None
+
+
+@_frozen
+class Requirements:
+    education: str | None = None
+    experience: str | None = None
+    experience_years: Decimal | None = None
+    languages: tuple[str, ...] | None = None
+
+
+@_frozen
+class Position:
+    title: str
+    noc: str
+    stream: Stream
+    caregiver: bool | None = None
+    seasonal: bool | None = None
+    quebec_facilitated: bool | None = None
+    advertising_variation: str | None = None
+    work_location: WorkLocation
+    wage: Wage
+    hours_per_week: Decimal
+    positions: int
+    duration_months: int
+    duties: str
+    requirements: Requirements | None = None
+    language_justification: str | None = None
+    benefits: str | None = None
+    terms: str | None = None
+    prevailing_wage: Wage | None = None
+    prevailing_wage_source: str | None = None
+    incumbent_wage: Wage | None = None
+    live_in_required: bool | None = None
+
+
+@_frozen
+class Ad:
+    operating_name: str | None = None
+    business_address: str | None = None
+    title: str | None = None
+    duties: str | None = None
+    terms: str | None = None
+    wage: Wage | WageRange | None = None
+    benefits: str | None = None
+    work_location: str | None = None
+    contact: str | None = None
+    education: str | None = None
+    experience: str | None = None
+    languages: tuple[str, ...] | None = None
+    published_languages: tuple[str, ...] | None = None
+
+
+@_frozen
+class Activity:
+    id: str
+    method: str
+    kind: ActivityKind
+    start: date | None = None
+    end: date | None = None
+    date: date | None = None
+    platform: str | None = None
+    national: bool | None = None
+    target_groups: tuple[str, ...] | None = None
+    reference: str | None = None
+    direct_apply: bool | None = None
+    ad: Ad | None = None
+
+
+@_frozen
+class Match:
+    first_seen: date
+    stars: int
+    invited_on: date | None = None
+
+
+@_frozen
+class JobMatch:
+    mode: str
+    matches: tuple[Match, ...]
+
+
+@_frozen
+class Applicant:
+    name: str
+    status: str
+    source: str | None = None
+    channel: str | None = None
+    applied_on: date
+    resume_downloaded_on: date | None = None
+    interviewed_on: date | None = None
+    offered: bool | None = None
+    hired: bool | None = None
+    reason_code: str | None = None
+    reason_detail: str | None = None
+
+
+@_frozen
+class PlanActivity:
+    kind: str
+    description: str
+
+
+@_frozen
+class TransitionPlan:
+    exemption: str | None = None
+    activities: tuple[PlanActivity, ...]
+
+
+@_frozen
+class Deduction:
+    purpose: str
+    amount: Decimal
+    per: WagePeriod
+
+
+@_frozen
+class Offer:
+    date: date | None = None
+    worker_name: str | None = None
+    employer_legal_name: str | None = None
+    employer_address: Address | None = None
+    title: str | None = None
+    noc: str | None = None
+    duties: str | None = None
+    work_location: Address | None = None
+    wage: Wage | None = None
+    hours_per_week: Decimal | None = None
+    overtime: str | None = None
+    vacation: str | None = None
+    benefits: str | None = None
+    start_date: date | None = None
+    duration_months: int | None = None
+    deductions: tuple[Deduction, ...] | None = None
+    employer_paid: tuple[str, ...] | None = None
+    housing_rent_monthly: Decimal | None = None
+    states_no_fees: bool | None = None
+    language: str | None = None
+    signed_by_employer_on: date | None = None
+    signed_by_worker_on: date | None = None
+
+
+@_frozen
+class ThirdParty:
+    name: str
+    role: str
+    province: str | None = None
+    paid: bool | None = None
+    licence_number: str | None = None
+    cicc_number: str | None = None
+    law_society: str | None = None
+
+
+@_frozen
+class Payment:
+    date: date | None = None
+    payer: str
+    payee: str
+    amount: Decimal
+    purpose: str
+    via: str | None = None
+
+
+@_frozen
+class DocumentCustody:
+    document: str
+    held_by: str
+    since: date | None = None
+
+
+@_frozen
+class Case:
+    submission_date: date | None = None
+    employer: Employer
+    position: Position
+    recruitment: tuple[Activity, ...]
+    job_bank_alternative_rationale: str | None = None
+    job_match: JobMatch | None = None
+    applicants: tuple[Applicant, ...]
+    transition_plan: TransitionPlan | None = None
+    offer: Offer | None = None
+    third_parties: tuple[ThirdParty, ...] | None = None
+    payments: tuple[Payment, ...] | None = None
+    document_custody: tuple[DocumentCustody, ...] | None = None
