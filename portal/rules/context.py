@@ -1,0 +1,262 @@
+"""What every rule reads: the case, the dates D and T, the window W and derived facts.
+
+The conventions of ``rules.md`` ("Conventions every rule uses") live here, once:
+D (submission date, else the as-of date T), the 3-month window W, inclusive day counts,
+additional methods, local applicants, stream groups, exemption from advertising, hourly wages
+and the prevailing wage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property
+from typing import Protocol
+
+from dateutil.relativedelta import relativedelta
+
+from portal.cases.model import Activity, Applicant, Case, Wage
+from portal.cases.wages import hourly_fraction, monthly_gross
+from portal.rules.text import blank
+
+LOCAL_STATUSES = frozenset({"citizen", "permanent_resident", "authorized"})
+STREAM_GROUPS = {
+    "high_wage": "HW",
+    "pr_only": "HW",
+    "low_wage": "LW",
+    "agricultural": "AG",
+    "global_talent": "GTS",
+}
+AG_SUSPENSION = (date(2022, 1, 12), date(2025, 12, 31))
+
+METHOD_WORDS = {
+    "job_bank": "Job Bank",
+    "job_board": "job board",
+    "occupation_site": "occupation-specific site",
+    "newspaper": "newspaper",
+    "professional_association": "professional association",
+    "union": "union",
+    "community_organization": "community organization",
+    "underrepresented_group_org": "under-represented group organization",
+    "employment_centre": "employment centre",
+    "job_fair": "job fair",
+    "recruitment_agency": "recruitment agency",
+    "internal": "internal",
+    "social_media": "social media",
+    "other": "other",
+}
+
+
+class _Amount(Protocol):
+    hourly: Decimal
+
+
+class _Cma(Protocol):
+    status: str
+
+
+class Reference(Protocol):
+    """The part of ``portal.reference.labour_market.LabourMarketData`` the rules use."""
+
+    version: str
+
+    def noc(self, code: str) -> object | None: ...
+
+    def wage_threshold(self, province: str, day: date) -> _Amount | None: ...
+
+    def prevailing_wage(
+        self, noc: str, economic_region: str | None, province: str
+    ) -> _Amount | None: ...
+
+    def cma_refusal(self, cma: str, day: date) -> _Cma: ...
+
+
+@dataclass(frozen=True)
+class Prevailing:
+    hourly: Fraction
+    source: str
+
+
+def activity_label(activity: Activity) -> str:
+    """How a message names an activity: "the Job Bank ad", "the Indeed ad (job_board)"."""
+    if activity.method == "job_bank":
+        return "the Job Bank ad"
+    words = METHOD_WORDS[activity.method]
+    if activity.platform and not blank(activity.platform):
+        return f"the {activity.platform.strip()} ad ({words})"
+    return f"the {words} ad"
+
+
+def event_label(activity: Activity) -> str:
+    words = METHOD_WORDS[activity.method]
+    if activity.platform and not blank(activity.platform):
+        return f"the {activity.platform.strip()} event ({words})"
+    return f"the {words} event"
+
+
+class Context:
+    """The case as the rules see it, "as of" a date, with reference data."""
+
+    def __init__(self, case: Case, as_of: date, reference: Reference) -> None:
+        self.case = case
+        self.as_of = as_of
+        self.reference = reference
+        #: D, the submission date every effective date and date threshold is compared with.
+        self.submission_date = case.submission_date or as_of
+        position = case.position
+        self.position = position
+        self.stream = position.stream
+        self.group = STREAM_GROUPS[position.stream]
+        self.province = position.work_location.province
+        self.naics = case.employer.naics or ""
+        self.activities = case.recruitment
+        self.postings: list[tuple[int, Activity]] = []
+        self.events: list[tuple[int, Activity]] = []
+        self.additional: list[tuple[int, Activity]] = []
+        self.job_bank_postings: list[tuple[int, Activity]] = []
+        self.activity_index: dict[str, int] = {}
+        for index, activity in enumerate(case.recruitment):
+            self.activity_index[activity.id] = index
+            (self.postings if activity.kind == "posting" else self.events).append((index, activity))
+            if activity.method != "job_bank":
+                self.additional.append((index, activity))
+            elif activity.kind == "posting":
+                self.job_bank_postings.append((index, activity))
+        self.local_applicants: list[tuple[int, Applicant]] = [
+            (index, applicant)
+            for index, applicant in enumerate(case.applicants)
+            if applicant.status in LOCAL_STATUSES
+        ]
+
+    # --- dates ---------------------------------------------------------------------------------
+
+    @property
+    def d(self) -> date:
+        return self.submission_date
+
+    @cached_property
+    def day_before(self) -> date:
+        """D − 1, the last day a posting can count before submission."""
+        return self.submission_date - timedelta(days=1)
+
+    @cached_property
+    def window_start(self) -> date:
+        """First day of W = [D − 3 calendar months, D − 1] (relativedelta's month arithmetic)."""
+        return self.submission_date - relativedelta(months=3)
+
+    def days_ran(self, posting: Activity) -> int:
+        """Days a posting ran before D: from S to min(E, D − 1), inclusive; 0 if none."""
+        assert posting.start is not None
+        last = self.day_before if posting.end is None else min(posting.end, self.day_before)
+        return max(0, (last - posting.start).days + 1)
+
+    def days_in_window(self, posting: Activity) -> int:
+        """Days of the posting in W: [max(S, first day of W), min(E, D − 1)], inclusive."""
+        assert posting.start is not None
+        first = max(posting.start, self.window_start)
+        last = self.day_before if posting.end is None else min(posting.end, self.day_before)
+        return max(0, (last - first).days + 1)
+
+    def in_window(self, day: date) -> bool:
+        return self.window_start <= day <= self.day_before
+
+    @cached_property
+    def job_bank_start(self) -> date | None:
+        """S of "the Job Bank posting": the earliest start among the Job Bank postings."""
+        starts = [a.start for _, a in self.job_bank_postings if a.start is not None]
+        return min(starts) if starts else None
+
+    # --- exemption ------------------------------------------------------------------------------
+
+    @cached_property
+    def exempt_reasons(self) -> tuple[str, ...]:
+        """Why the position is exempt from advertising; empty when it is not."""
+        reasons = []
+        if self.stream == "global_talent":
+            reasons.append("Global Talent Stream positions have no minimum advertising requirement")
+        if self.province == "QC" and self.position.quebec_facilitated:
+            reasons.append(
+                "the occupation is on Québec's facilitated-process list, so proof of "
+                "recruitment is not required"
+            )
+        if self.stream == "agricultural" and (
+            AG_SUSPENSION[0] <= self.submission_date <= AG_SUSPENSION[1]
+        ):
+            reasons.append(
+                f"advertising for primary agriculture was suspended from {AG_SUSPENSION[0]} to "
+                f"{AG_SUSPENSION[1]} and the submission date {self.submission_date} falls in it"
+            )
+        variation = self.position.advertising_variation
+        if variation is not None and not blank(variation):
+            reasons.append(f'the ESDC variation "{variation.strip()}" applies')
+        return tuple(reasons)
+
+    @property
+    def exempt(self) -> bool:
+        return bool(self.exempt_reasons)
+
+    # --- wages ----------------------------------------------------------------------------------
+
+    def hourly_of(self, wage: Wage, hours_per_week: Decimal | None = None) -> Fraction:
+        """Hourly equivalent of a wage with an amount, for the position's hours by default."""
+        assert wage.amount is not None
+        hours = hours_per_week if hours_per_week is not None else self.position.hours_per_week
+        return hourly_fraction(wage.amount, wage.per, hours)
+
+    @cached_property
+    def hourly(self) -> Fraction:
+        """The offered wage of the position, per hour (exact)."""
+        return self.hourly_of(self.position.wage)
+
+    @cached_property
+    def threshold(self) -> Decimal | None:
+        """Threshold(province, D) for the high-wage/low-wage line; None when no row covers D."""
+        row = self.reference.wage_threshold(self.province, self.submission_date)
+        return None if row is None else row.hourly
+
+    @cached_property
+    def prevailing(self) -> Prevailing | None:
+        """The case's prevailing wage, else the Job Bank median (region, province, Canada)."""
+        own = self.position.prevailing_wage
+        if own is not None:
+            source = self.position.prevailing_wage_source
+            where = "the figure given in the case"
+            if source is not None and not blank(source):
+                where += f" ({source.strip()})"
+            return Prevailing(self.hourly_of(own), where)
+        location = self.position.work_location
+        looked_up = self.reference.prevailing_wage(
+            self.position.noc, location.economic_region, location.province
+        )
+        if looked_up is None:
+            return None
+        return Prevailing(
+            Fraction(looked_up.hourly), f"the Job Bank median for NOC {self.position.noc}"
+        )
+
+    @cached_property
+    def offer_hours(self) -> Decimal:
+        offer = self.case.offer
+        if offer is not None and offer.hours_per_week is not None:
+            return offer.hours_per_week
+        return self.position.hours_per_week
+
+    @cached_property
+    def offer_hourly(self) -> Fraction | None:
+        """The offer's wage per hour (offer's hours, else the position's); None without one."""
+        offer = self.case.offer
+        if offer is None or offer.wage is None:
+            return None
+        return self.hourly_of(offer.wage, self.offer_hours)
+
+    @cached_property
+    def monthly_gross(self) -> Fraction:
+        """Monthly gross pay (hourly × hours × 52 ÷ 12) of the offer, else of the position."""
+        if self.offer_hourly is not None:
+            return monthly_gross(self.offer_hourly, self.offer_hours)
+        return monthly_gross(self.hourly, self.position.hours_per_week)
+
+    def naics_starts_with(self, prefixes: tuple[str, ...]) -> bool:
+        return bool(self.naics) and self.naics.startswith(prefixes)

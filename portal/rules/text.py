@@ -1,0 +1,93 @@
+"""Text conventions every rule uses: name comparison, languages, duty words, money in messages."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import ROUND_DOWN, Decimal
+from fractions import Fraction
+
+from portal.cases.wages import to_decimal
+
+OFFICIAL_LANGUAGES = frozenset({"english", "french", "anglais", "français", "francais", "en", "fr"})
+_WORD = re.compile(r"[^\W\d_]+")
+_CENT = Decimal("0.01")
+_FOUR_PLACES = Decimal("0.0001")
+
+
+def _is_edge(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char)[0] in "PZ"
+
+
+def norm_name(text: str) -> str:
+    """Normalize a title, city, CMA or region for comparison.
+
+    NFKD, accents dropped, case folded, whitespace and punctuation removed at both ends; inner
+    characters count ("Montreal" = "Montréal", "Cook." = "cook", "St. John's" keeps its period).
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    start, end = 0, len(bare)
+    while start < end and _is_edge(bare[start]):
+        start += 1
+    while end > start and _is_edge(bare[end - 1]):
+        end -= 1
+    return bare[start:end]
+
+
+def same_name(left: str, right: str) -> bool:
+    return norm_name(left) == norm_name(right)
+
+
+def is_official_language(name: str) -> bool:
+    """English or French, however written (``English``, ``français``, ``fr``, any case)."""
+    return name.strip().casefold() in OFFICIAL_LANGUAGES
+
+
+def duty_words(text: str | None) -> frozenset[str]:
+    """The distinct words of 4 or more letters in ``text``, case ignored."""
+    if not text:
+        return frozenset()
+    return frozenset(word.casefold() for word in _WORD.findall(text) if len(word) >= 4)
+
+
+def blank(text: str | None) -> bool:
+    """Is a free-text field empty (absent, null, or only whitespace)?"""
+    return text is None or not text.strip()
+
+
+def money(value: Fraction | Decimal) -> str:
+    """Dollars for a message: cents when exact, else four places truncated, marked "about"."""
+    exact = value if isinstance(value, Decimal) else to_decimal(value)
+    cents = exact.quantize(_CENT)
+    if cents == exact:
+        return f"${cents:,}"
+    return f"about ${exact.quantize(_FOUR_PLACES, rounding=ROUND_DOWN):,}"
+
+
+def percent(value: Fraction) -> str:
+    """A share as a percentage for a message, to one decimal place when not whole."""
+    exact = to_decimal(value * 100)
+    whole = exact.to_integral_value()
+    if whole == exact:
+        return f"{whole}%"
+    return f"{exact.quantize(Decimal('0.1'))}%"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def listing(items: list[str], limit: int = 6) -> str:
+    """Join items for a message, naming at most ``limit`` of them."""
+    if len(items) <= limit:
+        shown = items
+        rest = ""
+    else:
+        shown = items[:limit]
+        rest = f" and {len(items) - limit} more"
+    if len(shown) <= 1:
+        return "".join(shown) + rest
+    if rest:
+        return ", ".join(shown) + rest
+    return ", ".join(shown[:-1]) + " and " + shown[-1]

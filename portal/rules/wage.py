@@ -1,0 +1,199 @@
+"""Wage rules, WAGE [lmia-domain.md §2]."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+
+from portal.cases.model import Wage
+from portal.rules import sources as src
+from portal.rules.advertising import ad_has_wage_figure
+from portal.rules.context import Context, activity_label
+from portal.rules.registry import ALL_STREAMS, ERROR, GTS, WARNING, Hit, rule
+from portal.rules.text import money
+
+AREA = "wage"
+
+
+@rule(
+    "WAGE-STREAM",
+    title="Wage matches the stream (high-wage threshold)",
+    severity=ERROR,
+    area=AREA,
+    citation=src.S79,
+    streams=frozenset({"high_wage", "low_wage"}),
+    applies="high_wage, low_wage",
+)
+def wage_does_not_fit_stream(ctx: Context) -> Iterator[Hit]:
+    """The stream must match the wage: high-wage at or above the threshold, low-wage below it.
+
+    The threshold in force on the submission date for the work province (the provincial median
+    hourly wage; from 2024-11-08 that median plus 20%). A warning when no threshold is loaded for
+    that date.
+    """
+    threshold = ctx.threshold
+    if threshold is None:
+        yield Hit(
+            "position.wage",
+            f"No high-wage threshold for {ctx.province} is loaded for {ctx.d}; the stream cannot "
+            "be verified against the wage.",
+            "Check ESDC's median wage table for the province and date, or update the reference "
+            "data.",
+            severity=WARNING,
+        )
+        return
+    hourly = ctx.hourly
+    if ctx.stream == "high_wage" and hourly < threshold:
+        yield Hit(
+            "position.wage",
+            f"The offered wage is {money(hourly)} an hour, below the high-wage threshold of "
+            f"{money(threshold)} for {ctx.province} on {ctx.d}.",
+            f"Raise the wage to at least {money(threshold)} an hour, or apply in the low-wage "
+            "stream.",
+        )
+    elif ctx.stream == "low_wage" and hourly >= threshold:
+        yield Hit(
+            "position.wage",
+            f"The offered wage is {money(hourly)} an hour, at or above the high-wage threshold of "
+            f"{money(threshold)} for {ctx.province} on {ctx.d}.",
+            "Apply in the high-wage stream (with a transition plan).",
+        )
+
+
+@rule(
+    "WAGE-PREVAILING",
+    title="Wage at least the prevailing wage",
+    severity=ERROR,
+    area=AREA,
+    citation=src.S86,
+    streams=ALL_STREAMS - GTS,
+    applies="all but global_talent",
+    evidence="the Job Bank wage page for the NOC and region, dated",
+)
+def wage_below_prevailing(ctx: Context) -> Iterator[Hit]:
+    """The offered wage must be at least the prevailing wage for the occupation and region.
+
+    The case's own prevailing wage, else the Job Bank median for the NOC in the economic region,
+    else the province, else Canada. A warning when none is known.
+    """
+    prevailing = ctx.prevailing
+    if prevailing is None:
+        location = ctx.position.work_location
+        where = location.economic_region or location.province
+        yield Hit(
+            "position.wage",
+            f"No prevailing wage is known for NOC {ctx.position.noc} in {where}; the offered wage "
+            "cannot be verified against it.",
+            "Look up the Job Bank median wage for the occupation and region and record it as the "
+            "prevailing wage, with its source.",
+            severity=WARNING,
+        )
+        return
+    if ctx.hourly < prevailing.hourly:
+        yield Hit(
+            "position.wage",
+            f"The offered wage is {money(ctx.hourly)} an hour, below the prevailing wage of "
+            f"{money(prevailing.hourly)} ({prevailing.source}).",
+            f"Raise the wage to at least {money(prevailing.hourly)} an hour.",
+        )
+
+
+def _advertised_hourly(ctx: Context) -> list[tuple[int, str, Fraction]]:
+    """Each ad's stated wage per hour (a range: its minimum), for the position's hours."""
+    result = []
+    for index, activity in enumerate(ctx.activities):
+        ad = activity.ad
+        if ad is None or ad.wage is None or not ad_has_wage_figure(ad):
+            continue
+        wage = ad.wage
+        amount = wage.amount if isinstance(wage, Wage) else wage.min
+        assert amount is not None
+        hourly = ctx.hourly_of(Wage(amount=amount, per=wage.per))
+        result.append((index, activity_label(activity), hourly))
+    return result
+
+
+@rule(
+    "WAGE-AD-FLOOR",
+    title="Advertised wage at least the prevailing wage",
+    severity=ERROR,
+    area=AREA,
+    citation=src.S42,
+    streams=ALL_STREAMS - GTS,
+    applies="every ad with a wage, all but global_talent",
+)
+def advertised_wage_below_prevailing(ctx: Context) -> Iterator[Hit]:
+    """An ad's wage (the bottom of a range) must be at least the prevailing wage.
+
+    Silent when the prevailing wage is unknown (WAGE-PREVAILING warns about that).
+    """
+    prevailing = ctx.prevailing
+    if prevailing is None:
+        return
+    for index, label, hourly in _advertised_hourly(ctx):
+        if hourly < prevailing.hourly:
+            yield Hit(
+                f"recruitment[{index}]",
+                f"The wage in {label} is {money(hourly)} an hour, below the prevailing wage of "
+                f"{money(prevailing.hourly)} ({prevailing.source}).",
+                f"Advertise again with a wage (or the bottom of the range) of at least "
+                f"{money(prevailing.hourly)} an hour.",
+            )
+
+
+@rule(
+    "WAGE-AD-OFFER",
+    title="Offered wage at least the position's and the advertised wage",
+    severity=ERROR,
+    area=AREA,
+    citation=src.S20,
+    streams=ALL_STREAMS,
+    applies="an offer exists",
+)
+def offer_wage_below_position_or_ad(ctx: Context) -> Iterator[Hit]:
+    """The job offer's wage must not be below the position's wage or the lowest advertised wage.
+
+    Per hour, with the offer's hours (else the position's); ads converted with the position's
+    hours.
+    """
+    offered = ctx.offer_hourly
+    if offered is None:
+        return
+    problems = []
+    if offered < ctx.hourly:
+        problems.append(f"the position's {money(ctx.hourly)}")
+    advertised = _advertised_hourly(ctx)
+    if advertised:
+        index, label, lowest = min(advertised, key=lambda item: item[2])
+        if offered < lowest:
+            problems.append(f"the {money(lowest)} advertised in {label} (recruitment[{index}])")
+    if problems:
+        yield Hit(
+            "offer",
+            f"The offer pays {money(offered)} an hour, less than " + " and ".join(problems) + ".",
+            "Offer at least the wage of the LMIA position and of every ad.",
+        )
+
+
+@rule(
+    "WAGE-INCUMBENT",
+    title="Wage at least what current employees earn",
+    severity=ERROR,
+    area=AREA,
+    citation=src.S87,
+    streams=ALL_STREAMS,
+    applies="incumbent_wage given",
+)
+def wage_below_incumbents(ctx: Context) -> Iterator[Hit]:
+    """The offered wage must be at least what current employees in the same job are paid."""
+    incumbent = ctx.position.incumbent_wage
+    if incumbent is None:
+        return
+    incumbent_hourly = ctx.hourly_of(incumbent)
+    if ctx.hourly < incumbent_hourly:
+        yield Hit(
+            "position.wage",
+            f"The offered wage is {money(ctx.hourly)} an hour, below the {money(incumbent_hourly)} "
+            "paid to current employees in the same job and location.",
+            f"Raise the wage to at least {money(incumbent_hourly)} an hour.",
+        )
