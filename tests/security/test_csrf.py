@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from portal import ROOT
+from portal.app import ROOT
 from portal.extensions import csrf
 from portal.models import Role
 from portal.tenancy import PERMISSIONS, PUBLIC, access_policy_of

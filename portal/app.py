@@ -1,0 +1,89 @@
+"""The application factory."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.config import build_config
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the portal. ``config`` overrides the environment-derived settings (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.from_mapping(build_config(Path(app.instance_path)))
+    if config:
+        app.config.from_mapping(config)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_http(app)
+    register_commands(app)
+    configure_logging(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from portal.web import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    # Loads the user_loader that resolves server-side session tokens.
+    import portal.audit  # noqa: F401
+    import portal.auth.sessions  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.auth import bp as auth_bp
+    from portal.dashboard import bp as dashboard_bp
+    from portal.employers import bp as employers_bp
+    from portal.invitations import bp as invitations_bp
+    from portal.mail import bp as mail_bp
+
+    for blueprint in (dashboard_bp, auth_bp, employers_bp, invitations_bp, mail_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_http(app: Flask) -> None:
+    from portal.tenancy import guard_request
+    from portal.web import register_error_pages, register_template_helpers, set_security_headers
+
+    # Deny by default: one guard for every request of every blueprint.
+    app.before_request_funcs.setdefault(None, []).insert(0, guard_request)
+    app.after_request(set_security_headers)
+    register_error_pages(app)
+    register_template_helpers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from portal.cli import seed_demo
+    from portal.refdata_cli import refdata
+
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(refdata)
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.logger.handlers or app.debug:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
