@@ -58,8 +58,10 @@ def register_blueprints(app: Flask) -> None:
     from portal.employers import bp as employers_bp
     from portal.invitations import bp as invitations_bp
     from portal.mail import bp as mail_bp
+    from portal.positions import bp as positions_bp
 
-    for blueprint in (dashboard_bp, auth_bp, employers_bp, invitations_bp, mail_bp):
+    blueprints = (dashboard_bp, auth_bp, employers_bp, invitations_bp, mail_bp, positions_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

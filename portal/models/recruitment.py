@@ -14,48 +14,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.models.accounts import User
 from portal.models.base import Base, CreatedAt, EmployerOwned
 
-STREAMS = ("high_wage", "low_wage", "global_talent", "agricultural", "pr_only")
-WAGE_UNITS = ("hour", "week", "month", "year")
-METHODS = (
-    "job_bank",
-    "job_board",
-    "occupation_site",
-    "newspaper",
-    "professional_association",
-    "union",
-    "community_organization",
-    "underrepresented_group_org",
-    "employment_centre",
-    "job_fair",
-    "recruitment_agency",
-    "internal",
-    "social_media",
-    "other",
-)
-TARGET_GROUPS = (
-    "indigenous",
-    "vulnerable_youth",
-    "newcomers",
-    "persons_with_disabilities",
-    "asylum_claimants",
-)
-APPLICANT_STATUSES = ("citizen", "permanent_resident", "authorized", "foreign", "unknown")
-CHANNELS = ("direct_apply", "job_match", "email", "in_person", "other")
-REASON_CODES = (
-    "lacks_education",
-    "lacks_experience",
-    "lacks_certification",
-    "lacks_language_en_fr",
-    "declined_offer",
-    "no_show",
-    "no_response",
-    "withdrew",
-    "failed_reference_check",
-    "not_available_for_schedule",
-    "not_suitable",
-    "overqualified",
-    "other",
-)
 Money = Numeric(12, 2)
 
 
@@ -122,7 +80,7 @@ class Position(CreatedAt, EmployerOwned, Base):
     )
     job_matches: Mapped[list["JobMatchEntry"]] = relationship(
         back_populates="position",
-        order_by="JobMatchEntry.first_seen",
+        order_by="JobMatchEntry.id",
         cascade="all, delete-orphan",
     )
 

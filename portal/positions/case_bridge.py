@@ -1,0 +1,332 @@
+"""Between the database and the portable ``lmia-case/1`` form.
+
+``case_dict`` builds the case of a position as the JSON-shaped dict the format defines;
+``rows_from_case`` turns a validated case (as that same dict shape) into new rows. The parsing,
+validation and the engine's dataclasses live in ``portal.cases``.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from portal.models import (
+    Applicant,
+    Employer,
+    JobMatchEntry,
+    Position,
+    RecruitmentActivity,
+)
+
+CASE_FORMAT = "lmia-case/1"
+
+
+def json_number(amount):
+    """A Decimal as a JSON number. Floats print their shortest exact form, so 18.5 reads back
+    as Decimal("18.5") == Decimal("18.50"); integers stay integers."""
+    if amount is None:
+        return None
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _wage(amount, per):
+    return None if amount is None else {"amount": json_number(amount), "per": per}
+
+
+def _without_none(mapping: dict) -> dict:
+    return {key: value for key, value in mapping.items() if value is not None}
+
+
+def employer_section(employer: Employer, position: Position) -> dict:
+    return _without_none(
+        {
+            "legal_name": employer.legal_name,
+            "operating_name": employer.operating_name or employer.legal_name,
+            "business_number": employer.business_number,
+            "address": {
+                "street": employer.street_address,
+                "city": employer.city,
+                "province": employer.province,
+                "postal_code": employer.postal_code,
+            },
+            "naics": employer.naics_code,
+            "employees_at_location": position.employees_at_location,
+            "low_wage_tfws_at_location": position.low_wage_tfws_at_location,
+            "on_noncompliance_list": employer.on_noncompliance_list or None,
+            "lmia_revoked_on": _iso(employer.lmia_revoked_on),
+        }
+    )
+
+
+def case_dict(employer: Employer, position: Position, applicants: list[Applicant]) -> dict:
+    """The position as an lmia-case/1 document (a dict ready for json.dumps)."""
+    requirements = _without_none(
+        {
+            "education": position.education,
+            "experience": position.experience,
+            "experience_years": json_number(position.experience_years),
+            "languages": position.languages,
+        }
+    )
+    position_section = _without_none(
+        {
+            "title": position.title,
+            "noc": position.noc_code,
+            "stream": position.stream,
+            "caregiver": position.is_caregiver or None,
+            "seasonal": position.is_seasonal or None,
+            "quebec_facilitated": position.quebec_facilitated or None,
+            "advertising_variation": position.advertising_variation,
+            "work_location": _without_none(
+                {
+                    "street": position.street_address,
+                    "city": position.city,
+                    "province": position.province,
+                    "postal_code": position.postal_code,
+                    "economic_region": position.economic_region,
+                    "cma": position.cma,
+                    "admin_region": position.admin_region,
+                }
+            ),
+            "wage": _wage(position.wage_amount, position.wage_per),
+            "hours_per_week": json_number(position.hours_per_week),
+            "positions": position.positions,
+            "duration_months": position.duration_months,
+            "duties": position.duties,
+            "requirements": requirements or None,
+            "language_justification": position.language_justification,
+            "benefits": position.benefits,
+            "terms": position.terms,
+            "prevailing_wage": _wage(position.prevailing_wage_amount, position.prevailing_wage_per),
+            "prevailing_wage_source": position.prevailing_wage_source,
+            "incumbent_wage": _wage(position.incumbent_wage_amount, position.incumbent_wage_per),
+            "live_in_required": position.live_in_required,
+        }
+    )
+    keys = {activity.id: activity.case_key for activity in position.activities}
+    recruitment = [
+        _without_none(
+            {
+                "id": activity.case_key,
+                "method": activity.method,
+                "kind": activity.kind,
+                "start": _iso(activity.start_date),
+                "end": _iso(activity.end_date),
+                "date": _iso(activity.event_date),
+                "platform": activity.platform,
+                "national": activity.is_national,
+                "target_groups": activity.target_groups,
+                "reference": activity.reference,
+                "direct_apply": activity.direct_apply,
+                "ad": activity.ad,
+            }
+        )
+        for activity in position.activities
+    ]
+    people = [
+        _without_none(
+            {
+                "name": applicant.name,
+                "status": applicant.status,
+                "source": keys.get(applicant.source_activity_id),
+                "channel": applicant.channel,
+                "applied_on": _iso(applicant.applied_on),
+                "resume_downloaded_on": _iso(applicant.resume_downloaded_on),
+                "interviewed_on": _iso(applicant.interviewed_on),
+                "offered": applicant.offered,
+                "hired": applicant.hired,
+                "reason_code": applicant.reason_code,
+                "reason_detail": applicant.reason_detail,
+            }
+        )
+        for applicant in applicants
+    ]
+    job_match = None
+    if position.job_match_mode or position.job_matches:
+        job_match = {
+            "mode": position.job_match_mode or "default",
+            "matches": [
+                _without_none(
+                    {
+                        "first_seen": _iso(m.first_seen),
+                        "stars": m.stars,
+                        "invited_on": _iso(m.invited_on),
+                    }
+                )
+                for m in position.job_matches
+            ],
+        }
+    return _without_none(
+        {
+            "format": CASE_FORMAT,
+            "submission_date": _iso(position.planned_submission_date),
+            "employer": employer_section(employer, position),
+            "position": position_section,
+            "recruitment": recruitment,
+            "job_bank_alternative_rationale": position.job_bank_alternative_rationale,
+            "job_match": job_match,
+            "applicants": people,
+            "transition_plan": position.transition_plan,
+            "offer": position.offer,
+            "third_parties": position.third_parties,
+            "payments": position.payments,
+            "document_custody": position.document_custody,
+        }
+    )
+
+
+def employer_mismatches(employer: Employer, case: dict) -> list[str]:
+    """Where the file's employer differs from this employer's profile (path: what differs)."""
+    theirs = case["employer"]
+    ours = employer_section(employer, Position())
+    problems = []
+    for key in (
+        "legal_name",
+        "operating_name",
+        "business_number",
+        "naics",
+        "on_noncompliance_list",
+        "lmia_revoked_on",
+    ):
+        if theirs.get(key) is not None and str(theirs.get(key)) != str(ours.get(key)):
+            problems.append(
+                f'employer.{key}: the file says "{theirs.get(key)}", this '
+                f'employer\'s profile says "{ours.get(key) or ""}"'
+            )
+    for key, value in theirs["address"].items():
+        if str(value) != str(ours["address"][key]):
+            problems.append(
+                f'employer.address.{key}: the file says "{value}", this '
+                f'employer\'s profile says "{ours["address"][key]}"'
+            )
+    return problems
+
+
+def _json_ready(value):
+    """Plain JSON values for the JSON columns (Decimal to number, dates to text)."""
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_json_ready(item) for item in value]
+    if isinstance(value, Decimal):
+        return json_number(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def rows_from_case(employer: Employer, case: dict):
+    """Build a new position, its activities, applicants and Job Match from a valid case dict."""
+    case = _json_ready(case)
+    section = case["position"]
+    location = section["work_location"]
+    requirements = section.get("requirements") or {}
+    wage = section["wage"]
+    prevailing = section.get("prevailing_wage") or {}
+    incumbent = section.get("incumbent_wage") or {}
+    job_match = case.get("job_match") or {}
+    facts = case["employer"]
+    position = Position(
+        employer_id=employer.id,
+        title=section["title"],
+        noc_code=section["noc"],
+        stream=section["stream"],
+        is_caregiver=bool(section.get("caregiver")),
+        is_seasonal=bool(section.get("seasonal")),
+        quebec_facilitated=bool(section.get("quebec_facilitated")),
+        advertising_variation=section.get("advertising_variation"),
+        street_address=location["street"],
+        city=location["city"],
+        province=location["province"],
+        postal_code=location["postal_code"],
+        economic_region=location.get("economic_region"),
+        cma=location.get("cma"),
+        admin_region=location.get("admin_region"),
+        wage_amount=_decimal(wage["amount"]),
+        wage_per=wage["per"],
+        hours_per_week=_decimal(section["hours_per_week"]),
+        positions=section["positions"],
+        duration_months=section["duration_months"],
+        duties=section["duties"],
+        education=requirements.get("education"),
+        experience=requirements.get("experience"),
+        experience_years=_decimal(requirements.get("experience_years")),
+        languages=requirements.get("languages"),
+        language_justification=section.get("language_justification"),
+        benefits=section.get("benefits"),
+        terms=section.get("terms"),
+        prevailing_wage_amount=_decimal(prevailing.get("amount")),
+        prevailing_wage_per=prevailing.get("per"),
+        prevailing_wage_source=section.get("prevailing_wage_source"),
+        incumbent_wage_amount=_decimal(incumbent.get("amount")),
+        incumbent_wage_per=incumbent.get("per"),
+        live_in_required=section.get("live_in_required"),
+        employees_at_location=facts.get("employees_at_location"),
+        low_wage_tfws_at_location=facts.get("low_wage_tfws_at_location"),
+        planned_submission_date=_date(case.get("submission_date")),
+        job_bank_alternative_rationale=case.get("job_bank_alternative_rationale"),
+        job_match_mode=job_match.get("mode"),
+        transition_plan=case.get("transition_plan"),
+        offer=case.get("offer"),
+        third_parties=case.get("third_parties"),
+        payments=case.get("payments"),
+        document_custody=case.get("document_custody"),
+    )
+    activities = {}
+    for item in case["recruitment"]:
+        activity = RecruitmentActivity(
+            employer_id=employer.id,
+            case_key=item["id"],
+            method=item["method"],
+            kind=item["kind"],
+            start_date=_date(item.get("start")),
+            end_date=_date(item.get("end")),
+            event_date=_date(item.get("date")),
+            platform=item.get("platform"),
+            is_national=item.get("national"),
+            target_groups=item.get("target_groups"),
+            reference=item.get("reference"),
+            direct_apply=item.get("direct_apply"),
+            ad=item.get("ad"),
+        )
+        position.activities.append(activity)
+        activities[item["id"]] = activity
+    for item in job_match.get("matches") or []:
+        position.job_matches.append(
+            JobMatchEntry(
+                employer_id=employer.id,
+                first_seen=_date(item["first_seen"]),
+                stars=item["stars"],
+                invited_on=_date(item.get("invited_on")),
+            )
+        )
+    applicants = [
+        Applicant(
+            employer_id=employer.id,
+            name=item["name"],
+            status=item["status"],
+            source_activity=activities.get(item.get("source")),
+            channel=item.get("channel"),
+            applied_on=_date(item["applied_on"]),
+            resume_downloaded_on=_date(item.get("resume_downloaded_on")),
+            interviewed_on=_date(item.get("interviewed_on")),
+            offered=item.get("offered"),
+            hired=item.get("hired"),
+            reason_code=item.get("reason_code"),
+            reason_detail=item.get("reason_detail"),
+        )
+        for item in case["applicants"]
+    ]
+    return position, applicants

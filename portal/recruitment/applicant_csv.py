@@ -1,0 +1,160 @@
+"""The applicant log as CSV: the template and an all-or-nothing, row-by-row validated import.
+
+Plain Python. ``parse_applicants`` returns either the rows ready to save or every problem found,
+each naming the row (as a spreadsheet shows it, header = row 1) and the column.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from portal.cases.model import APPLICANT_STATUSES, CHANNELS, REASON_CODES
+
+COLUMNS = (
+    "name",
+    "status",
+    "source",
+    "channel",
+    "applied_on",
+    "resume_downloaded_on",
+    "interviewed_on",
+    "offered",
+    "hired",
+    "reason_code",
+    "reason_detail",
+)
+REQUIRED = ("name", "status", "applied_on")
+MAX_ROWS = 10_000
+_TRUE = {"yes", "y", "true", "1", "oui", "x"}
+_FALSE = {"no", "n", "false", "0", "non", ""}
+
+
+@dataclass(frozen=True)
+class CsvProblem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ApplicantRow:
+    name: str
+    status: str
+    source: str | None
+    channel: str | None
+    applied_on: date
+    resume_downloaded_on: date | None
+    interviewed_on: date | None
+    offered: bool | None
+    hired: bool | None
+    reason_code: str | None
+    reason_detail: str | None
+
+
+def template_csv() -> str:
+    """The header row users fill in (one applicant per row)."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(COLUMNS)
+    return buffer.getvalue()
+
+
+def _date(value: str):
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f'not a date in the form YYYY-MM-DD ("{value}")') from None
+
+
+def _choice(allowed):
+    def parse(value: str):
+        if value not in allowed:
+            raise ValueError(f'"{value}" is not one of: {", ".join(allowed)}')
+        return value
+
+    return parse
+
+
+def _boolean(value: str):
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ValueError(f'"{value}" is not yes or no')
+
+
+_PARSERS = {
+    "status": _choice(APPLICANT_STATUSES),
+    "channel": _choice(CHANNELS),
+    "applied_on": _date,
+    "resume_downloaded_on": _date,
+    "interviewed_on": _date,
+    "offered": _boolean,
+    "hired": _boolean,
+    "reason_code": _choice(REASON_CODES),
+}
+
+
+def parse_applicants(
+    raw: bytes, activity_keys: set[str]
+) -> tuple[list[ApplicantRow], list[CsvProblem]]:
+    """Validate the whole file; return (rows, []) when all is well, else ([], problems)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [CsvProblem(1, "file", "the file is not UTF-8 text; save it as CSV UTF-8")]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [name for name in REQUIRED if name not in header]
+    unknown = [name for name in header if name not in COLUMNS]
+    problems = [CsvProblem(1, name, "this column is missing") for name in missing]
+    problems += [
+        CsvProblem(1, name, f"unknown column; use: {', '.join(COLUMNS)}") for name in unknown
+    ]
+    if problems:
+        return [], problems
+    reader.fieldnames = header
+    rows: list[ApplicantRow] = []
+    for number, record in enumerate(reader, start=2):
+        if number - 1 > MAX_ROWS:
+            return [], [CsvProblem(number, "file", f"more than {MAX_ROWS} applicants")]
+        if None in record:
+            problems.append(CsvProblem(number, "row", "more cells than columns"))
+            continue
+        values = {name: (record.get(name) or "").strip() for name in COLUMNS}
+        if not any(values.values()):
+            continue  # a blank line in a spreadsheet export
+        parsed = {}
+        for name in COLUMNS:
+            value = values[name]
+            if not value:
+                if name in REQUIRED:
+                    problems.append(CsvProblem(number, name, "required"))
+                parsed[name] = None
+                continue
+            try:
+                parsed[name] = _PARSERS.get(name, str)(value)
+            except ValueError as error:
+                problems.append(CsvProblem(number, name, str(error)))
+        if parsed.get("source") and parsed["source"] not in activity_keys:
+            problems.append(
+                CsvProblem(
+                    number,
+                    "source",
+                    f'no recruitment activity "{parsed["source"]}"; use one of: '
+                    + (", ".join(sorted(activity_keys)) or "(record the activities first)"),
+                )
+            )
+        if parsed.get("reason_code") == "other" and not parsed.get("reason_detail"):
+            problems.append(CsvProblem(number, "reason_detail", "explain the 'other' reason"))
+        if len(parsed.get("name") or "") > 200:
+            problems.append(CsvProblem(number, "name", "longer than 200 characters"))
+        if not problems:
+            rows.append(ApplicantRow(**parsed))
+    if problems:
+        return [], problems
+    return rows, []

@@ -1,0 +1,156 @@
+"""The recruitment timeline as drawing instructions (plain Python); a Jinja template turns
+them into server-rendered SVG, so the picture needs no script and prints.
+
+Each activity is a bar (a posting) or a dot (an event) against the 3-month window before the
+submission date D, with the 28-day (14 for agriculture) minimum, the Job Match 30-day mark and
+the Direct Apply 21-day review marks.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from portal.cases import Case
+
+WIDTH = 760
+LABEL_WIDTH = 170
+ROW_HEIGHT = 30
+TOP = 40
+JOB_MATCH_DAYS = 30
+DIRECT_APPLY_DAYS = 21
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    x: float
+    width: float
+    y: float
+    running: bool
+    minimum_x: float | None  # where the minimum duration is reached
+    is_event: bool
+    title: str
+
+
+@dataclass(frozen=True)
+class Mark:
+    label: str
+    x: float
+    kind: str  # "submission", "job_match", "direct_apply"
+    title: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    width: int
+    height: int
+    label_width: int
+    window_x: float
+    window_width: float
+    window_title: str
+    bars: list[Bar] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+    ticks: list[tuple[float, str]] = field(default_factory=list)
+
+
+def _label(activity) -> str:
+    name = activity.platform or activity.method.replace("_", " ")
+    return f"{activity.id} · {name}"[:28]
+
+
+def build_timeline(case: Case, as_of: date) -> Timeline | None:
+    """Lay out the case's activities; None when there is nothing to draw."""
+    activities = [a for a in case.recruitment if a.start or a.date]
+    if not activities:
+        return None
+    d = case.submission_date or as_of
+    window_start = d - relativedelta(months=3)
+    minimum = 14 if case.position.stream == "agricultural" else 28
+    first = min([a.start or a.date for a in activities] + [window_start])
+    last = max([a.end or a.date or d for a in activities] + [d]) + timedelta(days=3)
+    first -= timedelta(days=3)
+    span = max((last - first).days, 1)
+    plot = WIDTH - LABEL_WIDTH - 10
+
+    def x(day: date) -> float:
+        return round(LABEL_WIDTH + plot * (day - first).days / span, 1)
+
+    bars = []
+    for row, activity in enumerate(activities):
+        y = TOP + row * ROW_HEIGHT
+        if activity.kind == "event":
+            bars.append(
+                Bar(
+                    _label(activity),
+                    x(activity.date),
+                    0,
+                    y,
+                    False,
+                    None,
+                    True,
+                    f"{activity.id}: event on {activity.date.isoformat()}",
+                )
+            )
+            continue
+        end = activity.end or d - timedelta(days=1)
+        reached = activity.start + timedelta(days=minimum - 1)
+        bars.append(
+            Bar(
+                _label(activity),
+                x(activity.start),
+                max(x(end + timedelta(days=1)) - x(activity.start), 2),
+                y,
+                activity.end is None,
+                x(reached + timedelta(days=1)) if reached <= end else None,
+                False,
+                f"{activity.id}: {activity.start.isoformat()} to "
+                f"{activity.end.isoformat() if activity.end else 'still running'}",
+            )
+        )
+    marks = [Mark("D", x(d), "submission", f"Submission date {d.isoformat()}")]
+    job_bank = [a.start for a in activities if a.method == "job_bank" and a.kind == "posting"]
+    if job_bank:
+        day = min(job_bank) + timedelta(days=JOB_MATCH_DAYS - 1)
+        marks.append(
+            Mark(
+                "JM 30",
+                x(day),
+                "job_match",
+                f"Job Match: last day of the first 30 days, {day.isoformat()}",
+            )
+        )
+    review_days = sorted(
+        {
+            a.applied_on + timedelta(days=DIRECT_APPLY_DAYS)
+            for a in case.applicants
+            if a.channel == "direct_apply" and a.resume_downloaded_on is None
+        }
+    )
+    for day in review_days[:12]:  # a few marks say enough; the findings list every applicant
+        marks.append(
+            Mark(
+                "DA 21",
+                x(day),
+                "direct_apply",
+                f"Direct Apply: résumé review due by {day.isoformat()}",
+            )
+        )
+    ticks = []
+    month = date(first.year, first.month, 1) + relativedelta(months=1)
+    while month <= last:
+        ticks.append((x(month), month.strftime("%b %Y")))
+        month += relativedelta(months=1)
+    height = TOP + len(activities) * ROW_HEIGHT + 20
+    return Timeline(
+        width=WIDTH,
+        height=height,
+        label_width=LABEL_WIDTH,
+        window_x=x(window_start),
+        window_width=x(d) - x(window_start),
+        window_title=f"3-month window {window_start.isoformat()} to "
+        f"{(d - timedelta(days=1)).isoformat()}",
+        bars=bars,
+        marks=marks,
+        ticks=ticks,
+    )
