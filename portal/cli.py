@@ -1,14 +1,21 @@
 """Command-line tools: ``flask --app portal seed-demo``."""
 
+import json
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
 import click
 from flask import g
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from portal.auth.services import register_user
+from portal.cases import parse_case
 from portal.employers.services import create_employer
 from portal.extensions import db
 from portal.models import Membership, Role, User
+from portal.positions.services import import_case
 
 # Printed on purpose: demo accounts on a developer's own machine.
 DEMO_PASSWORD = "maple-syrup-harvest-2026"  # noqa: S105
@@ -44,6 +51,31 @@ DEMO_EMPLOYERS = [
         "naics_code": "111419",
     },
 ]
+
+
+# Two positions for the bistro: a chef whose file is complete, and line cooks whose file has
+# several findings (recruitment too short and too narrow, wage under the median, a fee charged
+# to a worker). Their dates are moved so that the planned filing is always 10 days away.
+DEMO_CASES = ("chef_compliant.json", "line_cook_findings.json")
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _shift_dates(value, delta: timedelta):
+    if isinstance(value, dict):
+        return {key: _shift_dates(item, delta) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shift_dates(item, delta) for item in value]
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return (date.fromisoformat(value) + delta).isoformat()
+    return value
+
+
+def demo_case(name: str, submission_date: date):
+    """A packaged demo case with every date moved so it is filed on ``submission_date``."""
+    document = json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
+    delta = submission_date - date.fromisoformat(document["submission_date"])
+    return parse_case(json.dumps(_shift_dates(document, delta)))
 
 
 @click.command("seed-demo")
@@ -85,6 +117,8 @@ def seed_demo(if_empty: bool) -> None:
             ),
         ]
     )
+    for name in DEMO_CASES:
+        import_case(bistro, demo_case(name, date.today() + timedelta(days=10)))
     db.session.commit()
 
     click.echo("Demo data is ready. Sign in at http://127.0.0.1:5000/account/login with:")
