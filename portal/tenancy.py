@@ -152,6 +152,16 @@ def scoped_select(model: type[Owned]) -> Select[tuple[Owned]]:
     return select(model).where(model.employer_id == current_employer().id)
 
 
+def across_my_employers(model: type[Owned], user_id: int) -> Select[tuple[Owned]]:
+    """Return ``select(model)`` over every employer the user is a live member of (dashboards)."""
+    if not issubclass(model, EmployerScoped):
+        raise TypeError(f"{model.__name__} is not read per employer")
+    mine = select(Membership.employer_id).where(
+        Membership.user_id == user_id, Membership.revoked_at.is_(None)
+    )
+    return select(model).where(model.employer_id.in_(mine))
+
+
 def get_scoped_or_404(model: type[Owned], object_id: int) -> Owned:
     """Load one of the current employer's rows, or answer 404 (never another employer's)."""
     found = db.session.scalar(scoped_select(model).where(model.id == object_id))
