@@ -191,6 +191,14 @@ def ad(case: Case, index: int, **changes) -> Case:
     return activity(case, index, ad=replace(case.recruitment[index].ad, **changes))
 
 
+def change_ad_everywhere(case: Case, **changes) -> Case:
+    """Apply the same change to every activity's ad."""
+    for index, item in enumerate(case.recruitment):
+        if item.ad is not None:
+            case = ad(case, index, **changes)
+    return case
+
+
 def add_activity(case: Case, new: Activity) -> Case:
     return replace(case, recruitment=(*case.recruitment, new))
 
