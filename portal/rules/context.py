@@ -232,8 +232,10 @@ class Context:
         )
         if looked_up is None:
             return None
+        where = getattr(looked_up, "geography_name", None)
         return Prevailing(
-            Fraction(looked_up.hourly), f"the Job Bank median for NOC {self.position.noc}"
+            Fraction(looked_up.hourly),
+            f"the Job Bank median for NOC {self.position.noc}" + (f" in {where}" if where else ""),
         )
 
     @cached_property

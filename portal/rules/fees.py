@@ -315,11 +315,15 @@ def identity_documents_held(ctx: Context) -> Iterator[Hit]:
     words = {"passport": "passport", "work_permit": "work permit"}
     for index, custody in enumerate(ctx.case.document_custody or ()):
         if custody.document in words and custody.held_by in EMPLOYER_SIDE:
-            since = f" since {custody.since}" if custody.since else ""
+            holder = PARTY_WORDS[custody.held_by]
+            held = (
+                f"has been held by {holder} since {custody.since}"
+                if custody.since
+                else f"is held by {holder}"
+            )
             yield Hit(
                 f"document_custody[{index}]",
-                f"The worker's {words[custody.document]} is held by "
-                f"{PARTY_WORDS[custody.held_by]}{since}.",
+                f"The worker's {words[custody.document]} {held}.",
                 "Give the document back to the worker now; it may not be kept, even for "
                 "safekeeping.",
             )

@@ -218,7 +218,7 @@ def too_few_underrepresented_groups(ctx: Context) -> Iterator[Hit]:
     # group covers every pairing (König: a matching of size 2 needs no cover of size 1).
     if len(targeted) >= 2 and len(every_group) >= 2:
         return
-    needs = f"{_group_label(ctx)} positions need two different activities aimed at two groups"
+    needs = f"{_group_label(ctx)} positions need two activities aimed at two different groups"
     note = f" (asylum claimants count only from {ASYLUM_CLAIMANTS_FROM})" if ignored_asylum else ""
     if not targeted:
         message = f"No additional recruitment activity targets an under-represented group{note}; "
