@@ -78,9 +78,11 @@ def register_http(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from portal.cli import seed_demo
+    from portal.lmia_cli import lmia
     from portal.refdata_cli import refdata
 
     app.cli.add_command(seed_demo)
+    app.cli.add_command(lmia)
     app.cli.add_command(refdata)
 
 
