@@ -9,9 +9,16 @@ from typing import Any
 
 from portal.cases.model import Case
 from portal.rules.context import Context, Reference
-from portal.rules.registry import ERROR, INFO, SEVERITIES, WARNING, Finding, all_rules
+from portal.rules.registry import (
+    ERROR,
+    INFO,
+    RULESET,
+    SEVERITIES,
+    WARNING,
+    Finding,
+    all_rules,
+)
 
-RULESET = "1"
 FINDINGS_FORMAT = "lmia-findings/1"
 # Still checked when the position is exempt from advertising (rules.md, REC-EXEMPT).
 _RUN_WHEN_EXEMPT = frozenset({"REC-EXEMPT", "REC-RESULTS"})
@@ -98,4 +105,4 @@ def evaluate(case: Case, as_of: date, reference: Reference) -> Verdict:
     )
 
 
-__all__ = ["INFO", "WARNING", "Verdict", "evaluate", "finding_key", "subject_key"]
+__all__ = ["INFO", "RULESET", "WARNING", "Verdict", "evaluate", "finding_key", "subject_key"]

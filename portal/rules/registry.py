@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:
     from portal.rules.context import Context
 
+RULESET = "1"
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 
@@ -83,6 +84,7 @@ class Rule:
     effective_to: date | None
     evidence: str | None
     check: Check
+    since: str = RULESET
 
     @property
     def doc(self) -> str:
@@ -113,8 +115,12 @@ def rule(
     effective_from: date | None = None,
     effective_to: date | None = None,
     evidence: str | None = None,
+    since: str = RULESET,
 ) -> Callable[[F], F]:
-    """Register the decorated function as rule ``id``; return the function unchanged."""
+    """Register the decorated function as rule ``id``; return the function unchanged.
+
+    ``since`` is the ruleset version that introduced the rule; an ID is never reused.
+    """
     if severity not in SEVERITIES:
         raise ValueError(f"{id}: unknown severity {severity!r}")
     if not citation.startswith("https://"):
@@ -139,6 +145,7 @@ def rule(
             effective_to=effective_to,
             evidence=evidence,
             check=check,
+            since=since,
         )
         return check
 

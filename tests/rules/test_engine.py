@@ -2,10 +2,12 @@
 
 import dataclasses
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from portal.rules import Finding, evaluate, subject_key
+from portal.cases import parse_case
+from portal.rules import Finding, evaluate, get_rule, subject_key
 from tests.rules.builders import (
     REFERENCE,
     FakeReference,
@@ -19,6 +21,8 @@ from tests.rules.builders import (
     rule_ids,
     verdict,
 )
+
+CASES = Path(__file__).resolve().parents[1] / "data" / "cases"
 
 
 def test_subject_order_compares_list_indexes_as_numbers():
@@ -143,3 +147,18 @@ def test_evaluation_is_repeatable_and_does_not_touch_the_case():
 
 def test_the_reference_version_is_part_of_the_ruleset():
     assert verdict(low_wage_case(), reference=FakeReference(version="v9")).ruleset == "1+v9"
+
+
+def test_at_most_one_finding_per_rule_and_subject_so_waivers_are_unambiguous():
+    case = parse_case((CASES / "several_findings.json").read_text(encoding="utf-8"))
+    # Rules that meet several problems on one subject list them in one finding.
+    case = change_ad_everywhere(case, title="Chef", work_location="Ottawa", contact=None)
+
+    keys = [(f.rule, f.subject) for f in verdict(case, as_of=date(2026, 8, 1)).findings]
+
+    assert len(keys) == len(set(keys))
+    assert len(keys) > 12
+
+
+def test_every_rule_belongs_to_ruleset_1():
+    assert get_rule("REC-JOBBANK").since == "1"
