@@ -1,152 +1,21 @@
-"""HW-TRANSITION, POS and OFFER rules."""
+"""OFFER rules: core terms, match with the position, signatures, no-fee clause."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from portal.cases import Address, PlanActivity, TransitionPlan
+from portal.cases import Address
 from tests.rules.builders import (
-    agricultural_case,
     at,
-    employer,
     found,
-    global_talent_case,
-    high_wage_case,
     location,
     low_wage_case,
     one,
-    position,
-    pr_only_case,
     replace,
     rule_ids,
 )
 from tests.rules.builders import offer as change_offer
-
-
-def plan(*kinds, exemption=None):
-    return TransitionPlan(
-        exemption=exemption,
-        activities=tuple(
-            PlanActivity(kind=kind, description=f"A {kind} activity") for kind in kinds
-        ),
-    )
-
-
-def with_plan(case, transition_plan):
-    return replace(case, transition_plan=transition_plan)
-
-
-# --- HW-TRANSITION -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("kinds", "fires"),
-    [
-        (("recruit", "retain", "train", "underrepresented"), False),
-        (("recruit", "recruit", "recruit", "underrepresented"), False),
-        (("train", "retain", "underrepresented"), True),
-        (("recruit", "retain", "train"), True),
-        (("permanent_residence",), False),
-        (("recruit", "permanent_residence"), False),
-        (("underrepresented", "underrepresented", "underrepresented", "underrepresented"), True),
-        ((), True),
-    ],
-)
-def test_three_plus_one_or_permanent_residence(kinds, fires):
-    case = with_plan(high_wage_case(), plan(*kinds))
-
-    assert (("HW-TRANSITION", "transition_plan") in found(case)) is fires
-
-
-def test_message_counts_the_activities():
-    case = with_plan(high_wage_case(), plan("train", "retain", "underrepresented"))
-
-    assert one(case, "HW-TRANSITION").message.startswith(
-        "The transition plan has 2 recruit, retain or train activities and 1 aimed at "
-        "under-represented groups; it needs at least 3 and 1"
-    )
-    assert one(with_plan(high_wage_case(), None), "HW-TRANSITION").message == (
-        "There is no transition plan."
-    )
-
-
-def test_a_stated_exemption_replaces_the_plan():
-    assert "HW-TRANSITION" not in rule_ids(
-        with_plan(high_wage_case(), plan(exemption="Limited duration: 18-month project"))
-    )
-    assert "HW-TRANSITION" in rule_ids(with_plan(high_wage_case(), plan(exemption=" ")))
-
-
-@pytest.mark.parametrize(
-    "noc", ["80020", "80021", "82030", "82031", "84120", "85100", "85101", "85103"]
-)
-def test_no_plan_for_primary_agriculture_nocs(noc):
-    case = position(with_plan(high_wage_case(), None), noc=noc)
-
-    assert "HW-TRANSITION" not in rule_ids(case)
-
-
-def test_plan_rule_only_for_high_wage_non_caregivers():
-    case = with_plan(high_wage_case(), None)
-
-    assert "HW-TRANSITION" in rule_ids(position(case, noc="85102"))
-    assert "HW-TRANSITION" not in rule_ids(position(case, caregiver=True))
-    assert "HW-TRANSITION" not in rule_ids(pr_only_case())
-    assert "HW-TRANSITION" not in rule_ids(low_wage_case())
-    assert "HW-TRANSITION" not in rule_ids(global_talent_case())
-
-
-# --- POS-NOC, POS-FULLTIME, POS-BN ---------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("noc", "fires"), [("63200", False), ("6320", True), ("12345", True)])
-def test_noc_must_be_a_unit_group(noc, fires):
-    case = position(low_wage_case(), noc=noc)
-
-    assert (("POS-NOC", "position") in found(case)) is fires
-    assert (("POS-NOC", "position") in found(position(global_talent_case(), noc=noc))) is fires
-
-
-@pytest.mark.parametrize(
-    ("hours", "fires"), [("29.99", True), ("29", True), ("30", False), ("30.5", False)]
-)
-def test_high_and_low_wage_positions_are_full_time(hours, fires):
-    for make in (low_wage_case, high_wage_case, pr_only_case):
-        case = position(make(), hours_per_week=Decimal(hours))
-        assert (("POS-FULLTIME", "position") in found(case)) is fires
-
-
-def test_full_time_not_required_for_agriculture_or_global_talent():
-    for make in (agricultural_case, global_talent_case):
-        assert "POS-FULLTIME" not in rule_ids(position(make(), hours_per_week=Decimal("20")))
-
-
-def test_full_time_message():
-    case = position(low_wage_case(), hours_per_week=Decimal("29.5"))
-
-    assert one(case, "POS-FULLTIME").message == (
-        "The position is 29.5 hours a week; at least 30 are needed."
-    )
-
-
-@pytest.mark.parametrize(
-    ("number", "fires"),
-    [
-        ("871234563", False),
-        ("87123456", True),
-        ("8712345630", True),
-        ("871234563RT0001", True),
-        ("871 234 563", True),
-        ("87123456a", True),
-        ("", True),
-    ],
-)
-def test_business_number_is_9_digits(number, fires):
-    case = employer(low_wage_case(), business_number=number)
-
-    assert (("POS-BN", "employer") in found(case)) is fires
-
 
 # --- OFFER-CORE ----------------------------------------------------------------------------------
 
