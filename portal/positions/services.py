@@ -191,11 +191,12 @@ def save_activity(position: Position, activity: RecruitmentActivity, fields: dic
     return activity
 
 
-def activity_of(position: Position, activity_id: int) -> RecruitmentActivity:
-    activity = get_scoped_or_404(RecruitmentActivity, activity_id)
-    if activity.position_id != position.id:
+def child_of(position: Position, model, object_id: int):
+    """Load one row of this position (through the employer scope); any other id answers 404."""
+    found = get_scoped_or_404(model, object_id)
+    if found.position_id != position.id:
         abort(404)
-    return activity
+    return found
 
 
 def applicants_of(position: Position) -> list[Applicant]:
@@ -208,19 +209,14 @@ def applicants_of(position: Position) -> list[Applicant]:
     )
 
 
-def applicant_of(position: Position, applicant_id: int) -> Applicant:
-    applicant = get_scoped_or_404(Applicant, applicant_id)
-    if applicant.position_id != position.id:
-        abort(404)
-    return applicant
-
-
 def save_applicant(position: Position, applicant: Applicant, fields: dict) -> Applicant:
     for name in APPLICANT_FIELDS:
         setattr(applicant, name, _clean(fields.get(name)))
     source = fields.get("source_activity_id")
     applicant.source_activity_id = (
-        activity_of(position, int(source)).id if source not in (None, "", "None") else None
+        child_of(position, RecruitmentActivity, int(source)).id
+        if source not in (None, "", "None")
+        else None
     )
     if applicant.hired:
         applicant.reason_code = None
@@ -229,13 +225,6 @@ def save_applicant(position: Position, applicant: Applicant, fields: dict) -> Ap
     db.session.add(applicant)
     db.session.flush()
     return applicant
-
-
-def job_match_entry_of(position: Position, entry_id: int) -> JobMatchEntry:
-    entry = get_scoped_or_404(JobMatchEntry, entry_id)
-    if entry.position_id != position.id:
-        abort(404)
-    return entry
 
 
 def save_job_match_entry(position: Position, entry: JobMatchEntry, fields: dict):
@@ -275,13 +264,6 @@ def waive(position: Position, rule_id: str, subject: str, reason: str, by_user_i
     )
     db.session.add(waiver)
     db.session.flush()
-    return waiver
-
-
-def waiver_of(position: Position, waiver_id: int) -> Waiver:
-    waiver = get_scoped_or_404(Waiver, waiver_id)
-    if waiver.position_id != position.id:
-        abort(404)
     return waiver
 
 

@@ -7,7 +7,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal.cases import CaseError, case_to_json, parse_case
 from portal.extensions import db
-from portal.models import Applicant, JobMatchEntry, Position, RecruitmentActivity, utcnow
+from portal.models import (
+    Applicant,
+    JobMatchEntry,
+    Position,
+    RecruitmentActivity,
+    Waiver,
+    utcnow,
+)
 from portal.positions import bp, compliance, labels, services
 from portal.positions.forms import (
     ActivityForm,
@@ -160,7 +167,7 @@ def add_activity(employer_id: int, position_id: int):
 @policy("edit")
 def edit_activity(employer_id: int, position_id: int, activity_id: int):
     position = get_scoped_or_404(Position, position_id)
-    activity = services.activity_of(position, activity_id)
+    activity = services.child_of(position, RecruitmentActivity, activity_id)
     if request.method == "GET":
         form = ActivityForm(obj=activity, data=services.fields_from_ad(activity.ad))
         return _activity_page(form, position, activity)
@@ -177,7 +184,7 @@ def edit_activity(employer_id: int, position_id: int, activity_id: int):
 @policy("edit")
 def delete_activity(employer_id: int, position_id: int, activity_id: int):
     position = get_scoped_or_404(Position, position_id)
-    activity = services.activity_of(position, activity_id)
+    activity = services.child_of(position, RecruitmentActivity, activity_id)
     db.session.delete(activity)
     db.session.commit()
     flash(_("The recruitment activity is deleted."), "success")
@@ -234,7 +241,7 @@ def add_applicant(employer_id: int, position_id: int):
 @policy("edit")
 def edit_applicant(employer_id: int, position_id: int, applicant_id: int):
     position = get_scoped_or_404(Position, position_id)
-    applicant = services.applicant_of(position, applicant_id)
+    applicant = services.child_of(position, Applicant, applicant_id)
     form = ApplicantForm(obj=applicant)
     if request.method == "GET":
         form.source_activity_id.data = str(applicant.source_activity_id or "")
@@ -253,7 +260,7 @@ def edit_applicant(employer_id: int, position_id: int, applicant_id: int):
 @policy("edit")
 def delete_applicant(employer_id: int, position_id: int, applicant_id: int):
     position = get_scoped_or_404(Position, position_id)
-    db.session.delete(services.applicant_of(position, applicant_id))
+    db.session.delete(services.child_of(position, Applicant, applicant_id))
     db.session.commit()
     flash(_("The applicant is removed from the log."), "success")
     return redirect(
@@ -314,7 +321,7 @@ def set_job_match_mode(employer_id: int, position_id: int):
 @policy("edit")
 def edit_job_match(employer_id: int, position_id: int, entry_id: int):
     position = get_scoped_or_404(Position, position_id)
-    entry = services.job_match_entry_of(position, entry_id)
+    entry = services.child_of(position, JobMatchEntry, entry_id)
     form = JobMatchForm(obj=entry)
     if request.method == "POST":
         if form.validate():
@@ -344,7 +351,7 @@ def edit_job_match(employer_id: int, position_id: int, entry_id: int):
 @policy("edit")
 def delete_job_match(employer_id: int, position_id: int, entry_id: int):
     position = get_scoped_or_404(Position, position_id)
-    db.session.delete(services.job_match_entry_of(position, entry_id))
+    db.session.delete(services.child_of(position, JobMatchEntry, entry_id))
     db.session.commit()
     return redirect(
         url_for("positions.job_match", employer_id=employer_id, position_id=position_id)
@@ -459,7 +466,7 @@ def waive_finding(employer_id: int, position_id: int):
 @policy("review")
 def withdraw_waiver(employer_id: int, position_id: int, waiver_id: int):
     position = get_scoped_or_404(Position, position_id)
-    waiver = services.waiver_of(position, waiver_id)
+    waiver = services.child_of(position, Waiver, waiver_id)
     waiver.withdrawn_at = utcnow()
     db.session.commit()
     flash(_("The waiver is withdrawn."), "success")
