@@ -46,7 +46,7 @@ def _money(label, required=True, **kwargs):
     return DecimalField(
         label,
         places=2,
-        validators=[*validators, NumberRange(min=0)],
+        validators=[*validators, NumberRange(min=0, max=9_999_999)],
         render_kw={"inputmode": "decimal"},
         **kwargs,
     )
@@ -93,7 +93,9 @@ class PositionForm(FlaskForm):
     )
     postal_code = StringField(_l("Postal code"), validators=[DataRequired(), Length(max=7)])
     economic_region = SelectField(
-        _l("Economic region (Job Bank)"), validate_choice=False, validators=[Optional()]
+        _l("Economic region (Job Bank)"),
+        validate_choice=False,
+        validators=[Optional(), Regexp(r"^ER\d{2,4}$", message=_l("Choose a region."))],
     )
     cma = StringField(
         _l("Census metropolitan area (CMA)"),
@@ -159,7 +161,7 @@ class PositionForm(FlaskForm):
     )
     low_wage_tfws_at_location = IntegerField(
         _l("Low-wage temporary foreign workers there now"),
-        validators=[Optional(), NumberRange(min=0)],
+        validators=[Optional(), NumberRange(min=0, max=1_000_000)],
     )
     planned_submission_date = DateField(_l("Planned submission date"), validators=[Optional()])
     job_bank_alternative_rationale = TextAreaField(
@@ -263,7 +265,9 @@ class ApplicantForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose a status."))],
     )
     source_activity_id = SelectField(
-        _l("Found the job through"), validate_choice=False, validators=[Optional()]
+        _l("Found the job through"),
+        validate_choice=False,
+        validators=[Optional(), Regexp(r"^\d{1,12}$", message=_l("Choose an activity."))],
     )
     channel = SelectField(
         _l("Applied by"), choices=_choices(CHANNELS, labels.CHANNELS), validators=[Optional()]
