@@ -157,7 +157,8 @@ class PositionForm(FlaskForm):
     )
     live_in_required = BooleanField(_l("Caregiver must live in (not allowed)"))
     employees_at_location = IntegerField(
-        _l("Employees at this work location today"), validators=[Optional(), NumberRange(min=0)]
+        _l("Employees at this work location today"),
+        validators=[Optional(), NumberRange(min=0, max=1_000_000)],
     )
     low_wage_tfws_at_location = IntegerField(
         _l("Low-wage temporary foreign workers there now"),
