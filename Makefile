@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app portal
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint browser-deps lock clean messages
+.PHONY: run test lint browser-deps lock clean messages bench
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: $(VENV)/.dev-installed browser-deps  ## set up with dev dependencies and r
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check portal tests migrations
 	$(VENV)/bin/ruff format --check portal tests
+
+# Times the rules engine and the compliance page on a large case (20 activities, 2,000
+# applicants); prints a table and writes bench/results.json. Figures only, nothing asserted.
+bench: $(VENV)/.dev-installed
+	$(PY) bench/run.py
 
 # The browser tests drive Debian's Chromium. As root we install it; otherwise they are skipped
 # with a message saying how to install it (CI sets PORTAL_REQUIRE_BROWSER=1 to fail instead).

@@ -135,12 +135,16 @@ def new_page(browser, live_server):
     contexts = []
     problems = BrowserProblems()
 
-    def open_page():
+    def open_page(**options):
+        """``options`` go to ``browser.new_context``, e.g. ``java_script_enabled=False``."""
         context = browser.new_context(
-            base_url=live_server.url,
-            viewport=DESKTOP,
-            locale="en-CA",
-            timezone_id="America/Toronto",
+            **{
+                "base_url": live_server.url,
+                "viewport": DESKTOP,
+                "locale": "en-CA",
+                "timezone_id": "America/Toronto",
+                **options,
+            }
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
