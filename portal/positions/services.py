@@ -2,6 +2,7 @@
 
 from flask import abort
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from portal.cases import case_to_dict
 from portal.extensions import db
@@ -243,9 +244,9 @@ def save_job_match_entry(position: Position, entry: JobMatchEntry, fields: dict)
 def active_waivers(position: Position) -> list[Waiver]:
     return list(
         db.session.scalars(
-            scoped_select(Waiver).where(
-                Waiver.position_id == position.id, Waiver.withdrawn_at.is_(None)
-            )
+            scoped_select(Waiver)
+            .options(selectinload(Waiver.waived_by))
+            .where(Waiver.position_id == position.id, Waiver.withdrawn_at.is_(None))
         )
     )
 
