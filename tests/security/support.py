@@ -2,14 +2,19 @@
 
 Tenant A is "ours": its owner, staff, viewer and representative are the actors. Tenant B is the
 foreign tenant: every text field it owns carries a canary (``CANARY-B-<uuid>``) so a leak of any
-of B's data into a response is detectable by a substring search.
+of B's data into a response is detectable by a substring search. Each tenant also has a position
+(an LMIA file) with one recruitment activity, applicant, Job Match entry and waiver; B's title,
+duties, activity platform, applicant name and waiver reason carry the canary.
 """
 
+import io
 import itertools
+import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from flask import g
@@ -21,15 +26,21 @@ from portal.auth.sessions import _token_hash
 from portal.extensions import db
 from portal.invitations.services import issue_invitation
 from portal.models import (
+    Applicant,
     Employer,
     Invitation,
+    JobMatchEntry,
     Membership,
+    Position,
+    RecruitmentActivity,
     Role,
     User,
     UserSession,
+    Waiver,
     WorkLocation,
     utcnow,
 )
+from portal.positions.case_bridge import case_dict
 from portal.tokens import digest, sign
 from tests.conftest import POSTGRES_URL, TEST_CONFIG, _truncate_all, build_app
 from tests.factories import PASSWORD, Factories
@@ -48,14 +59,20 @@ def serial() -> int:
     return next(_counter)
 
 
-def mass_assignment_fields(foreign_employer_id: int) -> dict:
+def mass_assignment_fields(foreign_employer_id: int, foreign_position_id: int | None = None):
     """Fields a form must never let a caller set (ASVS 15.3.3), aimed at another tenant."""
-    return {
+    fields = {
         "employer_id": str(foreign_employer_id),
         "tenant_id": str(foreign_employer_id),
         "role": Role.OWNER,
         "is_admin": "1",
+        "waived_by_id": "1",
+        "withdrawn_at": "",
+        "case_key": "A1",
     }
+    if foreign_position_id is not None:
+        fields["position_id"] = str(foreign_position_id)
+    return fields
 
 
 def new_app(database_url: str, **overrides):
@@ -107,6 +124,12 @@ class Tenant:
     membership_id: int  # a non-owner membership, safe to revoke
     invitation_id: int
     invitation_token: str | None = None  # valid link, when the test may know it
+    # One position (an LMIA file) and one object of each kind below it.
+    position_id: int | None = None
+    activity_id: int | None = None
+    applicant_id: int | None = None
+    entry_id: int | None = None  # a Job Match entry
+    waiver_id: int | None = None
 
 
 @dataclass
@@ -118,6 +141,17 @@ class World:
     a: Tenant | None = None
     b: Tenant | None = None
     pool: object = None  # a SessionPool: fresh signed-in browsers
+    # Text of B's objects that a page showing that object must contain (positive controls).
+    b_markers: dict = field(default_factory=dict)
+
+    def tenant_of(self, employer_id: int) -> Tenant | None:
+        for tenant in (self.a, self.b):
+            if tenant is not None and tenant.employer_id == employer_id:
+                return tenant
+        return None
+
+    def representative_of(self, tenant: Tenant):
+        return self.users["b_rep" if tenant is self.b else "a_rep"]
 
 
 def _add_location(app, employer_id: int, street: str) -> int:
@@ -152,6 +186,97 @@ def add_invitation(app, employer_id: int, invited_by_id: int, email: str, role=R
         return invitation.id, sign("invitation", {"i": invitation.id, "n": nonce})
 
 
+# The finding the seeded waiver accepts: a low-wage position advertised on Job Bank alone
+# lacks the additional recruitment methods (a real finding, so the compliance page shows the
+# waiver with its reason).
+WAIVED_RULE = "REC-ADDL-2"
+WAIVED_SUBJECT = "recruitment"
+SEED_ACTIVITY_KEY = "A1"
+
+
+def position_markers(text: str) -> dict:
+    """The text of a seeded position's objects, per URL argument naming them."""
+    prefix = f"{text} " if text else ""
+    return {
+        "position_id": f"{prefix}Pastry Cook",
+        "duties": f"{prefix}duties: bake bread and pastries",
+        "activity_id": f"{prefix}Jobs Board",
+        "applicant_id": f"{prefix}Applicant Person",
+        "waiver_id": f"{prefix}reason: accepted after review",
+    }
+
+
+def add_position(app, employer_id: int, actor_id: int, representative_id: int, text="") -> dict:
+    """Seed a position with one activity, applicant, Job Match entry and waiver; return ids.
+
+    ``text`` (B's canary) goes into every free-text field: title, duties, the activity's
+    platform, the applicant's name and the waiver's reason."""
+    markers = position_markers(text)
+    with app.test_request_context():
+        g.audit_actor_id = actor_id
+        position = Position(
+            employer_id=employer_id,
+            title=markers["position_id"],
+            noc_code="63202",
+            stream="low_wage",
+            street_address="5 Oven Lane",
+            city="Toronto",
+            province="ON",
+            postal_code="M5V 2A9",
+            economic_region="ER3530",
+            wage_amount=Decimal("19.00"),
+            wage_per="hour",
+            hours_per_week=Decimal("40"),
+            positions=1,
+            duration_months=12,
+            duties=markers["duties"],
+            job_match_mode="default",
+        )
+        activity = RecruitmentActivity(
+            employer_id=employer_id,
+            case_key=SEED_ACTIVITY_KEY,
+            method="job_bank",
+            kind="posting",
+            start_date=date(2026, 1, 5),
+            platform=markers["activity_id"],
+            direct_apply=True,
+        )
+        position.activities.append(activity)
+        position.job_matches.append(
+            JobMatchEntry(employer_id=employer_id, first_seen=date(2026, 1, 6), stars=3)
+        )
+        db.session.add(position)
+        db.session.flush()
+        applicant = Applicant(
+            employer_id=employer_id,
+            position_id=position.id,
+            name=markers["applicant_id"],
+            status="citizen",
+            source_activity_id=activity.id,
+            channel="direct_apply",
+            applied_on=date(2026, 1, 9),
+            reason_code="other",
+            reason_detail=f"{text} detail".strip(),
+        )
+        waiver = Waiver(
+            employer_id=employer_id,
+            position_id=position.id,
+            rule_id=WAIVED_RULE,
+            subject=WAIVED_SUBJECT,
+            reason=markers["waiver_id"],
+            waived_by_id=representative_id,
+        )
+        db.session.add_all([applicant, waiver])
+        db.session.commit()
+        return {
+            "position_id": position.id,
+            "activity_id": activity.id,
+            "applicant_id": applicant.id,
+            "entry_id": position.job_matches[0].id,
+            "waiver_id": waiver.id,
+        }
+
+
 def seed_world(app, *, with_b: bool = True) -> World:
     make = Factories(app)
     canary = f"CANARY-B-{uuid.uuid4().hex}"
@@ -170,7 +295,8 @@ def seed_world(app, *, with_b: bool = True) -> World:
     target = make.member(a, u["a_target"], Role.VIEWER)
     a_location = _add_location(app, a.id, "2 Alpha Street")
     a_invitation, a_token = add_invitation(app, a.id, u["a_owner"].id, "newcomer@example.com")
-    world.a = Tenant(a.id, a_location, target.id, a_invitation, a_token)
+    a_position = add_position(app, a.id, u["a_owner"].id, u["a_rep"].id)
+    world.a = Tenant(a.id, a_location, target.id, a_invitation, a_token, **a_position)
 
     u["lawyer_none"] = make.user(name="Nora No-Grants")
     u["loner"] = make.user(name="Lee Loner")
@@ -193,6 +319,9 @@ def seed_world(app, *, with_b: bool = True) -> World:
     )
     u["b_staff"] = make.user(name=f"{canary} Staff", email=f"{tag}-staff@example.com")
     b_staff = make.member(b, u["b_staff"], Role.STAFF)
+    # B's representative: the positive control for B's ``review`` routes (waivers).
+    u["b_rep"] = make.user(name=f"{canary} Counsel", email=f"{tag}-rep@example.com")
+    make.member(b, u["b_rep"], Role.REPRESENTATIVE)
     b_location = _add_location(app, b.id, f"9 {canary} Road")
     revoked = make.member(
         b, u["lawyer_revoked"], Role.REPRESENTATIVE, law_society="LSO", law_society_number="12345"
@@ -209,7 +338,9 @@ def seed_world(app, *, with_b: bool = True) -> World:
         invitation = issue_invitation(employer, owner, f"{tag}@example.com", Role.REPRESENTATIVE)
         db.session.commit()
         b_invitation = invitation.id
-    world.b = Tenant(b.id, b_location, b_staff.id, b_invitation)
+    b_position = add_position(app, b.id, u["b_owner"].id, u["b_rep"].id, text=canary)
+    world.b = Tenant(b.id, b_location, b_staff.id, b_invitation, **b_position)
+    world.b_markers = position_markers(canary)
     return world
 
 
@@ -257,13 +388,62 @@ class SessionPool:
 
 
 def fresh_children(world: World, employer_id: int, owner_id: int) -> dict:
-    """A new location and invitation in ``employer_id``, for one request that may consume them.
+    """New objects in ``employer_id`` (A or B), for one request that may consume them: a location,
+    an invitation, and under the tenant's seeded position an activity, an applicant, a Job Match
+    entry and an active waiver.
 
     (A new membership costs a password hash; see ``fresh_membership``.)"""
     app = world.app
     location_id = _add_location(app, employer_id, f"{serial()} Fresh Street")
     invitation_id, _ = add_invitation(app, employer_id, owner_id, f"fresh{serial()}@example.com")
-    return {"location_id": location_id, "invitation_id": invitation_id}
+    children = {"location_id": location_id, "invitation_id": invitation_id}
+    tenant = world.tenant_of(employer_id)
+    if tenant is not None and tenant.position_id is not None:
+        representative = world.representative_of(tenant)
+        children |= fresh_position_children(app, tenant, owner_id, representative.id)
+    return children
+
+
+def fresh_position_children(app, tenant: Tenant, actor_id: int, representative_id: int) -> dict:
+    n = serial()
+    employer_id, position_id = tenant.employer_id, tenant.position_id
+    with app.test_request_context():
+        g.audit_actor_id = actor_id
+        activity = RecruitmentActivity(
+            employer_id=employer_id,
+            position_id=position_id,
+            case_key=f"F{n}",
+            method="newspaper",
+            kind="event",
+            event_date=date(2026, 2, 1),
+            platform=f"Fresh Gazette {n}",
+        )
+        applicant = Applicant(
+            employer_id=employer_id,
+            position_id=position_id,
+            name=f"Fresh Applicant {n}",
+            status="foreign",
+            applied_on=date(2026, 2, 2),
+        )
+        entry = JobMatchEntry(
+            employer_id=employer_id, position_id=position_id, first_seen=date(2026, 2, 3), stars=1
+        )
+        waiver = Waiver(
+            employer_id=employer_id,
+            position_id=position_id,
+            rule_id="REC-URG-2",
+            subject="recruitment",
+            reason=f"Fresh waiver {n}: accepted for the test",
+            waived_by_id=representative_id,
+        )
+        db.session.add_all([activity, applicant, entry, waiver])
+        db.session.commit()
+        return {
+            "activity_id": activity.id,
+            "applicant_id": applicant.id,
+            "entry_id": entry.id,
+            "waiver_id": waiver.id,
+        }
 
 
 @dataclass
@@ -277,12 +457,68 @@ def fresh_membership(world: World, employer_id: int) -> int:
 
 
 # --------------------------------------------------------------------------------------------
-# URL argument resolvers. Variants:
-#   own      - tenant A's objects (the actor's own tenant)
-#   foreign  - tenant B's objects
-#   missing  - ids that exist nowhere
-#   mixed    - A's employer_id with B's child id
+# URL argument resolvers.
+#
+# Arguments naming employer-owned rows sit at a level: the employer (0), a row directly under it
+# (1: location, membership, invitation, position) and a row under a position (2: activity,
+# applicant, Job Match entry, waiver). A variant says whose object each level names:
+#   own            - tenant A's objects (the actor's own tenant)
+#   foreign        - tenant B's objects
+#   missing        - ids that exist nowhere
+#   mixed          - A's employer_id with B's objects below it (B's position, B's child)
+#   mixed_missing  - A's employer_id with missing ids below it (the "missing" twin of mixed)
+#   mixed_child    - A's employer and A's position with B's child (activity, applicant...)
+#   child_missing  - A's employer and A's position with a missing child (twin of mixed_child)
+#   mixed_parent   - A's employer and A's child under B's position
 # A resolver returns the value, or raises Unresolvable.
+
+ARG_LEVELS = {
+    "employer_id": 0,
+    "location_id": 1,
+    "membership_id": 1,
+    "invitation_id": 1,
+    "position_id": 1,
+    "activity_id": 2,
+    "applicant_id": 2,
+    "entry_id": 2,
+    "waiver_id": 2,
+}
+A, B = "a", "b"
+VARIANTS = {
+    "own": (A, A, A),
+    "foreign": (B, B, B),
+    "missing": (None, None, None),
+    "mixed": (A, B, B),
+    "mixed_missing": (A, None, None),
+    "mixed_child": (A, A, B),
+    "child_missing": (A, A, None),
+    "mixed_parent": (A, B, A),
+}
+# A variant and its twin naming nothing: B's object and a missing one must look alike.
+ORACLE_PAIRS = (
+    ("foreign", "missing"),
+    ("mixed", "mixed_missing"),
+    ("mixed_child", "child_missing"),
+)
+
+
+def variants_for(arguments) -> list[str]:
+    """The matrix variants that make sense for a rule taking ``arguments``."""
+    arguments = set(arguments)
+    depth = max((ARG_LEVELS.get(arg, -1) for arg in arguments), default=-1)
+    variants = ["foreign"]
+    if arguments - {"filename"}:
+        variants.append("missing")
+    if depth >= 1:
+        variants += ["mixed", "mixed_missing"]
+    if depth >= 2:
+        variants += ["mixed_child", "child_missing", "mixed_parent"]
+    return variants
+
+
+def names_own_employer(variant: str) -> bool:
+    """Whether the variant's employer_id is A's (so A's roles are checked before any lookup)."""
+    return VARIANTS[variant][0] == A and variant != "own"
 
 
 class Unresolvable(Exception):
@@ -290,13 +526,8 @@ class Unresolvable(Exception):
 
 
 def _tenant_for(world: World, variant: str, arg: str) -> Tenant | None:
-    if variant == "own":
-        return world.a
-    if variant == "foreign":
-        return world.b
-    if variant == "mixed":
-        return world.a if arg == "employer_id" else world.b
-    return None
+    side = VARIANTS[variant][ARG_LEVELS[arg]]
+    return {A: world.a, B: world.b, None: None}[side]
 
 
 def _id_resolver(attribute: str):
@@ -304,7 +535,8 @@ def _id_resolver(attribute: str):
         if attribute in extra:
             return extra[attribute]
         tenant = _tenant_for(world, variant, attribute)
-        return MISSING_ID if tenant is None else getattr(tenant, attribute)
+        value = None if tenant is None else getattr(tenant, attribute)
+        return MISSING_ID if value is None else value
 
     return resolve
 
@@ -345,15 +577,12 @@ def _filename(world: World, endpoint: str, variant: str, extra: dict):
 
 
 RESOLVERS = {
-    "employer_id": _id_resolver("employer_id"),
-    "location_id": _id_resolver("location_id"),
-    "membership_id": _id_resolver("membership_id"),
-    "invitation_id": _id_resolver("invitation_id"),
+    **{arg: _id_resolver(arg) for arg in ARG_LEVELS},
     "token": _token,
     "filename": _filename,
 }
 # Arguments naming an employer-owned row: only permission-guarded endpoints may take them.
-TENANT_ARGS = frozenset({"employer_id", "location_id", "membership_id", "invitation_id"})
+TENANT_ARGS = frozenset(ARG_LEVELS)
 CHILD_ARGS = TENANT_ARGS - {"employer_id"}
 # Arguments naming one object (ids, link tokens): B's object and a missing one must look alike.
 OBJECT_ARGS = TENANT_ARGS | {"token"}
@@ -422,14 +651,134 @@ def employer_version(app, employer_id: int) -> int:
         return employer.version if employer else 1
 
 
-def tenant_body(app, endpoint: str, employer_id: int) -> dict:
-    """A valid body for an employer-scoped POST (the guard is the only thing stopping it)."""
+def _position_body(version: int | None = None) -> dict:
+    n = serial()
+    body = {
+        "title": f"Line Cook {n}",
+        "noc_code": "63200",
+        "stream": "low_wage",
+        "street_address": f"{n} Posted Street",
+        "city": "Toronto",
+        "province": "ON",
+        "postal_code": "M5H 1A1",
+        "economic_region": "ER3530",
+        "wage_amount": "18.50",
+        "wage_per": "hour",
+        "hours_per_week": "40",
+        "positions": "2",
+        "duration_months": "12",
+        "duties": f"Prepare and cook meals, batch {n}.",
+        "prevailing_wage_per": "hour",
+        "incumbent_wage_per": "hour",
+        "planned_submission_date": "2026-12-01",
+    }
+    if version is not None:
+        body["version"] = str(version)
+    return body
+
+
+def _activity_body() -> dict:
+    return {
+        "method": "job_board",
+        "kind": "posting",
+        "start_date": "2026-03-02",
+        "end_date": "2026-04-02",
+        "platform": f"Posted Board {serial()}",
+        "ad_wage_per": "hour",
+    }
+
+
+def _applicant_body() -> dict:
+    return {
+        "name": f"Posted Applicant {serial()}",
+        "status": "citizen",
+        "source_activity_id": "",
+        "channel": "email",
+        "applied_on": "2026-03-10",
+        "reason_code": "no_response",
+    }
+
+
+def _job_match_body() -> dict:
+    # A date of its own each time, so an edit always changes the entry it hits.
+    first_seen = date(2025, 1, 1) + timedelta(days=serial() % 360)
+    return {"first_seen": first_seen.isoformat(), "stars": "4", "invited_on": ""}
+
+
+def _waiver_body() -> dict:
+    return {
+        "rule_id": WAIVED_RULE,
+        "subject": WAIVED_SUBJECT,
+        "reason": f"Posted waiver {serial()}: the extra methods were not needed.",
+    }
+
+
+def _csv_upload() -> dict:
+    n = serial()
+    text = (
+        "name,status,applied_on,reason_code\n"
+        f"Imported {n} One,citizen,2026-01-12,no_response\n"
+        f"Imported {n} Two,foreign,2026-01-13,\n"
+    )
+    return {"file": (io.BytesIO(text.encode()), "applicants.csv")}
+
+
+def _case_upload(app, employer_id: int) -> dict:
+    """An lmia-case/1 file of the employer's first position (any employer's if it has none)."""
+    with app.app_context():
+        query = select(Position).order_by(Position.id).limit(1)
+        position = db.session.scalar(query.where(Position.employer_id == employer_id))
+        position = position or db.session.scalar(query)
+        employer = db.session.get(Employer, position.employer_id)
+        applicants = db.session.scalars(
+            select(Applicant).where(Applicant.position_id == position.id).order_by(Applicant.id)
+        )
+        document = case_dict(employer, position, list(applicants))
+    document["position"]["title"] = f"Imported Case {serial()}"
+    raw = json.dumps(document).encode()
+    return {"file": (io.BytesIO(raw), "case.json")}
+
+
+def _position_of(app, values: dict) -> Position | None:
+    with app.app_context():
+        position = db.session.get(Position, (values or {}).get("position_id", MISSING_ID))
+        if position is not None:
+            db.session.expunge(position)
+        return position
+
+
+def tenant_body(app, endpoint: str, employer_id: int, values: dict | None = None) -> dict:
+    """A valid body for an employer-scoped POST (the guard is the only thing stopping it).
+
+    ``values`` are the URL arguments (the position's version and Job Match setting matter).
+    File uploads are new objects on every call: build a body per request."""
     if endpoint == "employers.edit_profile":
         return _profile(employer_version(app, employer_id))
     if endpoint in ("employers.add_location", "employers.edit_location"):
         return _location()
     if endpoint == "employers.invite":
         return {"email": f"invitee{serial()}@example.com", "role": Role.STAFF}
+    if endpoint == "positions.create":
+        return _position_body()
+    if endpoint == "positions.edit":
+        position = _position_of(app, values)
+        return _position_body(position.version if position else 1)
+    if endpoint in ("positions.add_activity", "positions.edit_activity"):
+        return _activity_body()
+    if endpoint in ("positions.add_applicant", "positions.edit_applicant"):
+        return _applicant_body()
+    if endpoint in ("positions.add_job_match", "positions.edit_job_match"):
+        return _job_match_body()
+    if endpoint == "positions.set_job_match_mode":
+        position = _position_of(app, values)
+        current = position.job_match_mode if position else None
+        return {"mode": "default" if current == "strict" else "strict"}
+    if endpoint == "positions.waive_finding":
+        return _waiver_body()
+    if endpoint == "positions.import_applicants":
+        return _csv_upload()
+    if endpoint == "positions.import_case":
+        return _case_upload(app, employer_id)
     return {}
 
 

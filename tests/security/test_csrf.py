@@ -1,8 +1,9 @@
 """Security bar 2(b): CSRF on every state-changing route, no state change on GET, no exemptions.
 
 Routes come from ``app.url_map``. Each state-changing request carries a *valid* body aimed at the
-caller's own tenant, so the CSRF check is the only thing that can stop it; then the same request
-with a valid token is the positive control.
+caller's own tenant, sent by a member whose role may use the route (the owner, or the
+representative for ``review`` routes), so the CSRF check is the only thing that can stop it; then
+the same request with a valid token is the positive control (and must change the tenant's data).
 """
 
 import json
@@ -58,13 +59,22 @@ def _args_for(world, rule, actor: str, c_employer_id: int) -> dict:
     return resolve_args(world, rule, "own", extra)
 
 
+def _member_for(declared) -> str:
+    """A's member who may use a route: the owner, or the representative for ``review``."""
+    if declared in PERMISSIONS and Role.OWNER not in PERMISSIONS[declared]:
+        return "representative"
+    return "owner"
+
+
 def test_every_state_changing_route_needs_a_csrf_token(app, make):
     world = seed_world(app, with_b=False)
-    owner = world.users["a_owner"]
+    members = {"owner": world.users["a_owner"], "representative": world.users["a_rep"]}
     c_employer = make.employer(world.users["a_staff"], legal_name="Charlie Co.")
     other_session = make.signed_in_client(world.users["a_staff"])
+    stranger_token = form_token(other_session, "/account/")
     foreign_tokens = {
-        "owner": form_token(other_session, "/account/"),
+        "owner": stranger_token,
+        "representative": stranger_token,
         "anonymous": form_token(app.test_client(), "/account/login"),
     }
     failures: list[str] = []
@@ -74,28 +84,31 @@ def test_every_state_changing_route_needs_a_csrf_token(app, make):
 
     for rule in rules_of(app):
         declared = access_policy_of(rule.endpoint, app.view_functions[rule.endpoint])
-        actors = ["owner"] + (["anonymous"] if declared == PUBLIC else [])
+        actors = [_member_for(declared)] + (["anonymous"] if declared == PUBLIC else [])
         for method in sorted(set(methods_of(rule)) & STATE_CHANGING):
             pairs += 1
             blueprint = rule.endpoint.rpartition(".")[0] or "app"
             blueprints_with_forms.add(blueprint)
             for actor in actors:
-                if actor == "owner":
-                    client = make.signed_in_client(owner)
+                if actor in members:
+                    client = make.signed_in_client(members[actor])
                     own_token = form_token(client, "/account/")
                 else:
                     client = app.test_client()
                     own_token = form_token(client, "/account/login")
                 values = _args_for(world, rule, actor, c_employer.id)
                 url = build_url(rule, values)
-                if declared in PERMISSIONS:
-                    body = tenant_body(app, rule.endpoint, values["employer_id"])
-                else:
-                    body = account_body(world, rule.endpoint)
+
+                def body(rule=rule, values=values, declared=declared):
+                    # Built per request: uploaded files are consumed by the request.
+                    if declared in PERMISSIONS:
+                        return tenant_body(app, rule.endpoint, values["employer_id"], values)
+                    return account_body(world, rule.endpoint)
+
                 label = f"{method} {url} as {actor}"
 
                 for case, token in (("no token", None), ("foreign token", foreign_tokens[actor])):
-                    data = dict(body) if token is None else body | {"csrf_token": token}
+                    data = body() if token is None else body() | {"csrf_token": token}
                     before = _state(app)
                     response = client.open(url, method=method, data=data)
                     changed = snapshot_diff(before, _state(app))
@@ -105,9 +118,14 @@ def test_every_state_changing_route_needs_a_csrf_token(app, make):
                     if changed:
                         failures.append(f"{label} with {case} changed {changed}")
 
-                response = client.open(url, method=method, data=body | {"csrf_token": own_token})
-                if response.status_code == 400 or response.status_code >= 500:
+                before = _state(app)
+                response = client.open(url, method=method, data=body() | {"csrf_token": own_token})
+                tenant = declared in PERMISSIONS
+                if response.status_code >= (400 if tenant else 500) or response.status_code == 400:
                     failures.append(f"{label} with a valid token: {response.status_code}")
+                elif tenant and not snapshot_diff(before, _state(app)):
+                    # Tenant bodies are built to change something; otherwise CSRF was untested.
+                    failures.append(f"{label} with a valid token changed nothing: body invalid?")
                 else:
                     controls[blueprint] += 1
 

@@ -1,26 +1,45 @@
 """Security bar 2(a): tenant isolation, generated from ``app.url_map`` (never a hand list).
 
-Every rule x method x actor is sent at tenant B's objects (and at ids that exist nowhere, and at
-A's employer with B's child ids). Nobody in the actor list belongs to B, so every case must be a
-404 (or a sign-in redirect, or a 4xx for endpoints that take no tenant), must not show B's canary,
-and must change nothing. CSRF and throttling are off here so they cannot hide an access bug.
+Every rule x method x actor is sent at tenant B's objects (and at ids that exist nowhere, at A's
+employer with B's objects below it, and at A's employer and position with B's child; see
+``support.VARIANTS``). Nobody in the actor list belongs to B, so every case must be a 404 (or a
+sign-in redirect, or a 4xx for endpoints that take no tenant, or a 403 when A's role is refused
+before anything of B's is looked up), must not show B's canary, and must change nothing. CSRF and
+throttling are off here so they cannot hide an access bug.
+
+Positive controls: B's members who hold the permission (the owner; the representative for
+``review``) get every tenant GET page of B, showing B's objects, and every state-changing request
+with the same kind of body succeeds and changes B: the bodies are valid, the children exist.
 """
 
 import json
+from collections import Counter
 
 import pytest
 from flask import g
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.invitations.services import issue_invitation
-from portal.models import Employer, Membership, Role, User, WorkLocation
+from portal.models import (
+    Applicant,
+    Employer,
+    Membership,
+    Position,
+    RecruitmentActivity,
+    Role,
+    User,
+    Waiver,
+    WorkLocation,
+)
 from portal.tenancy import PERMISSIONS, PUBLIC, SIGNED_IN, access_policy_of
 from tests.factories import Factories
 from tests.security.support import (
-    CHILD_ARGS,
+    ARG_LEVELS,
     HTTPS,
     MISSING_ID,
     OBJECT_ARGS,
+    ORACLE_PAIRS,
     RESOLVERS,
     STATE_CHANGING,
     TENANT_ARGS,
@@ -34,6 +53,7 @@ from tests.security.support import (
     is_login_redirect,
     mass_assignment_fields,
     methods_of,
+    names_own_employer,
     new_app,
     production_app,
     resolve_args,
@@ -43,6 +63,7 @@ from tests.security.support import (
     snapshot_diff,
     tenant_body,
     tenant_snapshot,
+    variants_for,
 )
 
 # (actor name, key in world.users or None for anonymous, role in tenant A or None)
@@ -70,6 +91,46 @@ SPEC_PERMISSIONS = {
 }
 
 
+# Who may use each position route (the agreed spec; a view's @policy must grant the same roles).
+# Pages are ``view``; changes are ``edit`` (owner, staff); waivers are a representative's call.
+SPEC_POLICIES = {
+    **dict.fromkeys(
+        (
+            "positions.index",
+            "positions.show",
+            "positions.applicants",
+            "positions.applicants_template",
+            "positions.job_match",
+            "positions.compliance_page",
+            "positions.export_case",
+        ),
+        "view",
+    ),
+    **dict.fromkeys(
+        (
+            "positions.create",
+            "positions.edit",
+            "positions.add_activity",
+            "positions.edit_activity",
+            "positions.delete_activity",
+            "positions.add_applicant",
+            "positions.edit_applicant",
+            "positions.delete_applicant",
+            "positions.import_applicants",
+            "positions.add_job_match",
+            "positions.set_job_match_mode",
+            "positions.edit_job_match",
+            "positions.delete_job_match",
+            "positions.import_case",
+        ),
+        "edit",
+    ),
+    "positions.waive_finding": "review",
+    "positions.withdraw_waiver": "review",
+}
+SPEC_BLUEPRINTS = ("positions.",)
+
+
 @pytest.fixture
 def isolation_app(database_url):
     app = new_app(database_url, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
@@ -77,14 +138,24 @@ def isolation_app(database_url):
     dispose(app)
 
 
+# B's members used for the positive controls, in order of preference.
+B_MEMBERS = [("b_owner", Role.OWNER), ("b_staff", Role.STAFF), ("b_rep", Role.REPRESENTATIVE)]
+# Tenant GET pages that show none of B's own text besides the navigation (a file download).
+PAGES_WITHOUT_B_TEXT = {"positions.applicants_template"}
+
+
 def _client(world, user_key):
     return world.pool.client(None if user_key is None else world.users[user_key])
+
+
+def _b_member_for(declared: str) -> str:
+    return next(key for key, role in B_MEMBERS if role in PERMISSIONS[declared])
 
 
 def _matrix_body(world, rule, declared, values) -> dict:
     """Valid data where a leak would change something; mass-assignment fields everywhere."""
     if declared in PERMISSIONS:
-        body = tenant_body(world.app, rule.endpoint, values["employer_id"])
+        body = tenant_body(world.app, rule.endpoint, values["employer_id"], values)
     elif rule.endpoint == "auth.signup":
         # Taking over B's owner by signing up with their address must fail.
         body = account_body(world, "auth.signup") | {"email": world.users["b_owner"].email}
@@ -96,7 +167,7 @@ def _matrix_body(world, rule, declared, values) -> dict:
         # Account pages change the caller's own data when valid; send fields that fail
         # validation so "nothing changed" stays a meaningful assertion.
         body = {}
-    return mass_assignment_fields(world.b.employer_id) | body
+    return mass_assignment_fields(world.b.employer_id, world.b.position_id) | body
 
 
 def _expected(declared, actor_role, variant, anonymous):
@@ -106,15 +177,71 @@ def _expected(declared, actor_role, variant, anonymous):
             return is_login_redirect, "redirect to sign-in"
         status = 404
         if (
-            variant == "mixed"
+            names_own_employer(variant)
             and actor_role is not None
             and actor_role not in PERMISSIONS[declared]
         ):
-            status = 403  # refused on A before B's child is ever looked up
+            status = 403  # refused on A before B's objects are ever looked up
         return (lambda response: response.status_code == status), str(status)
     if declared == SIGNED_IN and anonymous:
         return is_login_redirect, "redirect to sign-in"
     return (lambda response: response.status_code < 500), "not 5xx"
+
+
+def _oracles(statuses: dict) -> list[str]:
+    """Variant pairs (an object of B's, and nothing) that answered differently."""
+    return [
+        f"[{named}] gives {statuses[named]}, [{nothing}] {statuses[nothing]}"
+        for named, nothing in ORACLE_PAIRS
+        if named in statuses and nothing in statuses and statuses[named] != statuses[nothing]
+    ]
+
+
+def _positive_get(world, rule, declared, fail) -> tuple[bool, bool]:
+    """GET B's page as a B member holding the permission: (reached, showed B's canary)."""
+    url = build_url(rule, resolve_args(world, rule, "foreign"))
+    member = _b_member_for(declared)
+    response = _client(world, member).get(url)
+    if response.status_code >= 400:
+        fail(f"CONTROL GET {url} as B's {member} gave {response.status_code}")
+        return False, False
+    seen = contains(response, world.canary) is not None
+    if rule.endpoint not in PAGES_WITHOUT_B_TEXT:
+        # The page of an object shows that object's own text, so the detector can see it.
+        deepest = max(rule.arguments, key=lambda arg: ARG_LEVELS.get(arg, -1), default=None)
+        marker = world.b_markers.get(deepest)
+        if marker and contains(response, marker) is None:
+            fail(f"CONTROL GET {url}: the text of B's {deepest} is not shown; detector blind")
+    return True, seen
+
+
+def _positive_change(world, rule, method, declared, fail) -> bool:
+    """The same kind of request as the matrix sent, by a B member holding the permission, on
+    fresh B children: it must succeed and change B (and only B)."""
+    app, b = world.app, world.b
+    extra = fresh_children(world, b.employer_id, world.users["b_owner"].id)
+    if "membership_id" in rule.arguments:
+        extra["membership_id"] = fresh_membership(world, b.employer_id)
+    values = resolve_args(world, rule, "foreign", extra)
+    url = build_url(rule, values)
+    body = tenant_body(app, rule.endpoint, b.employer_id, values)
+    member = _b_member_for(declared)
+    a_before, b_before = (
+        tenant_snapshot(app, world.a.employer_id),
+        tenant_snapshot(app, b.employer_id),
+    )
+    response = _client(world, member).open(url, method=method, data=body)
+    label = f"CONTROL {method} {url} as B's {member}"
+    if response.status_code >= 400:
+        fail(f"{label} gave {response.status_code}: the matrix body or children are invalid")
+        return False
+    if tenant_snapshot(app, b.employer_id) == b_before:
+        fail(f"{label} ({response.status_code}) changed nothing in B: a leak would not show")
+        return False
+    if tenant_snapshot(app, world.a.employer_id) != a_before:
+        fail(f"{label} changed tenant A")
+        return False
+    return True
 
 
 def test_every_route_every_actor_against_a_foreign_tenant(isolation_app):
@@ -126,6 +253,7 @@ def test_every_route_every_actor_against_a_foreign_tenant(isolation_app):
     rule_methods = 0
     controls_total = controls_passed = 0
     canary_seen_by_owner = False
+    state_changing_controls = []
 
     def fail(message):
         failures.append(message)
@@ -151,11 +279,7 @@ def test_every_route_every_actor_against_a_foreign_tenant(isolation_app):
             fail(f"{rule.rule} needs {declared!r} but carries no employer_id")
         if not tenant and arguments & TENANT_ARGS:
             fail(f"{rule.rule} takes {sorted(arguments & TENANT_ARGS)} but is {declared!r}")
-        variants = ["foreign"]
-        if arguments - {"filename"}:
-            variants.append("missing")
-        if arguments & CHILD_ARGS:
-            variants.append("mixed")
+        variants = variants_for(arguments)
 
         for method in methods_of(rule):
             rule_methods += 1
@@ -196,28 +320,24 @@ def test_every_route_every_actor_against_a_foreign_tenant(isolation_app):
                         and not is_login_redirect(response)
                     ):
                         fail(f"STATUS {label}: a forged link gave {response.status_code}")
-                if (
-                    arguments & OBJECT_ARGS
-                    and "foreign" in statuses
-                    and "missing" in statuses
-                    and statuses["foreign"] != statuses["missing"]
-                ):
-                    fail(
-                        f"ORACLE {method} {rule.rule} as {actor}: B's id gives "
-                        f"{statuses['foreign']}, a missing id {statuses['missing']}"
-                    )
+                if arguments & OBJECT_ARGS:
+                    for problem in _oracles(statuses):
+                        fail(f"ORACLE {method} {rule.rule} as {actor}: {problem}")
 
-            # Positive control: B's owner reaches every tenant page of B.
+            # Positive control: B's members reach every tenant page of B.
             if tenant and method == "GET":
                 controls_total += 1
-                url = build_url(rule, resolve_args(world, rule, "foreign"))
-                response = _client(world, "b_owner").get(url)
+                reached, seen = _positive_get(world, rule, declared, fail)
                 state = snapshot(app)
-                if response.status_code < 400:
-                    controls_passed += 1
-                    canary_seen_by_owner |= contains(response, canary) is not None
-                else:
-                    fail(f"CONTROL GET {url} as B's owner gave {response.status_code}")
+                controls_passed += reached
+                canary_seen_by_owner |= seen
+            elif tenant and method in STATE_CHANGING:
+                state_changing_controls.append((rule, method, declared))
+
+    # Last, so that B keeps its canaries for the whole matrix: the state-changing controls.
+    for rule, method, declared in state_changing_controls:
+        controls_total += 1
+        controls_passed += _positive_change(world, rule, method, declared, fail)
 
     summary = {
         "routes": len(list(app.url_map.iter_rules())),
@@ -227,6 +347,7 @@ def test_every_route_every_actor_against_a_foreign_tenant(isolation_app):
         "leaks": leaks,
         "failures": len(failures),
         "positive_controls": f"{controls_passed}/{controls_total}",
+        "state_changing_controls": len(state_changing_controls),
     }
     print("tenant-isolation " + json.dumps(summary))
     assert controls_total > 0, "no tenant GET route found: the positive control ran on nothing"
@@ -249,15 +370,43 @@ def _allowed(declared: str, role: str) -> bool:
     return role in SPEC_PERMISSIONS.get(declared, PERMISSIONS[declared])
 
 
+def test_position_routes_grant_the_agreed_roles(app):
+    """A view whose @policy drifted (withdraw a waiver as mere staff...) fails here by name."""
+    problems = []
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    for endpoint in sorted(e for e in endpoints if e.startswith(SPEC_BLUEPRINTS)):
+        declared = access_policy_of(endpoint, app.view_functions[endpoint])
+        agreed = SPEC_POLICIES.get(endpoint)
+        if agreed is None:
+            problems.append(f"{endpoint} ({declared}) is not in SPEC_POLICIES: agree its roles")
+        elif declared not in PERMISSIONS or set(PERMISSIONS[declared]) != SPEC_PERMISSIONS[agreed]:
+            problems.append(f"{endpoint} declares {declared!r}; the agreed policy is {agreed!r}")
+    assert not problems, "\n".join(problems)
+    assert set(SPEC_POLICIES) <= endpoints, set(SPEC_POLICIES) - endpoints
+
+
+# Refusals the role table promises and this test must have seen at least once (role, policy).
+REQUIRED_REFUSALS = {
+    (Role.VIEWER, "edit"),
+    (Role.REPRESENTATIVE, "edit"),
+    (Role.STAFF, "review"),
+    (Role.OWNER, "review"),
+    (Role.STAFF, "manage_members"),
+}
+REQUIRED_GRANTS = {(Role.REPRESENTATIVE, "review"), (Role.STAFF, "edit"), (Role.OWNER, "edit")}
+
+
 def test_roles_inside_tenant_a(isolation_app):
-    """Viewer and representative get 403 on manage/edit routes, staff on member management;
-    the owner succeeds (which also proves the request bodies used above are valid)."""
+    """Inside tenant A every role gets exactly what the role table grants: the viewer and the
+    representative 403 on edit and manage routes, staff on member management, staff and the owner
+    on review routes (waivers). Allowed requests succeed, and an allowed state-changing one
+    changes something (which also proves the request bodies used above are valid)."""
     app = isolation_app
     world = seed_world(app, with_b=False)
     a = world.a
     owner_id = world.users["a_owner"].id
     failures: list[str] = []
-    denied = allowed = 0
+    seen = Counter()
     tenant_rules = []
     for rule in rules_of(app):
         declared = access_policy_of(rule.endpoint, app.view_functions[rule.endpoint])
@@ -265,54 +414,51 @@ def test_roles_inside_tenant_a(isolation_app):
             tenant_rules.append((rule, declared))
     assert tenant_rules
 
-    members = [("a_viewer", Role.VIEWER), ("a_rep", Role.REPRESENTATIVE), ("a_staff", Role.STAFF)]
+    members = [
+        ("a_viewer", Role.VIEWER),
+        ("a_rep", Role.REPRESENTATIVE),
+        ("a_staff", Role.STAFF),
+        ("a_owner", Role.OWNER),
+    ]
     for rule, declared in tenant_rules:
+        declared = SPEC_POLICIES.get(rule.endpoint, declared)  # the agreed roles, if listed
         for method in methods_of(rule):
             for user_key, role in members:
+                allowed = _allowed(declared, role)
                 extra = {}
-                if method in STATE_CHANGING and _allowed(declared, role):
+                if method in STATE_CHANGING and allowed:
+                    # Fresh objects for each request that may consume them.
                     extra = fresh_children(world, a.employer_id, owner_id)
+                    if "membership_id" in rule.arguments:
+                        extra["membership_id"] = fresh_membership(world, a.employer_id)
                 values = resolve_args(world, rule, "own", extra)
                 url = build_url(rule, values)
                 data = None
                 if method in STATE_CHANGING:
-                    data = tenant_body(app, rule.endpoint, a.employer_id)
+                    data = tenant_body(app, rule.endpoint, a.employer_id, values)
                 before = snapshot(app)
                 response = _client(world, user_key).open(url, method=method, data=data)
+                changed = snapshot_diff(before, snapshot(app))
                 label = f"{method} {url} as A's {role} ({declared})"
-                if _allowed(declared, role):
-                    allowed += 1
+                seen[role, declared, allowed] += 1
+                if allowed:
                     if response.status_code >= 400:
                         failures.append(f"{label}: got {response.status_code}, want success")
+                    elif method in STATE_CHANGING and not changed:
+                        failures.append(f"{label} changed nothing: body invalid?")
                 else:
-                    denied += 1
                     if response.status_code != 403:
                         failures.append(f"{label}: got {response.status_code}, want 403")
-                    changed = snapshot_diff(before, snapshot(app))
                     if changed:
                         failures.append(f"{label}: refused but changed {changed}")
 
-    # The owner last: successful POSTs consume fresh objects made for each of them.
-    for rule, _declared in tenant_rules:
-        for method in methods_of(rule):
-            extra = {}
-            if method in STATE_CHANGING:
-                extra = fresh_children(world, a.employer_id, owner_id)
-                if "membership_id" in rule.arguments:
-                    extra["membership_id"] = fresh_membership(world, a.employer_id)
-            url = build_url(rule, resolve_args(world, rule, "own", extra))
-            data = tenant_body(app, rule.endpoint, a.employer_id) if method != "GET" else None
-            before = snapshot(app)
-            response = _client(world, "a_owner").open(url, method=method, data=data)
-            allowed += 1
-            if response.status_code >= 400:
-                failures.append(f"{method} {url} as A's owner: got {response.status_code}")
-            elif method in STATE_CHANGING and not snapshot_diff(before, snapshot(app)):
-                failures.append(f"{method} {url} as A's owner changed nothing: body invalid?")
-
-    print("tenant-roles " + json.dumps({"denied_cases": denied, "allowed_cases": allowed}))
-    assert denied > 0
+    denied = sum(count for (_, _, allowed), count in seen.items() if not allowed)
+    granted = sum(count for (_, _, allowed), count in seen.items() if allowed)
+    print("tenant-roles " + json.dumps({"denied_cases": denied, "allowed_cases": granted}))
     assert not failures, "\n".join(failures)
+    missing = {pair for pair in REQUIRED_REFUSALS if not seen[(*pair, False)]}
+    missing |= {pair for pair in REQUIRED_GRANTS if not seen[(*pair, True)]}
+    assert not missing, f"no route exercised these (role, policy) pairs: {sorted(missing)}"
 
 
 def test_mass_assignment_fields_are_ignored(isolation_app):
@@ -356,6 +502,63 @@ def test_mass_assignment_fields_are_ignored(isolation_app):
         user = db.session.get(User, owner.id)
         assert user.email == owner.email
         assert user.full_name == "Alice Renamed"
+
+
+def test_mass_assignment_on_position_forms(isolation_app):
+    """Position forms ignore employer, position and author fields aimed at B, and a form field
+    naming one of B's rows (an applicant's source activity) is refused, not followed."""
+    app = isolation_app
+    world = seed_world(app)
+    a, b = world.a, world.b
+    owner = world.make.signed_in_client(world.users["a_owner"])
+    rep = world.make.signed_in_client(world.users["a_rep"])
+    foreign = mass_assignment_fields(b.employer_id, b.position_id) | {"id": str(b.position_id)}
+    b_before = tenant_snapshot(app, b.employer_id)
+    base = f"/employers/{a.employer_id}/positions"
+    position_url = f"{base}/{a.position_id}"
+
+    new_position = tenant_body(app, "positions.create", a.employer_id)
+    created = owner.post(f"{base}/new", data=new_position | foreign)
+    assert created.status_code == 302
+    created_id = int(created.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    values = {"position_id": a.position_id}
+    edited = tenant_body(app, "positions.edit", a.employer_id, values) | foreign
+    assert owner.post(f"{position_url}/edit", data=edited).status_code == 302
+    applicant = tenant_body(app, "positions.add_applicant", a.employer_id) | foreign
+    assert owner.post(f"{position_url}/applicants/new", data=applicant).status_code == 302
+    activity = tenant_body(app, "positions.add_activity", a.employer_id) | foreign
+    assert owner.post(f"{position_url}/activities/new", data=activity).status_code == 302
+    waiver = tenant_body(app, "positions.waive_finding", a.employer_id) | foreign
+    waiver["waived_by_id"] = str(world.users["b_rep"].id)
+    assert rep.post(f"{position_url}/waivers", data=waiver).status_code == 302
+    # A real form field pointing at B's activity: looked up in A's position only.
+    sneaky = tenant_body(app, "positions.add_applicant", a.employer_id)
+    sneaky["source_activity_id"] = str(b.activity_id)
+    assert owner.post(f"{position_url}/applicants/new", data=sneaky).status_code == 404
+
+    assert tenant_snapshot(app, b.employer_id) == b_before
+    with app.app_context():
+        position = db.session.get(Position, created_id)
+        assert (position.employer_id, position.title) == (a.employer_id, new_position["title"])
+        assert position.id not in (a.position_id, b.position_id)
+        edited_row = db.session.get(Position, a.position_id)
+        assert (edited_row.employer_id, edited_row.title) == (a.employer_id, edited["title"])
+        added = db.session.scalars(select(Applicant).filter_by(name=applicant["name"])).one()
+        assert (added.employer_id, added.position_id) == (a.employer_id, a.position_id)
+        assert added.source_activity_id is None
+        new_activity = db.session.scalars(
+            select(RecruitmentActivity).filter_by(platform=activity["platform"])
+        ).one()
+        assert (new_activity.employer_id, new_activity.position_id) == (
+            a.employer_id,
+            a.position_id,
+        )
+        assert new_activity.case_key != "A1"  # the position's own next key, not the posted one
+        new_waiver = db.session.scalars(select(Waiver).filter_by(reason=waiver["reason"])).one()
+        assert (new_waiver.employer_id, new_waiver.position_id) == (a.employer_id, a.position_id)
+        assert new_waiver.waived_by_id == world.users["a_rep"].id
+        assert new_waiver.withdrawn_at is None
+        assert db.session.scalars(select(Applicant).filter_by(name=sneaky["name"])).all() == []
 
 
 def test_production_never_serves_invitation_links_from_the_outbox(monkeypatch, database_url):

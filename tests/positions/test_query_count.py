@@ -1,0 +1,66 @@
+"""Pages of a position run a fixed number of SQL statements, however many applicants it has
+(counted with a ``before_cursor_execute`` listener; no timings)."""
+
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from sqlalchemy import event
+
+from portal.extensions import db
+from tests.positions.support import add_applicants, applicant_row, first_activity_id
+
+
+@contextmanager
+def counted(app):
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        # The sign-in session's once-a-minute "last seen" write is not the page's work.
+        if not statement.lstrip().upper().startswith("UPDATE USER_SESSIONS"):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _rows(app, position_id, start: int, stop: int) -> list[dict]:
+    activity_id = first_activity_id(app, position_id)
+    rows = []
+    for n in range(start, stop):
+        extra = {"source_activity_id": activity_id, "channel": "direct_apply"} if n % 3 else {}
+        if n % 5 == 0:
+            extra |= {"interviewed_on": date(2026, 3, 20), "reason_code": "lacks_experience"}
+        if n % 7 == 0:
+            extra |= {"resume_downloaded_on": date(2026, 3, 6)}
+        rows.append(applicant_row(n, **extra))
+    return rows
+
+
+@pytest.mark.parametrize("page", ["compliance", "applicants", "case.json", ""])
+def test_statements_do_not_grow_with_applicants(shop, app, page):
+    position_id, url = shop.create_position()
+    shop.add_activity(url)
+    shop.add_activity(url, method="job_board", platform="Indeed", start_date="2026-03-03")
+    owner_id = shop.users["owner"].id
+    client = shop.client()
+    add_applicants(app, position_id, _rows(app, position_id, 0, 10), owner_id)
+    assert client.get(url + page).status_code == 200  # warm: caches, reference data
+
+    with counted(app) as few:
+        assert client.get(url + page).status_code == 200
+    add_applicants(app, position_id, _rows(app, position_id, 10, 300), owner_id)
+    with counted(app) as many:
+        response = client.get(url + page)
+        assert response.status_code == 200
+    if page == "applicants":
+        assert response.get_data(as_text=True).count("<tr>") == 300 + 1  # all listed
+    assert few, "the listener counted nothing"
+    assert len(many) == len(few), (
+        f"{len(few)} statements with 10 applicants, {len(many)} with 300 on {page or 'show'}"
+    )
