@@ -191,6 +191,8 @@ def employer_mismatches(employer: Employer, case: dict) -> list[str]:
     """Where the file's employer differs from this employer's profile (path: what differs)."""
     theirs = case["employer"]
     ours = employer_section(employer, Position())
+    # The export leaves a false flag out; a file that states it must still match.
+    ours["on_noncompliance_list"] = bool(employer.on_noncompliance_list)
     problems = []
     for key in (
         "legal_name",

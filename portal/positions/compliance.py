@@ -45,6 +45,9 @@ class ComplianceReport:
     sources: list
     reference_version: str
 
+    def has_finding(self, rule_id: str, subject: str) -> bool:
+        return any(f.rule == rule_id and f.subject == subject for f in self.verdict.findings)
+
 
 def check(position: Position, as_of: date) -> ComplianceReport:
     reference = labour_market()

@@ -416,20 +416,23 @@ def _as_of() -> date:
         abort(400, description="as_of: not a date in the form YYYY-MM-DD")
 
 
-@bp.get("/<int:position_id>/compliance")
-@policy("view")
-def compliance_page(employer_id: int, position_id: int):
-    position = get_scoped_or_404(Position, position_id)
+def _compliance_page(position, report, waiver_form, status=200):
     return render_template(
         "positions/compliance.html",
         employer=current_employer(),
         position=position,
-        report=compliance.check(position, _as_of()),
-        as_of=_as_of(),
+        report=report,
         labels=labels,
-        waiver_form=WaiverForm(),
+        waiver_form=waiver_form,
         area_names=labels.AREAS,
-    )
+    ), status
+
+
+@bp.get("/<int:position_id>/compliance")
+@policy("view")
+def compliance_page(employer_id: int, position_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    return _compliance_page(position, compliance.check(position, _as_of()), WaiverForm())
 
 
 @bp.post("/<int:position_id>/waivers")
@@ -437,18 +440,15 @@ def compliance_page(employer_id: int, position_id: int):
 def waive_finding(employer_id: int, position_id: int):
     position = get_scoped_or_404(Position, position_id)
     form = WaiverForm()
+    report = compliance.check(position, _as_of())
+    problem = None
     if not form.validate():
-        flash(_("A waiver needs a reason of at least 10 characters."), "error")
-        return render_template(
-            "positions/compliance.html",
-            employer=current_employer(),
-            position=position,
-            report=compliance.check(position, _as_of()),
-            as_of=_as_of(),
-            labels=labels,
-            waiver_form=form,
-            area_names=labels.AREAS,
-        ), 422
+        problem = _("A waiver needs a reason of at least 10 characters.")
+    elif not report.has_finding(form.rule_id.data, form.subject.data):
+        problem = _("There is no such finding to waive; reload the page and try again.")
+    if problem:
+        flash(problem, "error")
+        return _compliance_page(position, report, form, 422)
     services.waive(
         position, form.rule_id.data, form.subject.data, form.reason.data, current_user.id
     )
@@ -467,8 +467,9 @@ def waive_finding(employer_id: int, position_id: int):
 def withdraw_waiver(employer_id: int, position_id: int, waiver_id: int):
     position = get_scoped_or_404(Position, position_id)
     waiver = services.child_of(position, Waiver, waiver_id)
-    waiver.withdrawn_at = utcnow()
-    db.session.commit()
+    if waiver.withdrawn_at is None:
+        waiver.withdrawn_at = utcnow()
+        db.session.commit()
     flash(_("The waiver is withdrawn."), "success")
     return redirect(
         url_for("positions.compliance_page", employer_id=employer_id, position_id=position_id)
