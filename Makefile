@@ -36,11 +36,17 @@ bench: $(VENV)/.dev-installed
 
 # The browser tests drive Debian's Chromium. As root we install it; otherwise they are skipped
 # with a message saying how to install it (CI sets PORTAL_REQUIRE_BROWSER=1 to fail instead).
+# WeasyPrint (PDFs) needs Pango; Debian's chromium pulls it in, but say so explicitly.
 browser-deps:
-	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing Debian chromium for the browser tests"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-		|| echo "chromium could not be installed: browser tests will be skipped"; \
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		missing=""; \
+		[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+		ldconfig -p | grep -q libpangoft2-1.0.so.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; \
+		if [ -n "$$missing" ]; then \
+			echo "Installing Debian packages:$$missing"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+			|| echo "could not install$$missing: browser tests will be skipped"; \
+		fi; \
 	fi
 
 # Refresh the pinned versions after changing pyproject.toml.
