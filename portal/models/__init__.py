@@ -4,6 +4,13 @@ from portal.models.accounts import User, UserSession
 from portal.models.audit import AuditEvent
 from portal.models.base import Base, EmployerOwned, EmployerScoped, utcnow
 from portal.models.employers import Employer, Invitation, Membership, Role, WorkLocation
+from portal.models.evidence import (
+    BundleJob,
+    EvidenceFile,
+    FindingReview,
+    ReviewComment,
+    SignOff,
+)
 from portal.models.mail import OutboxMessage
 from portal.models.recruitment import (
     Applicant,
@@ -14,6 +21,11 @@ from portal.models.recruitment import (
 )
 
 __all__ = [
+    "BundleJob",
+    "EvidenceFile",
+    "FindingReview",
+    "ReviewComment",
+    "SignOff",
     "Applicant",
     "JobMatchEntry",
     "Position",

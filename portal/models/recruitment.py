@@ -71,6 +71,12 @@ class Position(CreatedAt, EmployerOwned, Base):
     third_parties: Mapped[list | None] = mapped_column(JSON)
     payments: Mapped[list | None] = mapped_column(JSON)
     document_custody: Mapped[list | None] = mapped_column(JSON)
+    # Retention: records are kept at least 6 years after the worker's first day (IRPR 209.3);
+    # evidence cannot be deleted before ``retain_until`` or while on legal hold.
+    first_work_day: Mapped[date | None]
+    retain_until: Mapped[date | None]
+    legal_hold: Mapped[bool] = mapped_column(default=False)
+    archived_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     activities: Mapped[list["RecruitmentActivity"]] = relationship(

@@ -1,0 +1,180 @@
+"""Evidence: the files that prove the recruitment, the lawyer's review of them, the sign-off
+and the filing bundles."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.accounts import User
+from portal.models.base import Base, CreatedAt, EmployerOwned
+
+EVIDENCE_CATEGORIES = (
+    "ad_proof",
+    "invoice",
+    "job_match_record",
+    "resume",
+    "interview_notes",
+    "business_document",
+    "signed_offer",
+    "other",
+)
+REVIEW_STATUSES = ("pending", "accepted", "changes_requested")
+
+
+class EvidenceFile(CreatedAt, EmployerOwned, Base):
+    """One uploaded file, attached to the employer, a position, an activity or an applicant.
+
+    The bytes live in the storage backend under ``storage_key`` (generated, never the user's
+    file name); rows are never overwritten with new content: a new upload is a new row.
+    """
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employers.id", ondelete="CASCADE"), index=True
+    )
+    position_id: Mapped[int | None] = mapped_column(
+        ForeignKey("positions.id", ondelete="CASCADE"), index=True
+    )
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recruitment_activities.id", ondelete="SET NULL")
+    )
+    applicant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applicants.id", ondelete="SET NULL")
+    )
+    category: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str | None] = mapped_column(Text)
+    evidence_date: Mapped[date | None]
+    original_filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    extension: Mapped[str] = mapped_column(String(10))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # For ad snapshots: when the capture was taken (the hash above proves what it showed).
+    captured_at: Mapped[datetime | None]
+    review_status: Mapped[str] = mapped_column(String(20), default="pending")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
+    archived_at: Mapped[datetime | None]
+
+    uploaded_by: Mapped[User] = relationship(foreign_keys=[uploaded_by_id])
+
+    __table_args__ = (
+        CheckConstraint(
+            "category IN ('ad_proof', 'invoice', 'job_match_record', 'resume', "
+            "'interview_notes', 'business_document', 'signed_offer', 'other')",
+            name="category_known",
+        ),
+        CheckConstraint(
+            "review_status IN ('pending', 'accepted', 'changes_requested')",
+            name="review_status_known",
+        ),
+        CheckConstraint("size_bytes > 0", name="size_positive"),
+    )
+
+
+class ReviewComment(CreatedAt, EmployerOwned, Base):
+    """A comment in a thread about one evidence file or one finding (rule + subject)."""
+
+    __tablename__ = "review_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employers.id", ondelete="CASCADE"), index=True
+    )
+    position_id: Mapped[int] = mapped_column(
+        ForeignKey("positions.id", ondelete="CASCADE"), index=True
+    )
+    evidence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence_files.id", ondelete="CASCADE")
+    )
+    rule_id: Mapped[str | None] = mapped_column(String(40))
+    subject: Mapped[str | None] = mapped_column(String(100))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    # A representative's request that the employer must answer or act on.
+    asks_for_change: Mapped[bool] = mapped_column(default=False)
+    resolved_at: Mapped[datetime | None]
+
+    author: Mapped[User] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("evidence_id IS NOT NULL OR rule_id IS NOT NULL", name="has_target"),
+    )
+
+
+class FindingReview(CreatedAt, EmployerOwned, Base):
+    """A representative's decision on one finding: accepted, or changes needed."""
+
+    __tablename__ = "finding_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employers.id", ondelete="CASCADE"), index=True
+    )
+    position_id: Mapped[int] = mapped_column(
+        ForeignKey("positions.id", ondelete="CASCADE"), index=True
+    )
+    rule_id: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    __table_args__ = (
+        Index("ix_finding_reviews_target", "position_id", "rule_id", "subject"),
+        CheckConstraint("status IN ('accepted', 'changes_requested')", name="status_known"),
+    )
+
+
+class SignOff(CreatedAt, EmployerOwned, Base):
+    """A representative's sign-off that a position is ready to file, with what it covered."""
+
+    __tablename__ = "sign_offs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employers.id", ondelete="CASCADE"), index=True
+    )
+    position_id: Mapped[int] = mapped_column(
+        ForeignKey("positions.id", ondelete="CASCADE"), index=True
+    )
+    signed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    ruleset: Mapped[str] = mapped_column(String(60))
+    findings: Mapped[list] = mapped_column(JSON)
+    # SHA-256 over the position's case file and every evidence file's hash: any later change
+    # to the data or the evidence makes the sign-off outdated.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    signed_by: Mapped[User] = relationship()
+
+
+class BundleJob(CreatedAt, EmployerOwned, Base):
+    """A filing bundle being built (or built): progress for the page, the ZIP when done."""
+
+    __tablename__ = "bundle_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employers.id", ondelete="CASCADE"), index=True
+    )
+    position_id: Mapped[int] = mapped_column(
+        ForeignKey("positions.id", ondelete="CASCADE"), index=True
+    )
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(10), default="running")
+    done_steps: Mapped[int] = mapped_column(default=0)
+    total_steps: Mapped[int] = mapped_column(default=0)
+    storage_key: Mapped[str | None] = mapped_column(String(200))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size_bytes: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        CheckConstraint("status IN ('running', 'done', 'failed')", name="status_known"),
+    )
