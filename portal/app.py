@@ -56,11 +56,20 @@ def register_blueprints(app: Flask) -> None:
     from portal.auth import bp as auth_bp
     from portal.dashboard import bp as dashboard_bp
     from portal.employers import bp as employers_bp
+    from portal.evidence import bp as evidence_bp
     from portal.invitations import bp as invitations_bp
     from portal.mail import bp as mail_bp
     from portal.positions import bp as positions_bp
 
-    blueprints = (dashboard_bp, auth_bp, employers_bp, invitations_bp, mail_bp, positions_bp)
+    blueprints = (
+        dashboard_bp,
+        auth_bp,
+        employers_bp,
+        invitations_bp,
+        mail_bp,
+        positions_bp,
+        evidence_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -77,6 +86,7 @@ def register_http(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from portal.bundle_cli import list_positions, make_bundle
     from portal.cli import seed_demo
     from portal.lmia_cli import lmia
     from portal.refdata_cli import refdata
@@ -84,6 +94,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(lmia)
     app.cli.add_command(refdata)
+    app.cli.add_command(list_positions)
+    app.cli.add_command(make_bundle)
 
 
 def configure_logging(app: Flask) -> None:

@@ -67,6 +67,16 @@ def build_config(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("PORTAL_MAX_UPLOAD_MB", 20)) * 1024 * 1024
         + 64 * 1024,
         "HSTS": production,
+        # Evidence: per-file limit (the request limit above adds room for the form fields),
+        # and where the bytes live: a local directory (default) or S3-compatible storage.
+        "EVIDENCE_MAX_BYTES": int(os.environ.get("PORTAL_MAX_UPLOAD_MB", 20)) * 1024 * 1024,
+        "STORAGE_BACKEND": os.environ.get("PORTAL_STORAGE", "local"),
+        "STORAGE_DIR": os.environ.get("PORTAL_STORAGE_DIR", str(instance_path / "evidence")),
+        "S3_BUCKET": os.environ.get("PORTAL_S3_BUCKET"),
+        "S3_PREFIX": os.environ.get("PORTAL_S3_PREFIX", "evidence/"),
+        "S3_ENDPOINT_URL": os.environ.get("PORTAL_S3_ENDPOINT_URL"),
+        "S3_REGION": os.environ.get("PORTAL_S3_REGION"),
+        "BUNDLE_INLINE": False,
         # CSRF tokens live as long as the session rather than a fixed hour, so a long form
         # typed on a phone is not rejected on submit.
         "WTF_CSRF_TIME_LIMIT": None,

@@ -162,6 +162,11 @@ def across_my_employers(model: type[Owned], user_id: int) -> Select[tuple[Owned]
     return select(model).where(model.employer_id.in_(mine))
 
 
+def load_for_operator(model: type[Owned], object_id: int) -> Owned | None:
+    """Load a row by id outside any tenant: only for command-line tools the operator runs."""
+    return db.session.scalar(select(model).where(model.id == object_id))
+
+
 def get_scoped_or_404(model: type[Owned], object_id: int) -> Owned:
     """Load one of the current employer's rows, or answer 404 (never another employer's)."""
     found = db.session.scalar(scoped_select(model).where(model.id == object_id))

@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from portal.cases import Case, parse_case
+from portal.cases import Case, case_to_json, parse_case
 from portal.models import Position
 from portal.positions import services
 from portal.positions.case_bridge import case_dict
@@ -96,3 +96,8 @@ def wage_findings(position: Position, as_of: date) -> list[Finding]:
     """The wage and stream findings, shown at once on the position page."""
     verdict = evaluate(case_of(position, applicants=[]), as_of, labour_market())
     return [f for f in verdict.findings if f.area == "wage"]
+
+
+def case_json(position: Position) -> str:
+    """The position's lmia-case/1 document, as exported."""
+    return case_to_json(case_of(position))

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal import reviews
 from portal.cases import CaseError, case_to_json, parse_case
 from portal.extensions import db
 from portal.models import (
@@ -417,6 +418,10 @@ def _as_of() -> date:
 
 
 def _compliance_page(position, report, waiver_form, status=200):
+    threads: dict[tuple[str, str], list] = {}
+    for comment in reviews.comments_of(position):
+        if comment.rule_id:
+            threads.setdefault((comment.rule_id, comment.subject), []).append(comment)
     return render_template(
         "positions/compliance.html",
         employer=current_employer(),
@@ -425,6 +430,8 @@ def _compliance_page(position, report, waiver_form, status=200):
         labels=labels,
         waiver_form=waiver_form,
         area_names=labels.AREAS,
+        finding_reviews=reviews.latest_finding_reviews(position),
+        threads=threads,
     ), status
 
 

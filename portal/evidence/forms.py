@@ -1,0 +1,82 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from portal.forms import options
+
+CATEGORY_NAMES = {
+    "ad_proof": _l("Ad proof (screenshot or PDF of the ad)"),
+    "invoice": _l("Invoice or receipt for an ad"),
+    "job_match_record": _l("Job Match invitation record"),
+    "resume": _l("Résumé"),
+    "interview_notes": _l("Interview notes"),
+    "business_document": _l("Business document"),
+    "signed_offer": _l("Signed job offer"),
+    "other": _l("Other"),
+}
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        _l("File"),
+        validators=[DataRequired(message=_l("Choose a file."))],
+        description=_l("PDF, PNG, JPEG, DOCX or TXT, up to 20 MB."),
+    )
+    category = SelectField(_l("What it is"), choices=options(CATEGORY_NAMES.items()))
+    attach_to = SelectField(
+        _l("What it proves"),
+        validate_choice=False,
+        validators=[
+            DataRequired(),
+            Regexp(
+                r"^(position|activity-\d{1,12}|applicant-\d{1,12})$",
+                message=_l("Choose from the list."),
+            ),
+        ],
+    )
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    evidence_date = DateField(_l("Date the evidence shows"), validators=[Optional()])
+    is_snapshot = BooleanField(_l("This is a capture of the ad as it appears online today"))
+
+
+class ReviewForm(FlaskForm):
+    decision = SelectField(
+        _l("Decision"),
+        choices=options([("accepted", _l("Accepted")), ("changes_requested", _l("Needs changes"))]),
+    )
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
+
+
+class FindingReviewForm(FlaskForm):
+    rule_id = HiddenField(validators=[DataRequired(), Length(max=40)])
+    subject = HiddenField(validators=[DataRequired(), Length(max=100)])
+    decision = SelectField(
+        _l("Decision"),
+        choices=options([("accepted", _l("Accepted")), ("changes_requested", _l("Needs changes"))]),
+    )
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
+
+
+class SignOffForm(FlaskForm):
+    note = TextAreaField(_l("Note for the file"), validators=[Optional(), Length(max=5000)])
+
+
+class RetentionForm(FlaskForm):
+    first_work_day = DateField(_l("Worker's first day of work"), validators=[Optional()])
+    legal_hold = BooleanField(_l("Legal hold (keep everything, whatever the date)"))
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
+class FindingCommentForm(FlaskForm):
+    rule_id = HiddenField(validators=[DataRequired(), Length(max=40)])
+    subject = HiddenField(validators=[DataRequired(), Length(max=100)])
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])

@@ -1,0 +1,245 @@
+"""Evidence operations: store an upload (all or nothing), review, comment, sign off, retain."""
+
+import hashlib
+import logging
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from portal.audit import record_event
+from portal.evidence_inspection import (
+    RejectedFile,
+    clean_filename,
+    inspect_upload,
+    virus_signature_found,
+)
+from portal.extensions import db
+from portal.models import (
+    Applicant,
+    EvidenceFile,
+    Position,
+    RecruitmentActivity,
+    SignOff,
+    utcnow,
+)
+from portal.positions.services import child_of
+from portal.reviews import add_comment
+from portal.storage import Storage, new_key, storage_from_settings
+from portal.tenancy import scoped_select
+
+log = logging.getLogger("portal.evidence")
+RETENTION_YEARS = 6  # IRPR 209.3(1)(c): keep documents 6 years from the first day of work
+
+
+class UploadRefused(Exception):
+    """The upload cannot be kept; the message is for the user."""
+
+
+class DeletionRefused(Exception):
+    """Deleting would break the retention rules; the message says why."""
+
+
+def evidence_storage() -> Storage:
+    key = "portal.evidence_storage"
+    if key not in current_app.extensions:
+        settings = dict(current_app.config)
+        settings.setdefault("STORAGE_DIR", str(Path(current_app.instance_path) / "evidence"))
+        current_app.extensions[key] = storage_from_settings(settings)
+    return current_app.extensions[key]
+
+
+def _spool(upload, limit: int) -> Path:
+    """Copy the uploaded stream to a private temp file, stopping past ``limit`` bytes."""
+    directory = Path(current_app.instance_path) / "tmp"
+    directory.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=directory, prefix="upload-")
+    written = 0
+    with os.fdopen(handle, "wb") as out:
+        while chunk := upload.stream.read(1024 * 1024):
+            written += len(chunk)
+            if written > limit + 1:
+                break
+            out.write(chunk)
+    return Path(name)
+
+
+def attach_evidence(position: Position, upload, fields: dict, uploaded_by_id: int):
+    """Check the file by its content and keep it, with a row; nothing is kept on refusal.
+
+    The storage object is written before the row; if the transaction later fails the view
+    calls ``forget_stored`` so no object is left without a row.
+    """
+    limit = current_app.config["EVIDENCE_MAX_BYTES"]
+    spooled = _spool(upload, limit)
+    try:
+        try:
+            inspected = inspect_upload(spooled, limit)
+            if virus_signature_found(spooled):
+                raise RejectedFile("The file was refused by the virus check.")
+        except RejectedFile as refusal:
+            record_event(
+                db.session,
+                "evidence.upload_refused",
+                employer_id=position.employer_id,
+                changes={"reason": str(refusal)[:200]},
+            )
+            raise UploadRefused(str(refusal)) from refusal
+        same = db.session.scalar(
+            scoped_select(EvidenceFile).where(
+                EvidenceFile.sha256 == inspected.sha256, EvidenceFile.archived_at.is_(None)
+            )
+        )
+        if same is not None:
+            raise UploadRefused(
+                f"This exact file is already in the locker (item #{same.id}, "
+                f"{same.original_filename}); it was not stored twice."
+            )
+        activity_id = applicant_id = None
+        target = fields["attach_to"]
+        if target.startswith("activity-"):
+            activity_id = child_of(position, RecruitmentActivity, int(target[9:])).id
+        elif target.startswith("applicant-"):
+            applicant_id = child_of(position, Applicant, int(target[10:])).id
+        key = new_key()
+        evidence_storage().save(key, spooled)
+        row = EvidenceFile(
+            employer_id=position.employer_id,
+            position_id=position.id,
+            activity_id=activity_id,
+            applicant_id=applicant_id,
+            category=fields["category"],
+            description=(fields.get("description") or "").strip() or None,
+            evidence_date=fields.get("evidence_date"),
+            original_filename=clean_filename(upload.filename, inspected.extension),
+            content_type=inspected.content_type,
+            extension=inspected.extension,
+            size_bytes=inspected.size,
+            sha256=inspected.sha256,
+            storage_key=key,
+            uploaded_by_id=uploaded_by_id,
+            captured_at=utcnow() if fields.get("is_snapshot") else None,
+        )
+        db.session.add(row)
+        try:
+            db.session.flush()
+        except Exception:
+            forget_stored(key)
+            raise
+        return row
+    finally:
+        spooled.unlink(missing_ok=True)
+
+
+def forget_stored(key: str) -> None:
+    try:
+        evidence_storage().delete(key)
+    except Exception:  # the sweeper removes what is left
+        log.exception("could not remove stored object %s", key)
+
+
+def evidence_of(position: Position, include_archived: bool = False) -> list[EvidenceFile]:
+    query = (
+        scoped_select(EvidenceFile)
+        .options(selectinload(EvidenceFile.uploaded_by))
+        .where(EvidenceFile.position_id == position.id)
+        .order_by(EvidenceFile.id)
+    )
+    if not include_archived:
+        query = query.where(EvidenceFile.archived_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def review_evidence(evidence: EvidenceFile, decision: str, comment: str | None, reviewer_id):
+    evidence.review_status = decision
+    evidence.reviewed_by_id = reviewer_id
+    evidence.reviewed_at = utcnow()
+    if comment or decision == "changes_requested":
+        add_comment(
+            evidence.position_id,
+            evidence.employer_id,
+            reviewer_id,
+            comment or "Please replace this file.",
+            evidence_id=evidence.id,
+            asks_for_change=decision == "changes_requested",
+        )
+    db.session.flush()
+
+
+def content_hash(case_json: str, evidence: list[EvidenceFile]) -> str:
+    """What a sign-off covers: the case file and every kept evidence file's content."""
+    digest = hashlib.sha256(case_json.encode())
+    for item in sorted(evidence, key=lambda e: e.id):
+        digest.update(f"|{item.id}:{item.sha256}:{item.review_status}".encode())
+    return digest.hexdigest()
+
+
+def sign_off(position: Position, case_json: str, evidence, verdict, note, by_user_id):
+    row = SignOff(
+        employer_id=position.employer_id,
+        position_id=position.id,
+        signed_by_id=by_user_id,
+        ruleset=verdict.ruleset,
+        findings=[f.to_dict() for f in verdict.findings],
+        content_hash=content_hash(case_json, evidence),
+        note=(note or "").strip() or None,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def latest_sign_off(position: Position) -> SignOff | None:
+    return db.session.scalar(
+        scoped_select(SignOff)
+        .options(selectinload(SignOff.signed_by))
+        .where(SignOff.position_id == position.id)
+        .order_by(SignOff.id.desc())
+        .limit(1)
+    )
+
+
+def retain_until(first_work_day: date | None) -> date | None:
+    return first_work_day + relativedelta(years=RETENTION_YEARS) if first_work_day else None
+
+
+def set_retention(position: Position, first_work_day: date | None, legal_hold: bool) -> None:
+    position.first_work_day = first_work_day
+    position.retain_until = retain_until(first_work_day)
+    position.legal_hold = legal_hold
+    db.session.flush()
+
+
+def delete_evidence(position: Position, evidence: EvidenceFile, today: date) -> None:
+    """Delete a file only when the retention period is over and no legal hold applies."""
+    if position.legal_hold:
+        raise DeletionRefused(
+            "This position is on legal hold: nothing can be deleted. "
+            "You can archive the file instead."
+        )
+    if position.retain_until is None:
+        raise DeletionRefused(
+            "Records must be kept 6 years after the worker's first day of "
+            "work, which is not recorded yet. You can archive the file "
+            "instead."
+        )
+    if today <= position.retain_until:
+        raise DeletionRefused(
+            f"Records must be kept until {position.retain_until.isoformat()} "
+            "(6 years after the worker's first day). You can archive the "
+            "file instead."
+        )
+    key = evidence.storage_key
+    db.session.delete(evidence)
+    db.session.flush()
+    return key
+
+
+def archive_evidence(evidence: EvidenceFile) -> None:
+    if evidence.archived_at is None:
+        evidence.archived_at = utcnow()
+        db.session.flush()

@@ -1,0 +1,323 @@
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import reviews
+from portal.evidence import bp, bundles, services
+from portal.evidence.forms import (
+    CATEGORY_NAMES,
+    CommentForm,
+    FindingCommentForm,
+    FindingReviewForm,
+    RetentionForm,
+    ReviewForm,
+    SignOffForm,
+    UploadForm,
+)
+from portal.extensions import db
+from portal.forms import ConfirmForm, options
+from portal.models import BundleJob, EvidenceFile, Position
+from portal.positions import compliance
+from portal.positions.services import applicants_of, child_of
+from portal.recruitment.evidence_checklist import checklist, due_now_and_missed, snapshots_due
+from portal.tenancy import current_employer, get_scoped_or_404, policy
+
+
+def _targets(position: Position):
+    pairs = [("position", _("The position as a whole"))]
+    pairs += [
+        (f"activity-{a.id}", f"{a.case_key} · {a.platform or a.method}")
+        for a in position.activities
+    ]
+    pairs += [
+        (f"applicant-{a.id}", _("Applicant: %(name)s", name=a.name))
+        for a in applicants_of(position)
+    ]
+    return options(pairs)
+
+
+def _locker_page(position: Position, form: UploadForm, status: int = 200):
+    form.attach_to.choices = _targets(position)
+    evidence = services.evidence_of(position)
+    report = compliance.check(position, date.today())
+    case_json = compliance.case_json(position)
+    sign_off = services.latest_sign_off(position)
+    return render_template(
+        "evidence/index.html",
+        employer=current_employer(),
+        position=position,
+        form=form,
+        evidence=evidence,
+        checklist=checklist(
+            position.activities, evidence, bool(position.job_matches), bool(position.offer)
+        ),
+        snapshots=due_now_and_missed(
+            snapshots_due(position.activities, evidence, date.today()), date.today()
+        ),
+        to_do=reviews.to_do(position),
+        report=report,
+        category_names=CATEGORY_NAMES,
+        sign_off=sign_off,
+        sign_off_current=bool(sign_off)
+        and sign_off.content_hash == services.content_hash(case_json, evidence),
+        sign_off_form=SignOffForm(),
+        retention_form=RetentionForm(obj=position),
+        bundle=bundles.latest_bundle(position),
+        confirm_form=ConfirmForm(),
+    ), status
+
+
+@bp.get("/<int:position_id>/evidence")
+@policy("view")
+def locker(employer_id: int, position_id: int):
+    return _locker_page(get_scoped_or_404(Position, position_id), UploadForm())
+
+
+@bp.post("/<int:position_id>/evidence")
+@policy("edit")
+def upload(employer_id: int, position_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    form = UploadForm()
+    form.attach_to.choices = _targets(position)
+    if not form.validate():
+        return _locker_page(position, form, 422)
+    try:
+        row = services.attach_evidence(position, form.file.data, form.data, current_user.id)
+        db.session.commit()
+    except services.UploadRefused as refusal:
+        db.session.commit()  # keeps the audit event of the refusal, nothing else was added
+        form.file.errors.append(str(refusal))
+        return _locker_page(position, form, 422)
+    except Exception:
+        db.session.rollback()
+        raise
+    flash(
+        _(
+            "%(name)s is stored (SHA-256 %(hash)s…).",
+            name=row.original_filename,
+            hash=row.sha256[:12],
+        ),
+        "success",
+    )
+    return redirect(url_for("evidence.locker", employer_id=employer_id, position_id=position_id))
+
+
+def _item_page(position, item, review_form=None, comment_form=None, status=200):
+    comments = [c for c in reviews.comments_of(position) if c.evidence_id == item.id]
+    return render_template(
+        "evidence/item.html",
+        employer=current_employer(),
+        position=position,
+        item=item,
+        comments=comments,
+        review_form=review_form or ReviewForm(),
+        comment_form=comment_form or CommentForm(),
+        category_names=CATEGORY_NAMES,
+        confirm_form=ConfirmForm(),
+    ), status
+
+
+@bp.get("/<int:position_id>/evidence/<int:evidence_id>")
+@policy("view")
+def item(employer_id: int, position_id: int, evidence_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    return _item_page(position, child_of(position, EvidenceFile, evidence_id))
+
+
+@bp.get("/<int:position_id>/evidence/<int:evidence_id>/download")
+@policy("view")
+def download(employer_id: int, position_id: int, evidence_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    evidence = child_of(position, EvidenceFile, evidence_id)
+    stream = services.evidence_storage().open(evidence.storage_key)
+    return bundles.attachment(stream, evidence.content_type, evidence.original_filename)
+
+
+@bp.post("/<int:position_id>/evidence/<int:evidence_id>/review")
+@policy("review")
+def review(employer_id: int, position_id: int, evidence_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    evidence = child_of(position, EvidenceFile, evidence_id)
+    form = ReviewForm()
+    if not form.validate():
+        return _item_page(position, evidence, review_form=form, status=422)
+    services.review_evidence(evidence, form.decision.data, form.comment.data, current_user.id)
+    if form.decision.data == "accepted":
+        reviews.resolve_requests(position, evidence_id=evidence.id)
+    db.session.commit()
+    flash(_("Your review is recorded."), "success")
+    return redirect(
+        url_for(
+            "evidence.item",
+            employer_id=employer_id,
+            position_id=position_id,
+            evidence_id=evidence_id,
+        )
+    )
+
+
+@bp.post("/<int:position_id>/evidence/<int:evidence_id>/comments")
+@policy("comment")
+def comment(employer_id: int, position_id: int, evidence_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    evidence = child_of(position, EvidenceFile, evidence_id)
+    form = CommentForm()
+    if not form.validate():
+        return _item_page(position, evidence, comment_form=form, status=422)
+    reviews.add_comment(
+        position.id, position.employer_id, current_user.id, form.body.data, evidence_id=evidence.id
+    )
+    db.session.commit()
+    return redirect(
+        url_for(
+            "evidence.item",
+            employer_id=employer_id,
+            position_id=position_id,
+            evidence_id=evidence_id,
+        )
+    )
+
+
+@bp.post("/<int:position_id>/evidence/<int:evidence_id>/archive")
+@policy("manage_employer")
+def archive(employer_id: int, position_id: int, evidence_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    services.archive_evidence(child_of(position, EvidenceFile, evidence_id))
+    db.session.commit()
+    flash(_("The file is archived: kept, but out of the checklist and the bundle."), "success")
+    return redirect(url_for("evidence.locker", employer_id=employer_id, position_id=position_id))
+
+
+@bp.post("/<int:position_id>/evidence/<int:evidence_id>/delete")
+@policy("delete_evidence")
+def delete(employer_id: int, position_id: int, evidence_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    evidence = child_of(position, EvidenceFile, evidence_id)
+    try:
+        key = services.delete_evidence(position, evidence, date.today())
+    except services.DeletionRefused as refusal:
+        flash(str(refusal), "error")
+        return _item_page(position, evidence, status=409)
+    db.session.commit()
+    services.forget_stored(key)
+    flash(_("The file is deleted."), "success")
+    return redirect(url_for("evidence.locker", employer_id=employer_id, position_id=position_id))
+
+
+@bp.post("/<int:position_id>/retention")
+@policy("manage_employer")
+def retention(employer_id: int, position_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    form = RetentionForm()
+    if not form.validate():
+        return _locker_page(position, UploadForm(formdata=None), 422)
+    services.set_retention(position, form.first_work_day.data, form.legal_hold.data)
+    db.session.commit()
+    flash(_("Retention is saved."), "success")
+    return redirect(url_for("evidence.locker", employer_id=employer_id, position_id=position_id))
+
+
+@bp.post("/<int:position_id>/findings/review")
+@policy("review")
+def review_finding(employer_id: int, position_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    form = FindingReviewForm()
+    report = compliance.check(position, date.today())
+    if not form.validate() or not report.has_finding(form.rule_id.data, form.subject.data):
+        abort(422, description="rule_id/subject: no such finding")
+    reviews.review_finding(
+        position,
+        form.rule_id.data,
+        form.subject.data,
+        form.decision.data,
+        form.comment.data,
+        current_user.id,
+    )
+    if form.decision.data == "accepted":
+        reviews.resolve_requests(position, rule_id=form.rule_id.data, subject=form.subject.data)
+    db.session.commit()
+    flash(_("Your review of %(rule)s is recorded.", rule=form.rule_id.data), "success")
+    return redirect(
+        url_for("positions.compliance_page", employer_id=employer_id, position_id=position_id)
+    )
+
+
+@bp.post("/<int:position_id>/sign-off")
+@policy("review")
+def sign_off(employer_id: int, position_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    form = SignOffForm()
+    if not form.validate():
+        return _locker_page(position, UploadForm(formdata=None), 422)
+    evidence = services.evidence_of(position)
+    report = compliance.check(position, date.today())
+    services.sign_off(
+        position,
+        compliance.case_json(position),
+        evidence,
+        report.verdict,
+        form.note.data,
+        current_user.id,
+    )
+    db.session.commit()
+    flash(_("You signed off this position as ready to file."), "success")
+    return redirect(url_for("evidence.locker", employer_id=employer_id, position_id=position_id))
+
+
+@bp.post("/<int:position_id>/bundles")
+@policy("view")
+def start_bundle(employer_id: int, position_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    job = bundles.start(position, current_user.id)
+    return redirect(
+        url_for(
+            "evidence.bundle_status",
+            employer_id=employer_id,
+            position_id=position_id,
+            bundle_id=job.id,
+        )
+    )
+
+
+@bp.get("/<int:position_id>/bundles/<int:bundle_id>")
+@policy("view")
+def bundle_status(employer_id: int, position_id: int, bundle_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    job = child_of(position, BundleJob, bundle_id)
+    return render_template(
+        "evidence/bundle.html", employer=current_employer(), position=position, job=job
+    )
+
+
+@bp.get("/<int:position_id>/bundles/<int:bundle_id>/download")
+@policy("view")
+def bundle_download(employer_id: int, position_id: int, bundle_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    job = child_of(position, BundleJob, bundle_id)
+    if job.status != "done":
+        abort(409, description="The bundle is not ready yet.")
+    stream = services.evidence_storage().open(job.storage_key)
+    return bundles.attachment(stream, "application/zip", f"lmia-bundle-position-{position.id}.zip")
+
+
+@bp.post("/<int:position_id>/findings/comments")
+@policy("comment")
+def comment_finding(employer_id: int, position_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    form = FindingCommentForm()
+    if not form.validate():
+        abort(422, description="body: write a comment")
+    reviews.add_comment(
+        position.id,
+        position.employer_id,
+        current_user.id,
+        form.body.data,
+        rule_id=form.rule_id.data,
+        subject=form.subject.data,
+    )
+    db.session.commit()
+    return redirect(
+        url_for("positions.compliance_page", employer_id=employer_id, position_id=position_id)
+    )
