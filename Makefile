@@ -32,7 +32,7 @@ lint: $(VENV)/.dev-installed
 # Times the rules engine and the compliance page on a large case (20 activities, 2,000
 # applicants); prints a table and writes bench/results.json. Figures only, nothing asserted.
 bench: $(VENV)/.dev-installed
-	$(PY) bench/run.py
+	$(PY) -m bench.run
 
 # The browser tests drive Debian's Chromium. As root we install it; otherwise they are skipped
 # with a message saying how to install it (CI sets PORTAL_REQUIRE_BROWSER=1 to fail instead).

@@ -728,6 +728,11 @@ def main(argv: list[str] | None = None) -> int:
     engine = bench_engine(args.engine_runs)
     page = bench_page(max(args.requests, 20))
     print(report(engine, page))
+    from bench.evidence import bench_evidence
+    from bench.evidence import report as evidence_report
+
+    evidence = bench_evidence()
+    print("\n" + evidence_report(evidence))
     results = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "python": platform.python_version(),
@@ -742,6 +747,7 @@ def main(argv: list[str] | None = None) -> int:
         "targets_ms": {"engine": TARGET_ENGINE_MS, "page": TARGET_PAGE_MS},
         "engine": engine,
         "page": page,
+        "evidence": evidence,
         "total_s": round(time.perf_counter() - started, 1),
     }
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
