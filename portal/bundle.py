@@ -1,0 +1,757 @@
+"""The filing bundle: one ZIP with an index PDF, the evidence in ESDC's upload formats, the case
+file and a SHA256SUMS manifest.
+
+Plain Python (no Flask, no SQLAlchemy). The index is rendered from ``templates/bundle/index.html``
+with a Jinja environment of its own (autoescape on) and printed by WeasyPrint through a URL
+fetcher that only serves ``data:`` URIs, so nothing in a bundle can make the server read a local
+file or reach the network.
+
+ZIP layout, in this order::
+
+    00-index.pdf
+    NN-<category>-<date|undated>.<ext>      one or more per evidence item, by number
+    case.json                               the lmia-case/1 document
+    SHA256SUMS                              "<hex>  <name>" for every other member
+
+ESDC's online upload takes PDF, JPG, TXT and RTF files of at most 6 MB each. PNG becomes JPEG,
+DOCX becomes PDF (text and tables), JPEG over the limit is re-encoded smaller, PDF and TXT over
+the limit are split into ``-partN`` files. A single PDF page over the limit is kept whole and
+flagged in the index. A file that cannot be converted (damaged, encrypted) is included as
+uploaded and flagged too. Evidence whose bytes do not match its recorded SHA-256 stops the build.
+
+Crash safety (security bar 2(i)): everything is written to a temp file and a work directory beside
+``out_path`` (names starting with ``.<out_path name>.``) and the ZIP is ``os.replace``\\ d into
+place at the end; on failure both are removed. A killed process can leave them behind:
+:func:`remove_stale_temp_files` clears them after a grace period.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import html
+import io
+import os
+import re
+import shutil
+import tempfile
+import time
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+MAX_FILE_BYTES = 6_000_000  # ESDC: "6 MB" per file; 6,000,000 is under both readings of MB.
+JPEG_QUALITY = 85
+ACCEPTED_EXTENSIONS = frozenset({".pdf", ".jpg", ".txt", ".rtf"})
+CHUNK = 1024 * 1024
+INDEX_NAME = "00-index.pdf"
+CASE_NAME = "case.json"
+SUMS_NAME = "SHA256SUMS"
+TOO_LARGE = "too large for the ESDC portal"
+NOT_ACCEPTED = "file type not accepted by the ESDC portal"
+
+STREAM_LABELS = {
+    "high_wage": "High-wage",
+    "low_wage": "Low-wage",
+    "global_talent": "Global Talent Stream",
+    "agricultural": "Agricultural",
+    "pr_only": "Permanent residence only",
+}
+REASON_LABELS = {
+    "lacks_education": "Lacks the education",
+    "lacks_experience": "Lacks the experience",
+    "lacks_certification": "Lacks a required certification",
+    "lacks_language_en_fr": "Lacks English or French",
+    "declined_offer": "Declined the offer",
+    "no_show": "Did not come to the interview",
+    "no_response": "Did not respond",
+    "withdrew": "Withdrew",
+    "failed_reference_check": "Failed the reference check",
+    "not_available_for_schedule": "Not available for the schedule",
+    "not_suitable": "Not suitable",
+    "overqualified": "Overqualified",
+    "other": "Other",
+}
+SUMMARY_KEYS = (
+    "local_applied",
+    "local_interviewed",
+    "local_offered",
+    "local_hired",
+    "foreign_applied",
+)
+
+
+class BundleError(Exception):
+    """The bundle cannot be built (bad input, or evidence that does not match its record)."""
+
+
+class BlockedFetch(ValueError):
+    """WeasyPrint asked for a URL that is not a ``data:`` URI."""
+
+
+@dataclass(frozen=True)
+class BundleEvidence:
+    number: int
+    category: str
+    description: str | None
+    evidence_date: date | None
+    original_filename: str
+    extension: str  # ".pdf" ".png" ".jpg" ".docx" ".txt"
+    sha256: str
+    size: int
+    review_status: str
+    open: Callable[[], BinaryIO]
+
+
+@dataclass(frozen=True)
+class BundleContext:
+    employer_name: str
+    employer_legal_name: str
+    business_number: str
+    position_title: str
+    noc: str
+    stream: str
+    work_location: str
+    submission_date: date | None
+    generated_at: datetime
+    generated_by: str
+    ruleset: str
+    reference_sources: list[str]
+    summary: dict
+    activities: list[dict]
+    findings: list[dict]
+    timeline_svg: str | None
+    sign_off: dict | None
+    case_json: str
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    sha256: str
+    size: int
+    members: list[str]
+
+
+# --- WeasyPrint without network or disk -----------------------------------------------------
+
+
+class DataOnlyFetcher(URLFetcher):
+    """Serves ``data:`` URIs; raises :class:`BlockedFetch` for every other URL (file, http…)."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=1, allowed_protocols={"data"}, allow_redirects=False)
+        self.blocked: list[str] = []
+
+    def fetch(self, url, headers=None):
+        if str(url)[:5].lower() != "data:":
+            self.blocked.append(str(url))
+            raise BlockedFetch(f"only data: URIs may be loaded, not {str(url)[:100]!r}")
+        return super().fetch(url, headers)
+
+
+def render_pdf(document: str) -> bytes:
+    """Print an HTML string to PDF with nothing loaded from outside the string."""
+    return HTML(string=document, base_url=None, url_fetcher=DataOnlyFetcher()).write_pdf()
+
+
+# --- the index template ----------------------------------------------------------------------
+
+
+def _text(value: Any, empty: str = "—") -> str:
+    """Any field as display text (lists joined, dates in ISO form); autoescape does the rest."""
+    if value is None or value == "" or value == [] or value == {}:
+        return empty
+    if isinstance(value, datetime):
+        return _datetime_label(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return "; ".join(f"{_text(k)}: {_text(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(_text(item) for item in value)
+    return str(value)
+
+
+def _datetime_label(value: datetime) -> str:
+    if value.tzinfo is not None:
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES / "bundle"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["text"] = _text
+    return env
+
+
+_ENV = None
+
+
+def _template():
+    global _ENV
+    if _ENV is None:
+        _ENV = _environment()
+    return _ENV.get_template("index.html")
+
+
+def _humanize(code: Any) -> str:
+    return str(code).replace("_", " ").strip().capitalize()
+
+
+def _size_label(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    if size >= 1_000:
+        return f"{size / 1_000:.0f} kB"
+    return f"{size} bytes"
+
+
+def _svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+# --- evidence conversion ---------------------------------------------------------------------
+
+
+@dataclass
+class _Member:
+    name: str
+    path: Path
+    problem: str | None = None
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+
+@dataclass
+class _Prepared:
+    evidence: BundleEvidence
+    members: list[_Member]
+    notes: list[str] = field(default_factory=list)
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+    return slug[:60].strip("-") or "evidence"
+
+
+def _extension(evidence: BundleEvidence) -> str:
+    ext = str(evidence.extension).lower()
+    if not ext.startswith("."):
+        ext = "." + ext
+    if ext == ".jpeg":
+        ext = ".jpg"
+    if not re.fullmatch(r"\.[a-z0-9]{1,8}", ext):
+        raise BundleError(f"evidence {evidence.number}: unusable extension {evidence.extension!r}")
+    return ext
+
+
+def _copy_and_hash(evidence: BundleEvidence, dest: Path) -> str:
+    digest = hashlib.sha256()
+    stream = evidence.open()
+    try:
+        with open(dest, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+    finally:
+        stream.close()
+    return digest.hexdigest()
+
+
+class _Converter:
+    def __init__(self, work: Path) -> None:
+        self.work = work
+
+    def _out(self, name: str) -> Path:
+        return self.work / "members" / name
+
+    def keep(self, source: Path, name: str, problem: str | None = None) -> _Member:
+        dest = self._out(name)
+        source.replace(dest)
+        if problem is None and dest.stat().st_size > MAX_FILE_BYTES:
+            problem = TOO_LARGE
+        return _Member(name, dest, problem)
+
+    # PDF ----------------------------------------------------------------------------------
+
+    def pdf(self, source: Path, stem: str, notes: list[str]) -> list[_Member]:
+        if source.stat().st_size <= MAX_FILE_BYTES:
+            return [self.keep(source, f"{stem}.pdf")]
+        from pypdf import PdfReader
+
+        reader = PdfReader(source)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise BundleError("the PDF is encrypted")
+        page_count = len(reader.pages)
+        if page_count <= 1:
+            notes.append(f"A single page over {_size_label(MAX_FILE_BYTES)}: kept whole.")
+            return [self.keep(source, f"{stem}.pdf", TOO_LARGE)]
+        parts = _split_pdf(reader, page_count)
+        if len(parts) == 1:  # pypdf's rewrite alone (unused objects dropped) made it fit
+            dest = self._out(f"{stem}.pdf")
+            dest.write_bytes(parts[0][0])
+            notes.append(
+                f"Rewritten without unused data to fit under {_size_label(MAX_FILE_BYTES)}."
+            )
+            return [_Member(dest.name, dest)]
+        members = []
+        for number, (data, too_large) in enumerate(parts, start=1):
+            dest = self._out(f"{stem}-part{number}.pdf")
+            dest.write_bytes(data)
+            members.append(_Member(dest.name, dest, TOO_LARGE if too_large else None))
+        notes.append(
+            f"Split into {len(members)} parts of at most {_size_label(MAX_FILE_BYTES)} "
+            f"({page_count} pages in all)."
+        )
+        if any(member.problem for member in members):
+            notes.append(
+                f"A single page over {_size_label(MAX_FILE_BYTES)} is kept whole in its own part."
+            )
+        return members
+
+    # images -------------------------------------------------------------------------------
+
+    def image(self, source: Path, stem: str, notes: list[str], png: bool) -> list[_Member]:
+        if not png and source.stat().st_size <= MAX_FILE_BYTES:
+            return [self.keep(source, f"{stem}.jpg")]
+        data, original, final = _to_jpeg(source)
+        dest = self._out(f"{stem}.jpg")
+        dest.write_bytes(data)
+        if png:
+            notes.append("Converted from PNG to JPEG.")
+        else:
+            notes.append(f"Re-encoded to fit under {_size_label(MAX_FILE_BYTES)}.")
+        if final != original:
+            notes.append(
+                f"Scaled from {original[0]}×{original[1]} to {final[0]}×{final[1]} pixels "
+                f"to fit under {_size_label(MAX_FILE_BYTES)}."
+            )
+        return [_Member(dest.name, dest)]
+
+    # DOCX ---------------------------------------------------------------------------------
+
+    def docx(self, source: Path, stem: str, notes: list[str], original: str) -> list[_Member]:
+        pdf = self.work / f"{stem}.docx.pdf"
+        pdf.write_bytes(render_pdf(_docx_html(source, original)))
+        notes.append("Converted from DOCX to PDF (text and tables only).")
+        return self.pdf(pdf, stem, notes)
+
+    # TXT ----------------------------------------------------------------------------------
+
+    def txt(self, source: Path, stem: str, notes: list[str]) -> list[_Member]:
+        if source.stat().st_size <= MAX_FILE_BYTES:
+            return [self.keep(source, f"{stem}.txt")]
+        parts = _split_text(source.read_bytes(), MAX_FILE_BYTES)
+        members = []
+        for number, data in enumerate(parts, start=1):
+            dest = self._out(f"{stem}-part{number}.txt")
+            dest.write_bytes(data)
+            members.append(_Member(dest.name, dest))
+        notes.append(f"Split by lines into {len(members)} parts.")
+        return members
+
+
+def _write_pages(reader, start: int, end: int) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for index in range(start, end):
+        writer.add_page(reader.pages[index])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _split_pdf(reader, page_count: int) -> list[tuple[bytes, bool]]:
+    """Consecutive page ranges, each as large as fits under the limit (galloping then binary
+    search on the written size). A page that is too large alone becomes a part by itself."""
+    parts: list[tuple[bytes, bool]] = []
+    start = 0
+    while start < page_count:
+        good_end, good = start + 1, _write_pages(reader, start, start + 1)
+        if len(good) > MAX_FILE_BYTES:
+            parts.append((good, True))
+            start = good_end
+            continue
+        bad_end = page_count + 1
+        while good_end < page_count:  # gallop: double the range while it fits
+            trial_end = min(page_count, start + 2 * (good_end - start))
+            trial = _write_pages(reader, start, trial_end)
+            if len(trial) <= MAX_FILE_BYTES:
+                good_end, good = trial_end, trial
+            else:
+                bad_end = trial_end
+                break
+        while bad_end - good_end > 1 and good_end < page_count:  # binary search in between
+            middle = (good_end + bad_end) // 2
+            trial = _write_pages(reader, start, middle)
+            if len(trial) <= MAX_FILE_BYTES:
+                good_end, good = middle, trial
+            else:
+                bad_end = middle
+        parts.append((good, False))
+        start = good_end
+    return parts
+
+
+def _split_text(data: bytes, limit: int) -> list[bytes]:
+    """Split at line ends into parts of at most ``limit`` bytes (a longer line is cut, at a
+    UTF-8 character boundary)."""
+    parts: list[bytes] = []
+    current: list[bytes] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal current, size
+        if current:
+            parts.append(b"".join(current))
+        current, size = [], 0
+
+    for line in data.splitlines(keepends=True):
+        while len(line) > limit:
+            flush()
+            cut = limit
+            while cut > limit - 4 and line[cut] & 0xC0 == 0x80:
+                cut -= 1
+            parts.append(line[:cut])
+            line = line[cut:]
+        if size + len(line) > limit:
+            flush()
+        current.append(line)
+        size += len(line)
+    flush()
+    return parts or [b""]
+
+
+def _flatten_to_rgb(image):
+    from PIL import Image
+
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):
+        image = image.point(lambda value: value * (1 / 256)).convert("L")
+    return image.convert("RGB") if image.mode != "RGB" else image
+
+
+def _to_jpeg(source: Path) -> tuple[bytes, tuple[int, int], tuple[int, int]]:
+    """JPEG bytes (RGB, quality 85) under the limit, shrinking the picture as needed."""
+    from PIL import Image, ImageOps
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(source) as opened:
+            opened.load()
+            image = ImageOps.exif_transpose(opened)
+    image = _flatten_to_rgb(image)
+    original = image.size
+    for _ in range(40):
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=JPEG_QUALITY)
+        size = buffer.tell()
+        if size <= MAX_FILE_BYTES:
+            return buffer.getvalue(), original, image.size
+        factor = min(0.9, max(0.5, (MAX_FILE_BYTES / size) ** 0.5 * 0.95))
+        width, height = image.size
+        image = image.resize(
+            (max(1, int(width * factor)), max(1, int(height * factor))), Image.Resampling.LANCZOS
+        )
+    raise BundleError("the image cannot be made small enough")
+
+
+DOCX_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+@page {{ size: letter; margin: 20mm 18mm; }}
+body {{ font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 10pt; }}
+p {{ margin: 0 0 2.5mm 0; white-space: pre-wrap; overflow-wrap: break-word; }}
+.origin {{ font-size: 8pt; color: #555; border-bottom: 0.5pt solid #999; padding-bottom: 2mm; }}
+table {{ border-collapse: collapse; width: 100%; margin: 2mm 0 4mm 0; table-layout: fixed; }}
+td {{ border: 0.5pt solid #888; padding: 1.2mm; vertical-align: top; white-space: pre-wrap;
+      overflow-wrap: break-word; }}
+h1 {{ font-size: 15pt; }} h2 {{ font-size: 13pt; }} h3 {{ font-size: 11pt; }}
+</style></head><body>
+<p class="origin">Converted for the LMIA filing bundle from {title}. Text and tables only;
+pictures, headers, footers and layout are not reproduced.</p>
+{body}
+</body></html>
+"""
+
+
+def _docx_html(source: Path, original_filename: str) -> str:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(str(source))
+    esc = html.escape
+    blocks: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            text = block.text
+            if not text.strip():
+                continue
+            try:
+                style = block.style.name if block.style is not None else ""
+            except (KeyError, ValueError):
+                style = ""
+            heading = re.fullmatch(r"Heading ([1-9])", style or "")
+            if style == "Title":
+                blocks.append(f"<h1>{esc(text)}</h1>")
+            elif heading:
+                level = min(3, int(heading.group(1)) + 1)
+                blocks.append(f"<h{level}>{esc(text)}</h{level}>")
+            elif "List" in (style or ""):
+                blocks.append(f"<p>• {esc(text)}</p>")
+            else:
+                blocks.append(f"<p>{esc(text)}</p>")
+        elif isinstance(block, Table):
+            rows = []
+            for row in block.rows:
+                cells, seen = [], set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # a merged cell is listed once per grid column
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(f"<td>{esc(cell.text)}</td>")
+                rows.append("<tr>" + "".join(cells) + "</tr>")
+            blocks.append("<table>" + "".join(rows) + "</table>")
+    if not blocks:
+        blocks.append("<p>(The document has no text.)</p>")
+    return DOCX_PAGE.format(title=esc(original_filename), body="\n".join(blocks))
+
+
+def _prepare(converter: _Converter, evidence: BundleEvidence, index: int, width: int) -> _Prepared:
+    ext = _extension(evidence)
+    date_part = evidence.evidence_date.isoformat() if evidence.evidence_date else "undated"
+    stem = f"{evidence.number:0{width}d}-{_slug(evidence.category)}-{date_part}"
+    source = converter.work / f"source-{index}"
+    digest = _copy_and_hash(evidence, source)
+    if digest != str(evidence.sha256).lower():
+        raise BundleError(
+            f"evidence {evidence.number} ({evidence.original_filename}): the stored file does "
+            f"not match its recorded SHA-256"
+        )
+    notes: list[str] = []
+    try:
+        if ext == ".pdf":
+            members = converter.pdf(source, stem, notes)
+        elif ext in (".png", ".jpg"):
+            members = converter.image(source, stem, notes, png=ext == ".png")
+        elif ext == ".docx":
+            members = converter.docx(source, stem, notes, evidence.original_filename)
+        elif ext == ".txt":
+            members = converter.txt(source, stem, notes)
+        elif ext in ACCEPTED_EXTENSIONS:
+            members = [converter.keep(source, f"{stem}{ext}")]
+        else:
+            members = [converter.keep(source, f"{stem}{ext}", NOT_ACCEPTED)]
+    except Exception as error:  # a damaged or unusual file: include it as it is, flagged
+        if not source.exists():
+            raise
+        for leftover in (converter.work / "members").glob(f"{stem}*"):
+            leftover.unlink()
+        reason = str(error) if isinstance(error, BundleError) else type(error).__name__
+        notes[:] = [f"Could not be converted ({reason}); included as uploaded."]
+        problem = None if ext in ACCEPTED_EXTENSIONS else NOT_ACCEPTED
+        members = [converter.keep(source, f"{stem}{ext}", problem)]
+    source.unlink(missing_ok=True)
+    return _Prepared(evidence, members, notes)
+
+
+# --- the ZIP ---------------------------------------------------------------------------------
+
+
+def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    if moment.year < 1980:
+        return (1980, 1, 1, 0, 0, 0)
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
+def _add_member(zf: zipfile.ZipFile, name: str, source: Path, when) -> str:
+    info = zipfile.ZipInfo(name, when)
+    info.external_attr = 0o644 << 16
+    info.compress_type = zipfile.ZIP_STORED if name.endswith(".jpg") else zipfile.ZIP_DEFLATED
+    info.file_size = source.stat().st_size
+    digest = hashlib.sha256()
+    with open(source, "rb") as src, zf.open(info, "w", force_zip64=info.file_size > 2**31) as dst:
+        while chunk := src.read(CHUNK):
+            digest.update(chunk)
+            dst.write(chunk)
+    return digest.hexdigest()
+
+
+def _check_inputs(evidence: list[BundleEvidence]) -> None:
+    numbers = [item.number for item in evidence]
+    if any(not isinstance(n, int) or n < 1 for n in numbers):
+        raise BundleError("evidence numbers must be whole numbers from 1")
+    if len(set(numbers)) != len(numbers):
+        raise BundleError("evidence numbers must be unique")
+
+
+def _index_html(context: BundleContext, prepared: list[_Prepared], member_count: int) -> str:
+    summary = {key: (context.summary or {}).get(key, 0) for key in SUMMARY_KEYS}
+    reasons = [
+        (REASON_LABELS.get(str(code), _humanize(code)), count)
+        for code, count in ((context.summary or {}).get("reasons_not_hired") or {}).items()
+    ]
+    rows = [
+        {
+            "number": item.evidence.number,
+            "category": _humanize(item.evidence.category),
+            "description": item.evidence.description,
+            "evidence_date": item.evidence.evidence_date,
+            "review_status": _humanize(item.evidence.review_status),
+            "original_filename": item.evidence.original_filename,
+            "size_label": _size_label(item.evidence.size),
+            "sha256": str(item.evidence.sha256).lower(),
+            "members": [
+                {"name": m.name, "size_label": _size_label(m.size), "problem": m.problem}
+                for m in item.members
+            ],
+            "notes": item.notes,
+        }
+        for item in prepared
+    ]
+    return _template().render(
+        c=context,
+        stream_label=STREAM_LABELS.get(context.stream, _humanize(context.stream)),
+        generated_at=_datetime_label(context.generated_at),
+        summary=summary,
+        reasons=reasons,
+        timeline_uri=_svg_data_uri(context.timeline_svg) if context.timeline_svg else None,
+        evidence_rows=rows,
+        file_count=sum(len(item.members) for item in prepared),
+        member_count=member_count,
+        problem_count=sum(1 for item in prepared for m in item.members if m.problem),
+        limit_label=_size_label(MAX_FILE_BYTES),
+    )
+
+
+def build_bundle(
+    out_path: Path,
+    context: BundleContext,
+    evidence: list[BundleEvidence],
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> BundleResult:
+    """Write the filing bundle to ``out_path`` (atomically) and describe what was written."""
+    out_path = Path(out_path)
+    _check_inputs(evidence)
+    ordered = sorted(evidence, key=lambda item: item.number)
+    width = max(2, len(str(max((item.number for item in ordered), default=0))))
+    total = len(ordered)
+    directory = out_path.parent
+    prefix = f".{out_path.name}."
+    fd, temp_name = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
+    temp = Path(temp_name)
+    try:
+        with tempfile.TemporaryDirectory(dir=directory, prefix=prefix, suffix=".work") as work:
+            work_dir = Path(work)
+            (work_dir / "members").mkdir()
+            converter = _Converter(work_dir)
+            prepared = []
+            for done, item in enumerate(ordered, start=1):
+                prepared.append(_prepare(converter, item, done, width))
+                progress(done, total)
+
+            evidence_members = [m for item in prepared for m in item.members]
+            member_count = len(evidence_members) + 3
+            index = work_dir / INDEX_NAME
+            index.write_bytes(render_pdf(_index_html(context, prepared, member_count)))
+            case = work_dir / CASE_NAME
+            case.write_text(context.case_json, encoding="utf-8")
+
+            files = [(INDEX_NAME, index)]
+            files += [(m.name, m.path) for m in evidence_members]
+            files.append((CASE_NAME, case))
+            when = _zip_time(context.generated_at)
+            sums: list[str] = []
+            with os.fdopen(fd, "w+b") as raw:
+                fd = -1
+                with zipfile.ZipFile(raw, "w", allowZip64=True) as zf:
+                    for name, path in files:
+                        sums.append(f"{_add_member(zf, name, path, when)}  {name}\n")
+                    info = zipfile.ZipInfo(SUMS_NAME, when)
+                    info.external_attr = 0o644 << 16
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    zf.writestr(info, "".join(sums))
+                raw.flush()
+                os.fsync(raw.fileno())
+                raw.seek(0)
+                digest = hashlib.sha256()
+                while chunk := raw.read(CHUNK):
+                    digest.update(chunk)
+                size = raw.tell()
+        os.replace(temp, out_path)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        raise
+    _fsync_dir(directory)
+    return BundleResult(
+        sha256=digest.hexdigest(),
+        size=size,
+        members=[name for name, _ in files] + [SUMS_NAME],
+    )
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        handle = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+def remove_stale_temp_files(directory: Path, older_than_seconds: float = 3600) -> int:
+    """Remove temp files and work directories that interrupted builds left in ``directory``
+    (``.<name>.*.tmp`` and ``.<name>.*.work``) once untouched for ``older_than_seconds``."""
+    cutoff = time.time() - older_than_seconds
+    removed = 0
+    for path in Path(directory).glob(".*.*"):
+        if not (path.name.endswith(".tmp") or path.name.endswith(".work")):
+            continue
+        try:
+            if path.stat().st_mtime > cutoff:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
