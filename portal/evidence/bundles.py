@@ -9,9 +9,8 @@ import tempfile
 import threading
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
-from flask import Response, current_app, g, render_template, stream_with_context
+from flask import Response, current_app, g, render_template, send_file
 from sqlalchemy import select
 
 from portal.bundle import BundleContext, BundleEvidence, build_bundle
@@ -30,17 +29,8 @@ log = logging.getLogger("portal.bundle")
 
 def attachment(stream, content_type: str, filename: str) -> Response:
     """Serve stored bytes as a download that no browser renders (uploads are data)."""
-
-    def chunks():
-        with stream:
-            while block := stream.read(256 * 1024):
-                yield block
-
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
-    response = Response(stream_with_context(chunks()), mimetype=content_type)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
+    response = send_file(stream, mimetype=content_type, as_attachment=True,
+                         download_name=filename, max_age=0)
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
