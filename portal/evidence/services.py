@@ -16,7 +16,6 @@ from portal.evidence_inspection import (
     RejectedFile,
     clean_filename,
     inspect_upload,
-    virus_signature_found,
 )
 from portal.extensions import db
 from portal.models import (
@@ -61,10 +60,10 @@ def _spool(upload, limit: int) -> Path:
     written = 0
     with os.fdopen(handle, "wb") as out:
         while chunk := upload.stream.read(1024 * 1024):
-            written += len(chunk)
-            if written > limit + 1:
-                break
             out.write(chunk)
+            written += len(chunk)
+            if written > limit:  # enough to know it is too large; inspection says so
+                break
     return Path(name)
 
 
@@ -78,9 +77,7 @@ def attach_evidence(position: Position, upload, fields: dict, uploaded_by_id: in
     spooled = _spool(upload, limit)
     try:
         try:
-            inspected = inspect_upload(spooled, limit)
-            if virus_signature_found(spooled):
-                raise RejectedFile("The file was refused by the virus check.")
+            inspected = inspect_upload(spooled, limit)  # includes the antivirus hook
         except RejectedFile as refusal:
             record_event(
                 db.session,
