@@ -29,8 +29,9 @@ log = logging.getLogger("portal.bundle")
 
 def attachment(stream, content_type: str, filename: str) -> Response:
     """Serve stored bytes as a download that no browser renders (uploads are data)."""
-    response = send_file(stream, mimetype=content_type, as_attachment=True,
-                         download_name=filename, max_age=0)
+    response = send_file(
+        stream, mimetype=content_type, as_attachment=True, download_name=filename, max_age=0
+    )
     response.headers["Content-Security-Policy"] = (
         "sandbox; default-src 'none'; frame-ancestors 'none'"
     )
