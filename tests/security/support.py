@@ -5,29 +5,51 @@ foreign tenant: every text field it owns carries a canary (``CANARY-B-<uuid>``) 
 of B's data into a response is detectable by a substring search. Each tenant also has a position
 (an LMIA file) with one recruitment activity, applicant, Job Match entry and waiver; B's title,
 duties, activity platform, applicant name and waiver reason carry the canary.
+
+Each position also holds an evidence locker, stored for real through the app's storage: one
+evidence file (B's file name, description and stored bytes carry the canary), a review comment,
+a finding review and a sign-off (B's comment and note carry it), and a finished filing bundle
+built by the app (B's ZIP holds B's case file, so its bytes carry the canary once unzipped;
+``contains`` looks inside ZIP downloads). The positions' retention period is over (first day of
+work in 2013, no legal hold), so deleting evidence is allowed and a leaked delete would show.
+
+Apps made here (``new_app``) keep evidence in a temp directory of their own, with their own
+``instance_path`` (for upload spools), and build bundles inline (no thread racing the snapshots);
+``snapshot`` includes the files in both, so a request that leaves a file behind is a change.
 """
 
 import io
 import itertools
 import json
 import secrets
+import shutil
+import tempfile
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import g
+from PIL import Image
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
-from portal import create_app
+from portal import create_app, reviews
 from portal.auth.services import reset_link_token
 from portal.auth.sessions import _token_hash
+from portal.evidence import bundles
+from portal.evidence import services as evidence_services
 from portal.extensions import db
 from portal.invitations.services import issue_invitation
 from portal.models import (
     Applicant,
+    BundleJob,
     Employer,
+    EvidenceFile,
+    FindingReview,
     Invitation,
     JobMatchEntry,
     Membership,
@@ -77,8 +99,16 @@ def mass_assignment_fields(foreign_employer_id: int, foreign_position_id: int | 
 
 
 def new_app(database_url: str, **overrides):
-    """Build an app on the test database (truncating it first on PostgreSQL)."""
-    app = build_app(database_url, **overrides)
+    """Build an app on the test database (truncating it first on PostgreSQL).
+
+    Evidence goes to a temp directory of the app's own (``STORAGE_DIR``), upload spools and
+    bundle work files to its own ``instance_path``; bundles are built inline, in the request.
+    ``dispose`` removes the directory."""
+    scratch = tempfile.mkdtemp(prefix="portal-security-")
+    settings = {"STORAGE_DIR": f"{scratch}/store", "BUNDLE_INLINE": True, **overrides}
+    app = build_app(database_url, **settings)
+    app.instance_path = f"{scratch}/instance"
+    app.config["SECURITY_SCRATCH_DIR"] = scratch
     if POSTGRES_URL:
         _truncate_all(app)
     return app
@@ -87,6 +117,9 @@ def new_app(database_url: str, **overrides):
 def dispose(app) -> None:
     with app.app_context():
         db.engine.dispose()
+    scratch = app.config.get("SECURITY_SCRATCH_DIR")
+    if scratch:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 HTTPS = "https://localhost"
@@ -131,6 +164,13 @@ class Tenant:
     applicant_id: int | None = None
     entry_id: int | None = None  # a Job Match entry
     waiver_id: int | None = None
+    # The position's evidence locker: a file, a comment on it, a finding review, a sign-off
+    # and a finished bundle.
+    evidence_id: int | None = None
+    comment_id: int | None = None
+    finding_review_id: int | None = None
+    sign_off_id: int | None = None
+    bundle_id: int | None = None
 
 
 @dataclass
@@ -193,17 +233,23 @@ def add_invitation(app, employer_id: int, invited_by_id: int, email: str, role=R
 WAIVED_RULE = "REC-ADDL-2"
 WAIVED_SUBJECT = "recruitment"
 SEED_ACTIVITY_KEY = "A1"
+RETIRED_FIRST_DAY = date(2013, 1, 7)
 
 
 def position_markers(text: str) -> dict:
     """The text of a seeded position's objects, per URL argument naming them."""
     prefix = f"{text} " if text else ""
+    title = f"{prefix}Pastry Cook"
     return {
-        "position_id": f"{prefix}Pastry Cook",
+        "position_id": title,
         "duties": f"{prefix}duties: bake bread and pastries",
         "activity_id": f"{prefix}Jobs Board",
         "applicant_id": f"{prefix}Applicant Person",
         "waiver_id": f"{prefix}reason: accepted after review",
+        # Shown by the evidence page (file name, description) and in the downloaded bytes.
+        "evidence_id": f"{prefix}ad capture",
+        # The bundle's page shows the position's title, and so does the ZIP's case.json.
+        "bundle_id": title,
     }
 
 
@@ -232,6 +278,11 @@ def add_position(app, employer_id: int, actor_id: int, representative_id: int, t
             duration_months=12,
             duties=markers["duties"],
             job_match_mode="default",
+            # Retention is over (6 years after 2013-01-07) and there is no legal hold, so a
+            # request that deletes evidence succeeds: a leaked delete would change something.
+            first_work_day=RETIRED_FIRST_DAY,
+            retain_until=evidence_services.retain_until(RETIRED_FIRST_DAY),
+            legal_hold=False,
         )
         activity = RecruitmentActivity(
             employer_id=employer_id,
@@ -278,6 +329,107 @@ def add_position(app, employer_id: int, actor_id: int, representative_id: int, t
         }
 
 
+def png_bytes(n: int | None = None) -> bytes:
+    """A small valid PNG, different for every ``n`` (a fresh one per call by default), so the
+    locker's duplicate check never refuses it."""
+    n = serial() if n is None else n
+    buffer = io.BytesIO()
+    Image.new("RGB", (12, 8), (n % 256, n // 256 % 256, n // 65536 % 256)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def store_evidence(
+    app, employer_id: int, position_id: int, actor_id: int, content: bytes, filename: str, **fields
+) -> int:
+    """Keep a file in the position's locker through the app's own upload service (content check,
+    storage write, row); return the evidence id."""
+    with app.test_request_context():
+        g.audit_actor_id = actor_id
+        g.employer = db.session.get(Employer, employer_id)
+        position = db.session.get(Position, position_id)
+        upload = FileStorage(io.BytesIO(content), filename=filename)
+        form = {
+            "attach_to": "position",
+            "category": "ad_proof",
+            "description": None,
+            "evidence_date": date(2026, 1, 6),
+            "is_snapshot": False,
+            **fields,
+        }
+        row = evidence_services.attach_evidence(position, upload, form, actor_id)
+        db.session.commit()
+        return row.id
+
+
+def add_locker(
+    app, employer_id: int, position_id: int, owner_id: int, representative_id: int, text=""
+) -> dict:
+    """Fill the position's evidence locker: one stored file (uploaded by the owner), the
+    representative's comment asking for a change, a finding review and a sign-off, and a
+    finished bundle built by the app. ``text`` (B's canary) goes into the file's name,
+    description and bytes, the comment, the finding review's comment and the sign-off note."""
+    prefix = f"{text} " if text else ""
+    marker = position_markers(text)["evidence_id"]
+    evidence_id = store_evidence(
+        app,
+        employer_id,
+        position_id,
+        owner_id,
+        f"{marker}: the stored bytes of the Job Bank ad.\n".encode(),
+        f"{marker}.txt",
+        description=f"{marker}: Job Bank posting, first day",
+    )
+    with app.test_request_context():
+        g.audit_actor_id = representative_id
+        employer = g.employer = db.session.get(Employer, employer_id)
+        position = db.session.get(Position, position_id)
+        comment = reviews.add_comment(
+            position.id,
+            employer_id,
+            representative_id,
+            f"{prefix}comment: capture the job number too",
+            evidence_id=evidence_id,
+            asks_for_change=True,
+        )
+        report = compliance.check(position, date.today())
+        finding = report.verdict.findings[0]
+        reviews.review_finding(
+            position,
+            finding.rule,
+            finding.subject,
+            "changes_requested",
+            f"{prefix}finding comment: add a second method",
+            representative_id,
+        )
+        finding_review = db.session.scalar(
+            select(FindingReview).where(FindingReview.position_id == position.id)
+        )
+        sign_off = evidence_services.sign_off(
+            position,
+            compliance.case_json(position),
+            evidence_services.evidence_of(position),
+            report.verdict,
+            f"{prefix}sign-off note: ready to file",
+            representative_id,
+        )
+        db.session.commit()
+        ids = {
+            "evidence_id": evidence_id,
+            "comment_id": comment.id,
+            "finding_review_id": finding_review.id,
+            "sign_off_id": sign_off.id,
+        }
+        # The bundle, built by the app's own code (what the button does, without a thread).
+        g.audit_actor_id = owner_id
+        job = BundleJob(employer_id=employer_id, position_id=position.id, requested_by_id=owner_id)
+        db.session.add(job)
+        db.session.commit()
+        bundles.build(job, position, employer, db.session.get(User, owner_id))
+        assert job.status == "done", job.error
+        ids["bundle_id"] = job.id
+        return ids
+
+
 def seed_world(app, *, with_b: bool = True) -> World:
     make = Factories(app)
     canary = f"CANARY-B-{uuid.uuid4().hex}"
@@ -297,6 +449,7 @@ def seed_world(app, *, with_b: bool = True) -> World:
     a_location = _add_location(app, a.id, "2 Alpha Street")
     a_invitation, a_token = add_invitation(app, a.id, u["a_owner"].id, "newcomer@example.com")
     a_position = add_position(app, a.id, u["a_owner"].id, u["a_rep"].id)
+    a_position |= add_locker(app, a.id, a_position["position_id"], u["a_owner"].id, u["a_rep"].id)
     world.a = Tenant(a.id, a_location, target.id, a_invitation, a_token, **a_position)
 
     u["lawyer_none"] = make.user(name="Nora No-Grants")
@@ -340,6 +493,9 @@ def seed_world(app, *, with_b: bool = True) -> World:
         db.session.commit()
         b_invitation = invitation.id
     b_position = add_position(app, b.id, u["b_owner"].id, u["b_rep"].id, text=canary)
+    b_position |= add_locker(
+        app, b.id, b_position["position_id"], u["b_owner"].id, u["b_rep"].id, text=canary
+    )
     world.b = Tenant(b.id, b_location, b_staff.id, b_invitation, **b_position)
     world.b_markers = position_markers(canary)
     return world
@@ -388,10 +544,11 @@ class SessionPool:
 # Fresh children: objects a successful POST may consume
 
 
-def fresh_children(world: World, employer_id: int, owner_id: int) -> dict:
+def fresh_children(world: World, employer_id: int, owner_id: int, needs=()) -> dict:
     """New objects in ``employer_id`` (A or B), for one request that may consume them: a location,
     an invitation, and under the tenant's seeded position an activity, an applicant, a Job Match
-    entry and an active waiver.
+    entry and an active waiver; and an evidence file when ``needs`` (the rule's URL arguments)
+    names ``evidence_id`` (each one is stored for real, so only when the rule takes one).
 
     (A new membership costs a password hash; see ``fresh_membership``.)"""
     app = world.app
@@ -402,7 +559,18 @@ def fresh_children(world: World, employer_id: int, owner_id: int) -> dict:
     if tenant is not None and tenant.position_id is not None:
         representative = world.representative_of(tenant)
         children |= fresh_position_children(app, tenant, owner_id, representative.id)
+        if "evidence_id" in needs:
+            children["evidence_id"] = fresh_evidence(app, tenant, owner_id)
     return children
+
+
+def fresh_evidence(app, tenant: Tenant, actor_id: int) -> int:
+    """A new evidence file (stored for real) in the tenant's seeded position."""
+    n = serial()
+    content = f"Fresh evidence {n}: Job Bank ad text.\n".encode()
+    return store_evidence(
+        app, tenant.employer_id, tenant.position_id, actor_id, content, f"fresh-{n}.txt"
+    )
 
 
 def fresh_position_children(app, tenant: Tenant, actor_id: int, representative_id: int) -> dict:
@@ -462,13 +630,14 @@ def fresh_membership(world: World, employer_id: int) -> int:
 #
 # Arguments naming employer-owned rows sit at a level: the employer (0), a row directly under it
 # (1: location, membership, invitation, position) and a row under a position (2: activity,
-# applicant, Job Match entry, waiver). A variant says whose object each level names:
+# applicant, Job Match entry, waiver, evidence file, bundle). A variant says whose object each
+# level names:
 #   own            - tenant A's objects (the actor's own tenant)
 #   foreign        - tenant B's objects
 #   missing        - ids that exist nowhere
 #   mixed          - A's employer_id with B's objects below it (B's position, B's child)
 #   mixed_missing  - A's employer_id with missing ids below it (the "missing" twin of mixed)
-#   mixed_child    - A's employer and A's position with B's child (activity, applicant...)
+#   mixed_child    - A's employer and A's position with B's child (activity, evidence...)
 #   child_missing  - A's employer and A's position with a missing child (twin of mixed_child)
 #   mixed_parent   - A's employer and A's child under B's position
 # A resolver returns the value, or raises Unresolvable.
@@ -483,6 +652,8 @@ ARG_LEVELS = {
     "applicant_id": 2,
     "entry_id": 2,
     "waiver_id": 2,
+    "evidence_id": 2,
+    "bundle_id": 2,
 }
 A, B = "a", "b"
 VARIANTS = {
@@ -706,9 +877,9 @@ def _job_match_body() -> dict:
     return {"first_seen": first_seen.isoformat(), "stars": "4", "invited_on": ""}
 
 
-def _waiver_body(app, values: dict | None) -> dict:
-    """Waive a finding the position has right now (earlier requests may have changed it);
-    the seeded finding when the position is not there to ask."""
+def _current_finding(app, values: dict | None) -> dict:
+    """A finding the position has right now (earlier requests may have changed it); the seeded
+    finding when the position is not there to ask."""
     rule_id, subject = WAIVED_RULE, WAIVED_SUBJECT
     position_id = (values or {}).get("position_id")
     with app.test_request_context():
@@ -718,11 +889,55 @@ def _waiver_body(app, values: dict | None) -> dict:
             findings = compliance.check(position, date.today()).verdict.findings
             if findings:
                 rule_id, subject = findings[0].rule, findings[0].subject
+    return {"rule_id": rule_id, "subject": subject}
+
+
+def _waiver_body(app, values: dict | None) -> dict:
+    """Waive a finding the position has right now."""
+    reason = f"Posted waiver {serial()}: the extra methods were not needed."
+    return _current_finding(app, values) | {"reason": reason}
+
+
+def upload_body(content: bytes | None = None, filename: str | None = None) -> dict:
+    """A valid evidence upload: a fresh PNG (never seen before) unless ``content`` is given."""
+    n = serial()
     return {
-        "rule_id": rule_id,
-        "subject": subject,
-        "reason": f"Posted waiver {serial()}: the extra methods were not needed.",
+        "file": (
+            io.BytesIO(png_bytes(n) if content is None else content),
+            filename or f"ad-{n}.png",
+        ),
+        "category": "ad_proof",
+        "attach_to": "position",
+        "evidence_date": "2026-02-01",
+        "description": f"Posted evidence {n}: Job Bank ad",
     }
+
+
+def _evidence_body(app, endpoint: str, values: dict | None) -> dict | None:
+    """A valid body for an evidence locker POST, or None for another endpoint."""
+    n = serial()
+    if endpoint == "evidence.upload":
+        return upload_body()
+    if endpoint == "evidence.review":
+        return {"decision": "changes_requested", "comment": f"Posted review {n}: add the date."}
+    if endpoint == "evidence.comment":
+        return {"body": f"Posted comment {n}: is this the full page?"}
+    if endpoint == "evidence.retention":
+        # Another first day each time (so it always changes), still long past: the retention
+        # period stays over, and deleting evidence keeps working for the later requests.
+        first_day = RETIRED_FIRST_DAY - timedelta(days=1 + n % 700)
+        return {"first_work_day": first_day.isoformat()}
+    if endpoint == "evidence.review_finding":
+        comment = f"Posted finding review {n}: please fix."
+        finding = _current_finding(app, values)
+        return finding | {"decision": "changes_requested", "comment": comment}
+    if endpoint == "evidence.comment_finding":
+        return _current_finding(app, values) | {"body": f"Posted finding comment {n}."}
+    if endpoint == "evidence.sign_off":
+        return {"note": f"Posted sign-off {n}: ready to file."}
+    if endpoint in ("evidence.archive", "evidence.delete", "evidence.start_bundle"):
+        return {}  # a button: the CSRF token is the whole form
+    return None
 
 
 def _csv_upload() -> dict:
@@ -791,7 +1006,8 @@ def tenant_body(app, endpoint: str, employer_id: int, values: dict | None = None
         return _csv_upload()
     if endpoint == "positions.import_case":
         return _case_upload(app, employer_id)
-    return {}
+    evidence = _evidence_body(app, endpoint, values)
+    return {} if evidence is None else evidence
 
 
 NEW_PASSWORD = "a brand new long passphrase"
@@ -834,8 +1050,23 @@ def account_body(world: World, endpoint: str) -> dict:
 # Observation
 
 
+FILES = "(files in the evidence store and instance/tmp)"
+
+
+def stored_files(app) -> list[str]:
+    """Every file under the app's scratch directory (evidence store, upload spools, bundle work
+    files), for apps made by ``new_app``; [] for others (never the checkout's instance/)."""
+    scratch = app.config.get("SECURITY_SCRATCH_DIR")
+    if not scratch:
+        return []
+    root = Path(scratch)
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
 def snapshot(app, exclude=("audit_events", "user_sessions"), drop_columns=()) -> dict:
-    """Every row of every table (ordered by primary key), minus ``exclude``d tables/columns."""
+    """Every row of every table (ordered by primary key), minus ``exclude``d tables/columns,
+    and the files the app keeps (``FILES``): a request that writes or removes one changed state.
+    """
     with app.app_context(), db.engine.connect() as connection:
         result = {}
         for table in db.metadata.sorted_tables:
@@ -844,7 +1075,8 @@ def snapshot(app, exclude=("audit_events", "user_sessions"), drop_columns=()) ->
             columns = [c for c in table.columns if f"{table.name}.{c.name}" not in drop_columns]
             rows = connection.execute(select(*columns).order_by(*table.primary_key.columns))
             result[table.name] = [tuple(row) for row in rows]
-        return result
+    result[FILES] = [(name,) for name in stored_files(app)]
+    return result
 
 
 def snapshot_diff(before: dict, after: dict) -> list[str]:
@@ -864,11 +1096,49 @@ def is_login_redirect(response) -> bool:
     return urlsplit(response.headers.get("Location", "")).path == LOGIN_PATH
 
 
+def stored_digests(app, employer_id: int) -> dict[str, str]:
+    """SHA-256 of every stored object of the employer (evidence files, finished bundles), with
+    what it is: a response whose body hashes to one of these served that object's bytes."""
+    with app.app_context():
+        evidence = db.session.execute(
+            select(EvidenceFile.sha256, EvidenceFile.id).where(
+                EvidenceFile.employer_id == employer_id
+            )
+        )
+        found = {digest: f"evidence file #{item}" for digest, item in evidence}
+        jobs = db.session.execute(
+            select(BundleJob.sha256, BundleJob.id).where(
+                BundleJob.employer_id == employer_id, BundleJob.sha256.is_not(None)
+            )
+        )
+        found |= {digest: f"bundle ZIP #{job}" for digest, job in jobs}
+        return found
+
+
+def _zip_members(data: bytes):
+    """(name, bytes) of every member when ``data`` is a ZIP (a bundle download), else nothing."""
+    if not data.startswith(b"PK\x03\x04"):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                yield info.filename, archive.read(info)
+    except zipfile.BadZipFile:
+        return
+
+
 def contains(response, needle: str) -> str | None:
-    """Return where ``needle`` (case-insensitive) appears in the response, or None."""
+    """Return where ``needle`` (case-insensitive) appears in the response, or None.
+
+    The body is searched as bytes (downloads are not always UTF-8) and, when it is a ZIP, inside
+    every member too: a leaked bundle shows the canary of the case file it holds."""
     needle = needle.lower()
-    if needle in response.get_data(as_text=True).lower():
+    data = response.get_data()
+    if needle in data.decode("utf-8", "replace").lower():
         return "body"
+    for name, member in _zip_members(data):
+        if needle in f"{name}\n".lower() + member.decode("utf-8", "replace").lower():
+            return f"body (ZIP member {name})"
     for name, value in response.headers.items():
         if needle in f"{name}: {value}".lower():
             return f"header {name}"

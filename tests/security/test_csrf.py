@@ -46,7 +46,7 @@ def _args_for(world, rule, actor: str, c_employer_id: int) -> dict:
     """Fresh objects for one request that may succeed (the positive control consumes them)."""
     a = world.a
     owner = world.users["a_owner"]
-    extra = fresh_children(world, a.employer_id, owner.id)
+    extra = fresh_children(world, a.employer_id, owner.id, rule.arguments)
     if "membership_id" in rule.arguments:
         extra["membership_id"] = fresh_membership(world, a.employer_id)
     if rule.endpoint == "invitations.accept":
@@ -158,7 +158,7 @@ def test_no_get_route_changes_state(app, make):
         url = build_url(rule, resolve_args(world, rule, "own"))
         for actor, client in clients.items():
             before = _state(app)
-            response = client.get(url)
+            response = client.get(url, buffered=True)
             changed = snapshot_diff(before, _state(app))
             checked += 1
             assert response.status_code < 500, f"GET {url} as {actor}: {response.status_code}"

@@ -78,7 +78,7 @@ def test_every_get_route_and_error_page_carries_the_headers(app, make):
             continue
         url = build_url(rule, resolve_args(world, rule, "own"))
         for actor, client in clients.items():
-            response = client.get(url)
+            response = client.get(url, buffered=True)
             assert response.status_code < 500, (url, actor, response.status_code)
             tally.check(f"GET {url} as {actor}", response, static=rule.endpoint == "static")
     routes_checked = tally.checked

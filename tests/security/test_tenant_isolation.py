@@ -10,8 +10,14 @@ throttling are off here so they cannot hide an access bug.
 Positive controls: B's members who hold the permission (the owner; the representative for
 ``review``) get every tenant GET page of B, showing B's objects, and every state-changing request
 with the same kind of body succeeds and changes B: the bodies are valid, the children exist.
+
+Downloads (evidence files, filing bundles) are checked on their bytes: the canary is searched
+inside ZIP members too, and no response may hash to one of B's stored objects (B's owner gets
+exactly those bytes, so the check is not blind). "Changes nothing" includes the files kept in the
+evidence store and instance/tmp.
 """
 
+import hashlib
 import json
 from collections import Counter
 
@@ -61,6 +67,7 @@ from tests.security.support import (
     seed_world,
     snapshot,
     snapshot_diff,
+    stored_digests,
     tenant_body,
     tenant_snapshot,
     variants_for,
@@ -127,8 +134,32 @@ SPEC_POLICIES = {
     ),
     "positions.waive_finding": "review",
     "positions.withdraw_waiver": "review",
+    # The evidence locker. Reading, downloading and building the filing bundle: every member.
+    **dict.fromkeys(
+        (
+            "evidence.locker",
+            "evidence.item",
+            "evidence.download",
+            "evidence.start_bundle",
+            "evidence.bundle_status",
+            "evidence.bundle_download",
+        ),
+        "view",
+    ),
+    "evidence.upload": "edit",
+    # Archiving and the retention period (legal hold) are the owner's; deleting (only once the
+    # retention period is over) is owner and staff.
+    "evidence.archive": "manage_employer",
+    "evidence.retention": "manage_employer",
+    "evidence.delete": "delete_evidence",
+    # The representative decides; owner, staff and representative talk.
+    "evidence.review": "review",
+    "evidence.review_finding": "review",
+    "evidence.sign_off": "review",
+    "evidence.comment": "comment",
+    "evidence.comment_finding": "comment",
 }
-SPEC_BLUEPRINTS = ("positions.",)
+SPEC_BLUEPRINTS = ("positions.", "evidence.")
 
 
 @pytest.fixture
@@ -142,6 +173,16 @@ def isolation_app(database_url):
 B_MEMBERS = [("b_owner", Role.OWNER), ("b_staff", Role.STAFF), ("b_rep", Role.REPRESENTATIVE)]
 # Tenant GET pages that show none of B's own text besides the navigation (a file download).
 PAGES_WITHOUT_B_TEXT = {"positions.applicants_template"}
+# Downloads of stored objects: B's owner must get exactly the bytes of one of B's objects.
+STORED_DOWNLOADS = {"evidence.download", "evidence.bundle_download"}
+
+
+def _digest(response) -> str:
+    return hashlib.sha256(response.get_data()).hexdigest()
+
+
+# Every request below is sent with ``buffered=True``: the body (a download streams from an open
+# stored file) is read and closed at once, as a real server does, and is there for the checks.
 
 
 def _client(world, user_key):
@@ -197,15 +238,17 @@ def _oracles(statuses: dict) -> list[str]:
     ]
 
 
-def _positive_get(world, rule, declared, fail) -> tuple[bool, bool]:
+def _positive_get(world, rule, declared, fail, b_objects) -> tuple[bool, bool]:
     """GET B's page as a B member holding the permission: (reached, showed B's canary)."""
     url = build_url(rule, resolve_args(world, rule, "foreign"))
     member = _b_member_for(declared)
-    response = _client(world, member).get(url)
+    response = _client(world, member).get(url, buffered=True)
     if response.status_code >= 400:
         fail(f"CONTROL GET {url} as B's {member} gave {response.status_code}")
         return False, False
     seen = contains(response, world.canary) is not None
+    if rule.endpoint in STORED_DOWNLOADS and _digest(response) not in b_objects:
+        fail(f"CONTROL GET {url}: not the bytes of a stored object of B; digest check blind")
     if rule.endpoint not in PAGES_WITHOUT_B_TEXT:
         # The page of an object shows that object's own text, so the detector can see it.
         deepest = max(rule.arguments, key=lambda arg: ARG_LEVELS.get(arg, -1), default=None)
@@ -219,7 +262,7 @@ def _positive_change(world, rule, method, declared, fail) -> bool:
     """The same kind of request as the matrix sent, by a B member holding the permission, on
     fresh B children: it must succeed and change B (and only B)."""
     app, b = world.app, world.b
-    extra = fresh_children(world, b.employer_id, world.users["b_owner"].id)
+    extra = fresh_children(world, b.employer_id, world.users["b_owner"].id, rule.arguments)
     if "membership_id" in rule.arguments:
         extra["membership_id"] = fresh_membership(world, b.employer_id)
     values = resolve_args(world, rule, "foreign", extra)
@@ -230,7 +273,7 @@ def _positive_change(world, rule, method, declared, fail) -> bool:
         tenant_snapshot(app, world.a.employer_id),
         tenant_snapshot(app, b.employer_id),
     )
-    response = _client(world, member).open(url, method=method, data=body)
+    response = _client(world, member).open(url, method=method, data=body, buffered=True)
     label = f"CONTROL {method} {url} as B's {member}"
     if response.status_code >= 400:
         fail(f"{label} gave {response.status_code}: the matrix body or children are invalid")
@@ -258,6 +301,10 @@ def test_every_route_every_actor_against_a_foreign_tenant(isolation_app):
     def fail(message):
         failures.append(message)
 
+    # The stored bytes of B's evidence file and bundle ZIP: never served to anyone here.
+    b_objects = stored_digests(app, world.b.employer_id)
+    assert len(b_objects) == 2, b_objects
+    downloads_checked = 0
     state = snapshot(app)
 
     for rule in rules_of(app):
@@ -297,7 +344,7 @@ def test_every_route_every_actor_against_a_foreign_tenant(isolation_app):
                         data = _matrix_body(world, rule, declared, values)
                     client = _client(world, user_key)
                     before = state
-                    response = client.open(url, method=method, data=data)
+                    response = client.open(url, method=method, data=data, buffered=True)
                     after = state = snapshot(app)
                     cases += 1
                     label = f"{method} {url} as {actor} [{variant}]"
@@ -306,6 +353,11 @@ def test_every_route_every_actor_against_a_foreign_tenant(isolation_app):
                     if where:
                         leaks += 1
                         fail(f"LEAK {label}: B's canary in the {where} ({response.status_code})")
+                    served = b_objects.get(_digest(response))
+                    if served:
+                        leaks += 1
+                        fail(f"LEAK {label}: served the bytes of B's {served}")
+                    downloads_checked += endpoint in STORED_DOWNLOADS
                     changed = snapshot_diff(before, after)
                     if changed:
                         leaks += 1
@@ -327,7 +379,7 @@ def test_every_route_every_actor_against_a_foreign_tenant(isolation_app):
             # Positive control: B's members reach every tenant page of B.
             if tenant and method == "GET":
                 controls_total += 1
-                reached, seen = _positive_get(world, rule, declared, fail)
+                reached, seen = _positive_get(world, rule, declared, fail, b_objects)
                 state = snapshot(app)
                 controls_passed += reached
                 canary_seen_by_owner |= seen
@@ -348,6 +400,7 @@ def test_every_route_every_actor_against_a_foreign_tenant(isolation_app):
         "failures": len(failures),
         "positive_controls": f"{controls_passed}/{controls_total}",
         "state_changing_controls": len(state_changing_controls),
+        "download_cases": downloads_checked,
     }
     print("tenant-isolation " + json.dumps(summary))
     assert controls_total > 0, "no tenant GET route found: the positive control ran on nothing"
@@ -392,8 +445,22 @@ REQUIRED_REFUSALS = {
     (Role.STAFF, "review"),
     (Role.OWNER, "review"),
     (Role.STAFF, "manage_members"),
+    # The evidence locker: staff cannot archive or set retention, a viewer cannot comment, a
+    # representative cannot delete evidence.
+    (Role.STAFF, "manage_employer"),
+    (Role.VIEWER, "comment"),
+    (Role.VIEWER, "delete_evidence"),
+    (Role.REPRESENTATIVE, "delete_evidence"),
 }
-REQUIRED_GRANTS = {(Role.REPRESENTATIVE, "review"), (Role.STAFF, "edit"), (Role.OWNER, "edit")}
+REQUIRED_GRANTS = {
+    (Role.REPRESENTATIVE, "review"),
+    (Role.STAFF, "edit"),
+    (Role.OWNER, "edit"),
+    (Role.REPRESENTATIVE, "comment"),
+    (Role.STAFF, "delete_evidence"),
+    (Role.OWNER, "manage_employer"),
+    (Role.VIEWER, "view"),
+}
 
 
 def test_roles_inside_tenant_a(isolation_app):
@@ -428,7 +495,7 @@ def test_roles_inside_tenant_a(isolation_app):
                 extra = {}
                 if method in STATE_CHANGING and allowed:
                     # Fresh objects for each request that may consume them.
-                    extra = fresh_children(world, a.employer_id, owner_id)
+                    extra = fresh_children(world, a.employer_id, owner_id, rule.arguments)
                     if "membership_id" in rule.arguments:
                         extra["membership_id"] = fresh_membership(world, a.employer_id)
                 values = resolve_args(world, rule, "own", extra)
@@ -437,7 +504,9 @@ def test_roles_inside_tenant_a(isolation_app):
                 if method in STATE_CHANGING:
                     data = tenant_body(app, rule.endpoint, a.employer_id, values)
                 before = snapshot(app)
-                response = _client(world, user_key).open(url, method=method, data=data)
+                response = _client(world, user_key).open(
+                    url, method=method, data=data, buffered=True
+                )
                 changed = snapshot_diff(before, snapshot(app))
                 label = f"{method} {url} as A's {role} ({declared})"
                 seen[role, declared, allowed] += 1
