@@ -215,9 +215,8 @@ def test_lawyer_reviews_owner_replaces_lawyer_signs_off_and_downloads_the_bundle
 
 def test_optional_fields_are_optional_in_the_browser(app, make, live_server, new_page):
     """The retention form saves without a first day of work, and a sign-off needs no note: no
-    optional field may be ``required`` for the browser (the field macro renders
-    ``required="None"`` for optional fields, which browsers read as required; the evidence forms
-    are ``novalidate``, like the app's other forms)."""
+    optional field may be ``required`` for the browser (the field macro used to render
+    ``required="None"`` on optional fields, which browsers read as required)."""
     owner_user = make.user(email=OWNER_EMAIL, name=OWNER_NAME)
     employer = make.employer(owner_user, operating_name=EMPLOYER)
     make.member(employer, make.user(email=LAWYER_EMAIL, name=LAWYER_NAME), Role.REPRESENTATIVE)
