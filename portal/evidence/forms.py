@@ -39,6 +39,12 @@ class UploadForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     evidence_date = DateField(_l("Date the evidence shows"), validators=[Optional()])
     is_snapshot = BooleanField(_l("This is a capture of the ad as it appears online today"))
+    replaces = SelectField(
+        _l("It replaces"),
+        validate_choice=False,
+        validators=[Optional(), Regexp(r"^\d{1,12}$", message=_l("Choose a file from the list."))],
+        description=_l("The replaced file is archived and its change requests are closed."),
+    )
 
 
 class ReviewForm(FlaskForm):

@@ -1,8 +1,9 @@
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal import reviews
 from portal.evidence import bp, bundles, services
@@ -38,8 +39,27 @@ def _targets(position: Position):
     return options(pairs)
 
 
+def _replaceable(position: Position):
+    pairs = [("", _("Nothing (a new piece of evidence)"))]
+    pairs += [
+        (str(e.id), f"#{e.id} · {e.original_filename}") for e in services.evidence_of(position)
+    ]
+    return options(pairs)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error):
+    """A body over the request limit: say so on the file field, on the evidence page."""
+    position = get_scoped_or_404(Position, request.view_args["position_id"])
+    form = UploadForm(formdata=None)
+    limit_mb = current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024)
+    form.file.errors = [_("The file is larger than %(mb)d MB.", mb=limit_mb)]
+    return _locker_page(position, form, 413)
+
+
 def _locker_page(position: Position, form: UploadForm, status: int = 200):
     form.attach_to.choices = _targets(position)
+    form.replaces.choices = _replaceable(position)
     evidence = services.evidence_of(position)
     report = compliance.check(position, date.today())
     case_json = compliance.case_json(position)
@@ -62,10 +82,11 @@ def _locker_page(position: Position, form: UploadForm, status: int = 200):
         sign_off=sign_off,
         sign_off_current=bool(sign_off)
         and sign_off.content_hash == services.content_hash(case_json, evidence),
-        sign_off_form=SignOffForm(),
-        retention_form=RetentionForm(obj=position),
+        # Display-only forms: their own endpoints read what is posted to them.
+        sign_off_form=SignOffForm(formdata=None),
+        retention_form=RetentionForm(formdata=None, obj=position),
         bundle=bundles.latest_bundle(position),
-        confirm_form=ConfirmForm(),
+        confirm_form=ConfirmForm(formdata=None),
     ), status
 
 
@@ -81,10 +102,16 @@ def upload(employer_id: int, position_id: int):
     position = get_scoped_or_404(Position, position_id)
     form = UploadForm()
     form.attach_to.choices = _targets(position)
+    form.replaces.choices = _replaceable(position)
     if not form.validate():
         return _locker_page(position, form, 422)
+    row = None
     try:
         row = services.attach_evidence(position, form.file.data, form.data, current_user.id)
+        if form.replaces.data:
+            replaced = child_of(position, EvidenceFile, int(form.replaces.data))
+            services.archive_evidence(replaced)
+            reviews.resolve_requests(position, evidence_id=replaced.id)
         db.session.commit()
     except services.UploadRefused as refusal:
         db.session.commit()  # keeps the audit event of the refusal, nothing else was added
@@ -92,6 +119,8 @@ def upload(employer_id: int, position_id: int):
         return _locker_page(position, form, 422)
     except Exception:
         db.session.rollback()
+        if row is not None:  # stored, but the row never made it: no object without a row
+            services.forget_stored(row.storage_key)
         raise
     flash(
         _(

@@ -61,14 +61,12 @@ def _over_the_request_limit(locker):
 def test_a_body_over_max_content_length_is_413_and_leaves_nothing(locker):
     response = _over_the_request_limit(locker)
     assert response.status_code == 413
-    assert "larger than the portal accepts" in text_of(response)
+    assert "The file is larger than" in text_of(response)
     assert locker.leftovers() == NOTHING
 
 
 def test_the_413_page_names_the_file_field(locker):
-    """Security bar 2(c): every refusal names the field. APP BUG (open): the 413 page is the
-    generic error page ("What you sent is larger than the portal accepts."), which does not
-    say that the file is the problem, nor the limit. See the report for the suggested fix."""
+    """Security bar 2(c): every refusal names the field, the over-limit body included."""
     response = _over_the_request_limit(locker)
     assert response.status_code == 413
     assert re.search(r"\bFile\b", text_of(response)), "the 413 page does not name the file field"

@@ -5,7 +5,6 @@ requests showing up as the employer's to-do list."""
 import re
 from datetime import date
 
-import pytest
 from dateutil.relativedelta import relativedelta
 
 from portal.models import Role
@@ -177,15 +176,10 @@ def test_only_the_representative_reviews(locker):
     assert locker.rows()[0].review_status == "pending"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open product gap: a new upload cannot say which file it replaces, so accepting the "
-    "replacement leaves the request about the old file open (see the report)",
-)
-def test_accepting_a_replacement_closes_the_request_about_the_old_file(locker):
+def test_a_replacement_archives_the_old_file_and_closes_its_request(locker):
     """The usual answer to "please capture the whole page" is a new file, not an edit of the old
-    one. Once the representative accepts the replacement, the employer's to-do should be empty
-    (today the only way to close it is to accept the file that was refused)."""
+    one: the upload says which file it replaces, the old one is archived (kept, out of the
+    bundle) and the request about it is closed."""
     old_id = _one_file(locker, 1)
     response = locker.post(
         f"/evidence/{old_id}/review",
@@ -194,7 +188,11 @@ def test_accepting_a_replacement_closes_the_request_about_the_old_file(locker):
         page=f"{locker.url}/{old_id}",
     )
     assert response.status_code == 302
-    new_id = _one_file(locker, 2)
+    assert REQUESTS in text_of(locker.client().get(locker.url))
+    response = locker.upload(png(2), "ad-2.png", replaces=str(old_id))
+    assert response.status_code == 302
+    new_id = locker.rows()[-1].id
+    assert [row.archived_at is not None for row in locker.rows()] == [True, False]
     response = locker.post(
         f"/evidence/{new_id}/review",
         {"decision": "accepted", "comment": ""},
