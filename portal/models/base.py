@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, ForeignKey, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -73,6 +73,18 @@ class EmployerScoped:
 
 class EmployerOwned(EmployerScoped, Audited):
     """Marker for rows that belong to one employer, and whose changes are audited."""
+
+
+class PositionChild(EmployerOwned):
+    """Columns of a row that belongs to one position (and so to its employer)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employers.id", ondelete="CASCADE"), index=True
+    )
+    position_id: Mapped[int] = mapped_column(
+        ForeignKey("positions.id", ondelete="CASCADE"), index=True
+    )
 
 
 class CreatedAt:

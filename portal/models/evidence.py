@@ -7,7 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.accounts import User
-from portal.models.base import Base, CreatedAt, EmployerOwned
+from portal.models.base import Base, CreatedAt, EmployerOwned, PositionChild
 
 EVIDENCE_CATEGORIES = (
     "ad_proof",
@@ -77,18 +77,11 @@ class EvidenceFile(CreatedAt, EmployerOwned, Base):
     )
 
 
-class ReviewComment(CreatedAt, EmployerOwned, Base):
+class ReviewComment(CreatedAt, PositionChild, Base):
     """A comment in a thread about one evidence file or one finding (rule + subject)."""
 
     __tablename__ = "review_comments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    employer_id: Mapped[int] = mapped_column(
-        ForeignKey("employers.id", ondelete="CASCADE"), index=True
-    )
-    position_id: Mapped[int] = mapped_column(
-        ForeignKey("positions.id", ondelete="CASCADE"), index=True
-    )
     evidence_id: Mapped[int | None] = mapped_column(
         ForeignKey("evidence_files.id", ondelete="CASCADE")
     )
@@ -107,18 +100,11 @@ class ReviewComment(CreatedAt, EmployerOwned, Base):
     )
 
 
-class FindingReview(CreatedAt, EmployerOwned, Base):
+class FindingReview(CreatedAt, PositionChild, Base):
     """A representative's decision on one finding: accepted, or changes needed."""
 
     __tablename__ = "finding_reviews"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    employer_id: Mapped[int] = mapped_column(
-        ForeignKey("employers.id", ondelete="CASCADE"), index=True
-    )
-    position_id: Mapped[int] = mapped_column(
-        ForeignKey("positions.id", ondelete="CASCADE"), index=True
-    )
     rule_id: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20))
@@ -130,18 +116,11 @@ class FindingReview(CreatedAt, EmployerOwned, Base):
     )
 
 
-class SignOff(CreatedAt, EmployerOwned, Base):
+class SignOff(CreatedAt, PositionChild, Base):
     """A representative's sign-off that a position is ready to file, with what it covered."""
 
     __tablename__ = "sign_offs"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    employer_id: Mapped[int] = mapped_column(
-        ForeignKey("employers.id", ondelete="CASCADE"), index=True
-    )
-    position_id: Mapped[int] = mapped_column(
-        ForeignKey("positions.id", ondelete="CASCADE"), index=True
-    )
     signed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     ruleset: Mapped[str] = mapped_column(String(60))
     findings: Mapped[list] = mapped_column(JSON)
@@ -153,18 +132,11 @@ class SignOff(CreatedAt, EmployerOwned, Base):
     signed_by: Mapped[User] = relationship()
 
 
-class BundleJob(CreatedAt, EmployerOwned, Base):
+class BundleJob(CreatedAt, PositionChild, Base):
     """A filing bundle being built (or built): progress for the page, the ZIP when done."""
 
     __tablename__ = "bundle_jobs"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    employer_id: Mapped[int] = mapped_column(
-        ForeignKey("employers.id", ondelete="CASCADE"), index=True
-    )
-    position_id: Mapped[int] = mapped_column(
-        ForeignKey("positions.id", ondelete="CASCADE"), index=True
-    )
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(10), default="running")
     done_steps: Mapped[int] = mapped_column(default=0)

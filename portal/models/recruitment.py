@@ -12,7 +12,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.accounts import User
-from portal.models.base import Base, CreatedAt, EmployerOwned
+from portal.models.base import Base, CreatedAt, EmployerOwned, PositionChild
 
 Money = Numeric(12, 2)
 
@@ -102,18 +102,11 @@ class Position(CreatedAt, EmployerOwned, Base):
     )
 
 
-class RecruitmentActivity(CreatedAt, EmployerOwned, Base):
+class RecruitmentActivity(CreatedAt, PositionChild, Base):
     """One recruitment effort: a posting that runs between dates, or a dated event."""
 
     __tablename__ = "recruitment_activities"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    employer_id: Mapped[int] = mapped_column(
-        ForeignKey("employers.id", ondelete="CASCADE"), index=True
-    )
-    position_id: Mapped[int] = mapped_column(
-        ForeignKey("positions.id", ondelete="CASCADE"), index=True
-    )
     # The activity's id in an lmia-case/1 file (applicants refer to it there).
     case_key: Mapped[str] = mapped_column(String(60))
     method: Mapped[str] = mapped_column(String(40))
@@ -145,18 +138,11 @@ class RecruitmentActivity(CreatedAt, EmployerOwned, Base):
         return self.kind == "posting" and self.end_date is None
 
 
-class Applicant(CreatedAt, EmployerOwned, Base):
+class Applicant(CreatedAt, PositionChild, Base):
     __tablename__ = "applicants"
     # Personal data: the audit log records that these changed, never their values.
     __audit_redacted__ = frozenset({"name", "reason_detail"})
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    employer_id: Mapped[int] = mapped_column(
-        ForeignKey("employers.id", ondelete="CASCADE"), index=True
-    )
-    position_id: Mapped[int] = mapped_column(
-        ForeignKey("positions.id", ondelete="CASCADE"), index=True
-    )
     name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
     source_activity_id: Mapped[int | None] = mapped_column(
@@ -174,18 +160,11 @@ class Applicant(CreatedAt, EmployerOwned, Base):
     source_activity: Mapped[RecruitmentActivity | None] = relationship()
 
 
-class JobMatchEntry(CreatedAt, EmployerOwned, Base):
+class JobMatchEntry(CreatedAt, PositionChild, Base):
     """A Job Bank Job Match candidate: when first seen, how many stars, when invited."""
 
     __tablename__ = "job_match_entries"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    employer_id: Mapped[int] = mapped_column(
-        ForeignKey("employers.id", ondelete="CASCADE"), index=True
-    )
-    position_id: Mapped[int] = mapped_column(
-        ForeignKey("positions.id", ondelete="CASCADE"), index=True
-    )
     first_seen: Mapped[date]
     stars: Mapped[int]
     invited_on: Mapped[date | None]
@@ -195,18 +174,11 @@ class JobMatchEntry(CreatedAt, EmployerOwned, Base):
     __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars_1_to_5"),)
 
 
-class Waiver(CreatedAt, EmployerOwned, Base):
+class Waiver(CreatedAt, PositionChild, Base):
     """A representative's written decision to accept a finding (rule + subject) as it is."""
 
     __tablename__ = "waivers"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    employer_id: Mapped[int] = mapped_column(
-        ForeignKey("employers.id", ondelete="CASCADE"), index=True
-    )
-    position_id: Mapped[int] = mapped_column(
-        ForeignKey("positions.id", ondelete="CASCADE"), index=True
-    )
     rule_id: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str] = mapped_column(Text)
