@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app portal
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint browser-deps lock clean messages bench
+.PHONY: run test lint system-deps browser-deps lock clean messages bench
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
 
-run: $(VENV)/.installed  ## set up, migrate, seed the demo on a new database, serve on :5000
+run: $(VENV)/.installed system-deps  ## set up, migrate, seed the demo on a new database, serve on :5000
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -36,17 +36,22 @@ bench: $(VENV)/.dev-installed
 
 # The browser tests drive Debian's Chromium. As root we install it; otherwise they are skipped
 # with a message saying how to install it (CI sets PORTAL_REQUIRE_BROWSER=1 to fail instead).
-# WeasyPrint (PDFs) needs Pango; Debian's chromium pulls it in, but say so explicitly.
-browser-deps:
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		missing=""; \
-		[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
-		ldconfig -p | grep -q libpangoft2-1.0.so.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; \
-		if [ -n "$$missing" ]; then \
-			echo "Installing Debian packages:$$missing"; \
-			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
-			|| echo "could not install$$missing: browser tests will be skipped"; \
-		fi; \
+# WeasyPrint (PDFs) needs Pango and a font; the browser tests need Debian's Chromium. As root we
+# install what is missing with apt; otherwise we say what to install.
+system-deps:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0.so.0; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Pango for PDF generation"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+		else echo "Please install Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; fi; \
+	fi
+
+browser-deps: system-deps
+	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "chromium could not be installed: browser tests will be skipped"; \
 	fi
 
 # Refresh the pinned versions after changing pyproject.toml.
