@@ -7,7 +7,7 @@ from PIL import Image
 
 from portal.extensions import db
 from portal.models import EvidenceFile, Position, Role
-from tests.conftest import build_app
+from tests.conftest import POSTGRES_URL, _truncate_all, build_app
 from tests.factories import Factories
 from tests.helpers import form_token, text_of
 
@@ -21,6 +21,8 @@ def _png(colour) -> bytes:
 def test_upload_review_sign_off_and_bundle(database_url, tmp_path):
     app = build_app(database_url, BUNDLE_INLINE=True, STORAGE_DIR=str(tmp_path / "store"))
     app.instance_path = str(tmp_path)
+    if POSTGRES_URL:  # this app is not the `app` fixture, which empties the shared database
+        _truncate_all(app)
     make = Factories(app)
     owner = make.user()
     employer = make.employer(owner)
