@@ -99,3 +99,42 @@ def test_upload_review_sign_off_and_bundle(database_url, tmp_path):
     assert check.returncode == 0, check.stdout + check.stderr
     assert (target / "00-index.pdf").exists()
     assert (target / "case.json").exists()
+
+
+def test_employer_documents_are_shared_by_every_position(database_url, tmp_path):
+    app = build_app(database_url, BUNDLE_INLINE=True, STORAGE_DIR=str(tmp_path / "store"))
+    app.instance_path = str(tmp_path)
+    if POSTGRES_URL:
+        _truncate_all(app)
+    make = Factories(app)
+    owner = make.user()
+    employer = make.employer(owner)
+    client = make.signed_in_client(owner)
+    position_ids = []
+    with app.app_context():
+        for title in ("Cook", "Server"):
+            position = Position(
+                employer_id=employer.id, title=title, noc_code="63200", stream="low_wage",
+                street_address="1 Main", city="Toronto", province="ON", postal_code="M5V 2A9",
+                wage_amount=18, wage_per="hour", hours_per_week=40, positions=1,
+                duration_months=12, duties="Serve.",
+            )
+            db.session.add(position)
+            db.session.commit()
+            position_ids.append(position.id)
+    first, second = (f"/employers/{employer.id}/positions/{pid}" for pid in position_ids)
+    token = form_token(client, f"{first}/evidence")
+    response = client.post(f"{first}/evidence", data={
+        "csrf_token": token, "file": (io.BytesIO(_png("green")), "licence.png"),
+        "category": "business_document", "attach_to": "employer",
+    }, content_type="multipart/form-data")
+    assert response.status_code == 302, text_of(response)
+    with app.app_context():
+        (item,) = db.session.query(EvidenceFile).filter_by(employer_id=employer.id).all()
+        assert item.position_id is None
+    assert "licence.png" in text_of(client.get(f"{second}/evidence"))
+    assert client.get(f"{second}/evidence/{item.id}/download").status_code == 200
+    token = form_token(client, f"{second}/evidence/{item.id}")
+    refused = client.post(f"{second}/evidence/{item.id}/delete", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "belongs to the employer" in text_of(refused)

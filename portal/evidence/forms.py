@@ -31,7 +31,7 @@ class UploadForm(FlaskForm):
         validators=[
             DataRequired(),
             Regexp(
-                r"^(position|activity-\d{1,12}|applicant-\d{1,12})$",
+                r"^(position|employer|activity-\d{1,12}|applicant-\d{1,12})$",
                 message=_l("Choose from the list."),
             ),
         ],

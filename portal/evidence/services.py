@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
-from flask import current_app
+from flask import abort, current_app
+from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
 from portal.audit import record_event
@@ -29,7 +30,7 @@ from portal.models import (
 from portal.positions.services import child_of
 from portal.reviews import add_comment
 from portal.storage import Storage, new_key, storage_from_settings
-from portal.tenancy import scoped_select
+from portal.tenancy import get_scoped_or_404, scoped_select
 
 log = logging.getLogger("portal.evidence")
 RETENTION_YEARS = 6  # IRPR 209.3(1)(c): keep documents 6 years from the first day of work
@@ -97,8 +98,11 @@ def attach_evidence(position: Position, upload, fields: dict, uploaded_by_id: in
                 f"{same.original_filename}); it was not stored twice."
             )
         activity_id = applicant_id = None
+        position_id = position.id
         target = fields["attach_to"]
-        if target.startswith("activity-"):
+        if target == "employer":
+            position_id = None  # shared by every position of the employer
+        elif target.startswith("activity-"):
             activity_id = child_of(position, RecruitmentActivity, int(target[9:])).id
         elif target.startswith("applicant-"):
             applicant_id = child_of(position, Applicant, int(target[10:])).id
@@ -106,7 +110,7 @@ def attach_evidence(position: Position, upload, fields: dict, uploaded_by_id: in
         evidence_storage().save(key, spooled)
         row = EvidenceFile(
             employer_id=position.employer_id,
-            position_id=position.id,
+            position_id=position_id,
             activity_id=activity_id,
             applicant_id=applicant_id,
             category=fields["category"],
@@ -143,7 +147,8 @@ def evidence_of(position: Position, include_archived: bool = False) -> list[Evid
     query = (
         scoped_select(EvidenceFile)
         .options(selectinload(EvidenceFile.uploaded_by))
-        .where(EvidenceFile.position_id == position.id)
+        # The position's own files and the employer's shared ones (business documents).
+        .where(or_(EvidenceFile.position_id == position.id, EvidenceFile.position_id.is_(None)))
         .order_by(EvidenceFile.id)
     )
     if not include_archived:
@@ -151,13 +156,23 @@ def evidence_of(position: Position, include_archived: bool = False) -> list[Evid
     return list(db.session.scalars(query))
 
 
-def review_evidence(evidence: EvidenceFile, decision: str, comment: str | None, reviewer_id):
+def evidence_item(position: Position, evidence_id: int) -> EvidenceFile:
+    """One file seen from this position: its own, or the employer's shared ones; else 404."""
+    evidence = get_scoped_or_404(EvidenceFile, evidence_id)
+    if evidence.position_id not in (None, position.id):
+        abort(404)
+    return evidence
+
+
+def review_evidence(
+    position: Position, evidence: EvidenceFile, decision: str, comment: str | None, reviewer_id
+):
     evidence.review_status = decision
     evidence.reviewed_by_id = reviewer_id
     evidence.reviewed_at = utcnow()
     if comment or decision == "changes_requested":
         add_comment(
-            evidence.position_id,
+            position.id,
             evidence.employer_id,
             reviewer_id,
             comment or "Please replace this file.",
@@ -213,6 +228,11 @@ def set_retention(position: Position, first_work_day: date | None, legal_hold: b
 
 def delete_evidence(position: Position, evidence: EvidenceFile, today: date) -> None:
     """Delete a file only when the retention period is over and no legal hold applies."""
+    if evidence.position_id is None:
+        raise DeletionRefused(
+            "This file belongs to the employer and supports every position, so it is kept "
+            "as long as any of them. You can archive it instead."
+        )
     if position.legal_hold:
         raise DeletionRefused(
             "This position is on legal hold: nothing can be deleted. "

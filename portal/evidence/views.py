@@ -19,7 +19,7 @@ from portal.evidence.forms import (
 )
 from portal.extensions import db
 from portal.forms import ConfirmForm, options
-from portal.models import BundleJob, EvidenceFile, Position
+from portal.models import BundleJob, Position
 from portal.positions import compliance
 from portal.positions.services import applicants_of, child_of
 from portal.recruitment.evidence_checklist import checklist, due_now_and_missed, snapshots_due
@@ -27,7 +27,10 @@ from portal.tenancy import current_employer, get_scoped_or_404, policy
 
 
 def _targets(position: Position):
-    pairs = [("position", _("The position as a whole"))]
+    pairs = [
+        ("position", _("The position as a whole")),
+        ("employer", _("The employer (shared by all its positions)")),
+    ]
     pairs += [
         (f"activity-{a.id}", f"{a.case_key} · {a.platform or a.method}")
         for a in position.activities
@@ -109,7 +112,7 @@ def upload(employer_id: int, position_id: int):
     try:
         row = services.attach_evidence(position, form.file.data, form.data, current_user.id)
         if form.replaces.data:
-            replaced = child_of(position, EvidenceFile, int(form.replaces.data))
+            replaced = services.evidence_item(position, int(form.replaces.data))
             services.archive_evidence(replaced)
             reviews.resolve_requests(position, evidence_id=replaced.id)
         db.session.commit()
@@ -152,14 +155,14 @@ def _item_page(position, item, review_form=None, comment_form=None, status=200):
 @policy("view")
 def item(employer_id: int, position_id: int, evidence_id: int):
     position = get_scoped_or_404(Position, position_id)
-    return _item_page(position, child_of(position, EvidenceFile, evidence_id))
+    return _item_page(position, services.evidence_item(position, evidence_id))
 
 
 @bp.get("/<int:position_id>/evidence/<int:evidence_id>/download")
 @policy("view")
 def download(employer_id: int, position_id: int, evidence_id: int):
     position = get_scoped_or_404(Position, position_id)
-    evidence = child_of(position, EvidenceFile, evidence_id)
+    evidence = services.evidence_item(position, evidence_id)
     stream = services.evidence_storage().open(evidence.storage_key)
     return bundles.attachment(stream, evidence.content_type, evidence.original_filename)
 
@@ -168,11 +171,13 @@ def download(employer_id: int, position_id: int, evidence_id: int):
 @policy("review")
 def review(employer_id: int, position_id: int, evidence_id: int):
     position = get_scoped_or_404(Position, position_id)
-    evidence = child_of(position, EvidenceFile, evidence_id)
+    evidence = services.evidence_item(position, evidence_id)
     form = ReviewForm()
     if not form.validate():
         return _item_page(position, evidence, review_form=form, status=422)
-    services.review_evidence(evidence, form.decision.data, form.comment.data, current_user.id)
+    services.review_evidence(
+        position, evidence, form.decision.data, form.comment.data, current_user.id
+    )
     if form.decision.data == "accepted":
         reviews.resolve_requests(position, evidence_id=evidence.id)
     db.session.commit()
@@ -191,7 +196,7 @@ def review(employer_id: int, position_id: int, evidence_id: int):
 @policy("comment")
 def comment(employer_id: int, position_id: int, evidence_id: int):
     position = get_scoped_or_404(Position, position_id)
-    evidence = child_of(position, EvidenceFile, evidence_id)
+    evidence = services.evidence_item(position, evidence_id)
     form = CommentForm()
     if not form.validate():
         return _item_page(position, evidence, comment_form=form, status=422)
@@ -213,7 +218,7 @@ def comment(employer_id: int, position_id: int, evidence_id: int):
 @policy("manage_employer")
 def archive(employer_id: int, position_id: int, evidence_id: int):
     position = get_scoped_or_404(Position, position_id)
-    services.archive_evidence(child_of(position, EvidenceFile, evidence_id))
+    services.archive_evidence(services.evidence_item(position, evidence_id))
     db.session.commit()
     flash(_("The file is archived: kept, but out of the checklist and the bundle."), "success")
     return redirect(url_for("evidence.locker", employer_id=employer_id, position_id=position_id))
@@ -223,7 +228,7 @@ def archive(employer_id: int, position_id: int, evidence_id: int):
 @policy("delete_evidence")
 def delete(employer_id: int, position_id: int, evidence_id: int):
     position = get_scoped_or_404(Position, position_id)
-    evidence = child_of(position, EvidenceFile, evidence_id)
+    evidence = services.evidence_item(position, evidence_id)
     try:
         key = services.delete_evidence(position, evidence, date.today())
     except services.DeletionRefused as refusal:
