@@ -60,7 +60,15 @@ def upload_too_large(error):
     return _locker_page(position, form, 413)
 
 
-def _locker_page(position: Position, form: UploadForm, status: int = 200):
+def _locker_page(
+    position: Position,
+    form: UploadForm,
+    status: int = 200,
+    *,
+    sign_off_form=None,
+    retention_form=None,
+):
+    """The evidence page; a refused sign-off or retention form comes back with its input."""
     form.attach_to.choices = _targets(position)
     form.replaces.choices = _replaceable(position)
     evidence = services.evidence_of(position)
@@ -86,8 +94,8 @@ def _locker_page(position: Position, form: UploadForm, status: int = 200):
         sign_off_current=bool(sign_off)
         and sign_off.content_hash == services.content_hash(case_json, evidence),
         # Display-only forms: their own endpoints read what is posted to them.
-        sign_off_form=SignOffForm(formdata=None),
-        retention_form=RetentionForm(formdata=None, obj=position),
+        sign_off_form=sign_off_form or SignOffForm(formdata=None),
+        retention_form=retention_form or RetentionForm(formdata=None, obj=position),
         bundle=bundles.latest_bundle(position),
         confirm_form=ConfirmForm(formdata=None),
     ), status
@@ -136,6 +144,17 @@ def upload(employer_id: int, position_id: int):
     return redirect(url_for("evidence.locker", employer_id=employer_id, position_id=position_id))
 
 
+def _to_item(employer_id: int, position_id: int, evidence_id: int):
+    return redirect(
+        url_for(
+            "evidence.item",
+            employer_id=employer_id,
+            position_id=position_id,
+            evidence_id=evidence_id,
+        )
+    )
+
+
 def _item_page(position, item, review_form=None, comment_form=None, status=200):
     comments = [c for c in reviews.comments_of(position) if c.evidence_id == item.id]
     return render_template(
@@ -182,14 +201,7 @@ def review(employer_id: int, position_id: int, evidence_id: int):
         reviews.resolve_requests(position, evidence_id=evidence.id)
     db.session.commit()
     flash(_("Your review is recorded."), "success")
-    return redirect(
-        url_for(
-            "evidence.item",
-            employer_id=employer_id,
-            position_id=position_id,
-            evidence_id=evidence_id,
-        )
-    )
+    return _to_item(employer_id, position_id, evidence_id)
 
 
 @bp.post("/<int:position_id>/evidence/<int:evidence_id>/comments")
@@ -204,14 +216,7 @@ def comment(employer_id: int, position_id: int, evidence_id: int):
         position.id, position.employer_id, current_user.id, form.body.data, evidence_id=evidence.id
     )
     db.session.commit()
-    return redirect(
-        url_for(
-            "evidence.item",
-            employer_id=employer_id,
-            position_id=position_id,
-            evidence_id=evidence_id,
-        )
-    )
+    return _to_item(employer_id, position_id, evidence_id)
 
 
 @bp.post("/<int:position_id>/evidence/<int:evidence_id>/archive")
@@ -246,7 +251,7 @@ def retention(employer_id: int, position_id: int):
     position = get_scoped_or_404(Position, position_id)
     form = RetentionForm()
     if not form.validate():
-        return _locker_page(position, UploadForm(formdata=None), 422)
+        return _locker_page(position, UploadForm(formdata=None), 422, retention_form=form)
     services.set_retention(position, form.first_work_day.data, form.legal_hold.data)
     db.session.commit()
     flash(_("Retention is saved."), "success")
@@ -284,7 +289,7 @@ def sign_off(employer_id: int, position_id: int):
     position = get_scoped_or_404(Position, position_id)
     form = SignOffForm()
     if not form.validate():
-        return _locker_page(position, UploadForm(formdata=None), 422)
+        return _locker_page(position, UploadForm(formdata=None), 422, sign_off_form=form)
     evidence = services.evidence_of(position)
     report = compliance.check(position, date.today())
     services.sign_off(
