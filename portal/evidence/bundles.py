@@ -10,10 +10,11 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from flask import Response, current_app, g, render_template, send_file
+from flask import Response, current_app, g, send_file
 from sqlalchemy import select
 
 from portal.bundle import BundleContext, BundleEvidence, build_bundle
+from portal.documents import document_locale, render_document
 from portal.evidence import services
 from portal.extensions import db
 from portal.models import BundleJob, Employer, Position, User, utcnow
@@ -65,6 +66,7 @@ def _activity_row(activity) -> dict:
     }
 
 
+@document_locale()  # labels in the bundle's language, with or without a request
 def _context(position: Position, employer: Employer, user: User):
     report = compliance.check(position, date.today())
     applicants = applicants_of(position)
@@ -90,7 +92,7 @@ def _context(position: Position, employer: Employer, user: User):
             )
     timeline_svg = None
     if report.timeline is not None:
-        timeline_svg = render_template("positions/_timeline.svg", t=report.timeline)
+        timeline_svg = render_document("positions/_timeline.svg", t=report.timeline)
     activities = [_activity_row(a) for a in position.activities]
     context = BundleContext(
         employer_name=employer.display_name,
