@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.config import build_config
+from portal.config import build_config, instance_path
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,7 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the portal. ``config`` overrides the environment-derived settings (tests use it)."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(instance_path()),
         template_folder=str(ROOT / "templates"),
         static_folder="static",
     )

@@ -14,7 +14,8 @@ codes of the two are the same by construction.
 not a valid case (the message on standard error names the path of the first bad value).
 
 Both read the reference data the way the web app does: the files an administrator loaded into
-the instance folder (``flask refdata load-…``) over the packaged copies.
+the instance folder (``flask refdata load-…``; ``PORTAL_INSTANCE_PATH``, else ``instance/`` beside
+the package) over the packaged copies.
 """
 
 from __future__ import annotations
@@ -29,14 +30,11 @@ from pathlib import Path
 import click
 
 from portal.cases import CaseError, parse_case
+from portal.config import instance_path
 from portal.rules import Verdict, all_rules, evaluate
 from portal.rules.context import Reference
 
 EXIT_OK, EXIT_ERRORS, EXIT_INVALID = 0, 1, 2
-
-# The web app's instance folder (portal.app.create_app sets the same path); computed here so the
-# console script finds the loaded reference files without building the app.
-INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
 
 HELP = "LMIA case files: check them against the rules; list the rules."
 
@@ -162,7 +160,7 @@ def add_commands(group: click.Group, reference: Callable[[], Reference]) -> clic
     return group
 
 
-main = add_commands(click.Group("lmia", help=HELP), lambda: reference_for(INSTANCE_PATH))
+main = add_commands(click.Group("lmia", help=HELP), lambda: reference_for(instance_path()))
 
 
 if __name__ == "__main__":

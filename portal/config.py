@@ -9,6 +9,16 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def instance_path() -> Path:
+    """The instance folder (dev secret key, dev database, loaded reference files, bundle work
+    files): ``PORTAL_INSTANCE_PATH``, else ``instance/`` beside the package. Flask-free, so the
+    ``lmia`` checker reads the same reference files as the app without building it."""
+    configured = os.environ.get("PORTAL_INSTANCE_PATH")
+    return Path(configured).resolve() if configured else PACKAGE_ROOT / "instance"
+
 
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
