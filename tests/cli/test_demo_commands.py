@@ -1,0 +1,134 @@
+"""``seed-demo``, ``positions`` and ``bundle`` as a user runs them on a fresh database (issue 7,
+item 1: ``bundle`` crashed in a shell because the timeline went through the web page's context
+processors, which need a signed-in request)."""
+
+import hashlib
+import io
+import subprocess
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from portal.cases import parse_case
+from tests.cli.support import new_shell, ok
+
+OWNER, STAFF, LAWYER = (
+    "owner@maple-bistro.example",
+    "staff@maple-bistro.example",
+    "lawyer@harbourfront-law.example",
+)
+POSITIONS = {1: "Chef de cuisine", 2: "Line cook"}
+
+
+def test_seed_demo_creates_the_accounts_and_prints_how_to_sign_in(seeded):
+    _shell, result = seeded
+
+    ok(result)
+    assert result.stdout.startswith("Demo data is ready. Sign in at http://127.0.0.1:5000/")
+    for email in (OWNER, STAFF, LAWYER, "owner@prairie-greens.example"):
+        assert email in result.stdout
+    assert "password for all: maple-syrup-harvest-2026" in result.stdout
+
+
+def test_seed_demo_on_a_seeded_database_refuses_or_skips(shell):
+    again = shell.flask("seed-demo")
+    skipped = shell.flask("seed-demo", "--if-empty")
+
+    assert again.returncode == 1
+    assert "Error: The demo is already seeded." in again.stderr
+    assert "Traceback" not in again.stderr
+    ok(skipped)
+    assert skipped.stdout == "Database already has users; demo not seeded.\n"
+
+
+def test_seed_demo_if_empty_seeds_a_new_database(tmp_path):
+    shell = new_shell(tmp_path)
+    ok(shell.flask("db", "upgrade"))
+
+    result = ok(shell.flask("seed-demo", "--if-empty"))
+
+    assert result.stdout.startswith("Demo data is ready.")
+    assert len(ok(shell.flask("positions")).stdout.splitlines()) == 2
+
+
+def test_positions_lists_the_demo_positions(shell):
+    result = ok(shell.flask("positions"))
+
+    rows = [line.split("  ") for line in result.stdout.splitlines()]
+    rows = [[cell.strip() for cell in row if cell.strip()] for row in rows]
+    filing = (date.today() + timedelta(days=10)).isoformat()
+    assert rows == [
+        ["1", "Marchetti Hospitality Inc.", "Chef de cuisine", "high_wage", filing],
+        ["2", "Marchetti Hospitality Inc.", "Line cook", "low_wage", filing],
+    ]
+
+
+@pytest.mark.parametrize("position_id", sorted(POSITIONS))
+def test_bundle_writes_a_zip_whose_sha256sums_verify(shell, position_id):
+    out = shell.home / f"bundle-{position_id}.zip"
+
+    result = ok(shell.flask("bundle", str(position_id), "--out", out.name))
+
+    data = out.read_bytes()
+    assert result.stdout == (
+        f"{out.name}  {len(data)} bytes  sha256 {hashlib.sha256(data).hexdigest()}\n"
+    )
+    unzipped = shell.home / f"unzipped-{position_id}"
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        archive.extractall(unzipped)
+    assert names[0] == "00-index.pdf" and names[-2:] == ["case.json", "SHA256SUMS"]
+    listed = (unzipped / "SHA256SUMS").read_text().splitlines()
+    assert sorted(line.split("  ", 1)[1] for line in listed) == sorted(names[:-1])
+    check = subprocess.run(
+        ["sha256sum", "--strict", "-c", "SHA256SUMS"],
+        cwd=unzipped,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.count(": OK\n") == len(names) - 1
+    assert (unzipped / "00-index.pdf").read_bytes().startswith(b"%PDF-")
+    case = parse_case((unzipped / "case.json").read_text(encoding="utf-8"))
+    assert case.position.title == POSITIONS[position_id]
+    pages = PdfReader(unzipped / "00-index.pdf").pages
+    assert "Timeline" in [line for page in pages for line in page.extract_text().splitlines()]
+
+
+def test_bundle_for_another_user_draws_the_timeline_in_the_index(shell):
+    """The line cooks' recruitment has activities, so the index has its timeline (the part that
+    crashed outside a request), in English whoever asks for it."""
+    out = shell.home / "cooks.zip"
+
+    ok(shell.flask("bundle", "2", "--out", out.name, "--as-user", LAWYER))
+
+    with zipfile.ZipFile(out) as archive:
+        index = PdfReader(io.BytesIO(archive.read("00-index.pdf")))
+    text = "\n".join(page.extract_text() for page in index.pages)
+    assert "Generated: " in text and "by Priya Raman" in text
+    assert "Timeline" in text.splitlines()  # the heading, printed only with a timeline
+    assert "Recruitment activities" in text
+
+
+def test_bundle_of_an_unknown_position_says_so_and_writes_nothing(shell):
+    out = shell.home / "none.zip"
+
+    result = shell.flask("bundle", "987654", "--out", out.name)
+
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("Error: no position 987654")
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_bundle_for_an_unknown_user_says_so_and_writes_nothing(shell):
+    out = shell.home / "nobody.zip"
+
+    result = shell.flask("bundle", "1", "--out", out.name, "--as-user", "nobody@example.com")
+
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("Error: no such user")
+    assert not out.exists()
