@@ -139,6 +139,39 @@ def test_the_console_script_imports_no_web_pdf_or_s3_library(shell, args):
     assert modules & WEB_ONLY_PORTAL == set()
 
 
+# The convention of tests/rules/test_import_isolation.py: a module set to None in sys.modules
+# cannot be imported, so the installed script fails if any code path it runs imports one.
+BLOCKING_PROBE = """
+import runpy, sys
+for name in {blocked!r}:
+    sys.modules[name] = None
+{extra}
+sys.argv[0] = {script!r}
+runpy.run_path({script!r}, run_name="__main__")
+"""
+BLOCKED = ("flask", "weasyprint", "boto3", "sqlalchemy", "werkzeug", "portal.app", "portal.models")
+
+
+def blocking_probe(extra: str = "") -> str:
+    return BLOCKING_PROBE.format(blocked=BLOCKED, script=str(LMIA), extra=extra)
+
+
+def test_the_console_script_runs_with_the_web_libraries_blocked(shell):
+    args = ("check", str(CASE_FILES[-1]), "--as-of", AS_OF, "--format", "json")
+
+    result = shell.run(sys.executable, "-c", blocking_probe(), *args)
+
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert result.stdout == shell.lmia(*args).stdout
+
+
+def test_the_blocking_probe_does_detect_a_flask_import(shell):
+    result = shell.run(sys.executable, "-c", blocking_probe("import portal.lmia_cli"), "rules")
+
+    assert result.returncode != 0
+    assert "ModuleNotFoundError: import of flask halted" in result.stderr
+
+
 def test_the_import_probe_does_see_the_web_application(shell):
     """The same probe on ``flask --app portal lmia check`` finds what the script avoids."""
     result, modules = imported_modules(
