@@ -39,7 +39,7 @@ EXIT_OK, EXIT_ERRORS, EXIT_INVALID = 0, 1, 2
 HELP = "LMIA case files: check them against the rules; list the rules."
 
 
-def reference_for(instance_path: str | PathLike[str]) -> Reference:
+def reference_for(instance_folder: str | PathLike[str]) -> Reference:
     """The labour-market reference data: the instance's loaded files, else the packaged copies."""
     from portal.reference import labour_market
 
@@ -47,7 +47,7 @@ def reference_for(instance_path: str | PathLike[str]) -> Reference:
     if data is None:
         raise click.ClickException("The labour-market reference data is not installed.")
     if hasattr(data, "current"):
-        return data.current(instance_path)
+        return data.current(instance_folder)
     return data.packaged()
 
 
