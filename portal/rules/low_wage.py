@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from portal.rules import sources as src
 from portal.rules.context import Context
+from portal.rules.high_wage import PRIMARY_AGRICULTURE_NOCS
 from portal.rules.registry import ALL_STREAMS, ERROR, LW, WARNING, Hit, rule
 from portal.rules.text import listing, money, norm_name, percent
 
@@ -30,6 +31,11 @@ CAP_PERIODS: tuple[tuple[date, tuple[str, ...], Fraction, Fraction], ...] = (
     (CAP_INTRODUCED, (), Fraction(10, 100), Fraction(10, 100)),
 )
 CMA_EXEMPT_NAICS = ("111", "112", "1151", "1152", "311", "23", "622", "623")
+# Primary-agriculture occupations and in-home caregiver occupations (with ``caregiver`` true)
+# are outside the CMA refusal whatever the employer's NAICS (rules.md, corrected 2026-12-04).
+# There is no general exemption for seasonal positions: that one belongs to the cap (LW-CAP).
+CMA_EXEMPT_AGRICULTURE_NOCS = PRIMARY_AGRICULTURE_NOCS
+CMA_EXEMPT_CAREGIVER_NOCS = frozenset({"31301", "32101", "44100", "44101"})
 QC_FREEZE_EXEMPT_NAICS = ("11", "23", "311", "61", "62")
 QC_FREEZE_END = date(2026, 12, 31)
 QC_FREEZE = {
@@ -126,6 +132,18 @@ def _allowed_positions(tfws: int, employees: int, cap: Fraction) -> int:
     return max(0, int(bound))
 
 
+def cma_exemption(ctx: Context) -> str | None:
+    """Why the position is outside the CMA refusal, in words; None when it is not."""
+    if ctx.naics_starts_with(CMA_EXEMPT_NAICS):
+        return f"NAICS {ctx.naics} is an exempt sector"
+    noc = ctx.position.noc
+    if noc in CMA_EXEMPT_AGRICULTURE_NOCS:
+        return f"NOC {noc} is a primary-agriculture occupation"
+    if ctx.position.caregiver and noc in CMA_EXEMPT_CAREGIVER_NOCS:
+        return f"it is an in-home caregiver position (NOC {noc})"
+    return None
+
+
 @rule(
     "LW-CMA",
     title="Not in a CMA where low-wage LMIAs are refused",
@@ -135,26 +153,34 @@ def _allowed_positions(tfws: int, employees: int, cap: Fraction) -> int:
     streams=LW,
     applies="LW",
     effective_from=SEPTEMBER_2024,
+    revised="2",
 )
 def work_location_in_refused_cma(ctx: Context) -> Iterator[Hit]:
     """Low-wage LMIAs are refused in CMAs whose unemployment rate is 6% or more.
 
-    Exempt sectors: NAICS 111, 112, 1151, 1152, 311, 23, 622, 623. Checked against the quarterly
-    list in force on the submission date; a warning when no loaded list covers it.
+    Exempt: NAICS 111, 112, 1151, 1152, 311, 23, 622, 623; the primary-agriculture NOCs (80020,
+    80021, 82030, 82031, 84120, 85100, 85101, 85103); in-home caregiver positions (caregiver,
+    NOC 31301, 32101, 44100 or 44101). There is no general exemption for seasonal positions.
+    Checked against the quarterly list in force on the submission date (CMA names compared with
+    inner dashes and spaces read alike); a warning when no loaded list covers it.
     """
     cma = ctx.position.work_location.cma
-    if cma is None or not cma.strip() or ctx.naics_starts_with(CMA_EXEMPT_NAICS):
+    if cma is None or not cma.strip() or cma_exemption(ctx) is not None:
         return
-    status = ctx.reference.cma_refusal(cma, ctx.d).status
-    if status == "refused":
+    refusal = ctx.reference.cma_refusal(cma, ctx.d, ctx.province)
+    if refusal.status == "refused":
+        rate, start, end = refusal.unemployment_rate, refusal.period_from, refusal.period_to
+        listed = f"the list for {start} to {end}" if start and end else "the list"
+        unemployment = f"unemployment {rate}%" if rate is not None else "unemployment 6% or more"
         yield Hit(
             "position",
-            f"The work location is in the {cma.strip()} CMA, where low-wage LMIAs are refused on "
-            f"{ctx.d} (unemployment 6% or more).",
-            "Wait for a quarter in which the CMA is off the list, or check whether the position "
-            "qualifies for an exempt sector or stream.",
+            f"The work location is in the {cma.strip()} CMA, which is on {listed} of CMAs where "
+            f"low-wage LMIAs are refused ({unemployment}); the submission date is {ctx.d}.",
+            "File in a quarter in which the CMA is off the list, or check whether the position "
+            "is exempt (primary agriculture, food processing, construction, health care, "
+            "in-home caregivers) or can be filled in another stream.",
         )
-    elif status == "unknown":
+    elif refusal.status == "unknown":
         yield Hit(
             "position",
             f"No loaded CMA list covers {ctx.d}; whether low-wage LMIAs are refused in "
