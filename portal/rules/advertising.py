@@ -10,6 +10,7 @@ from portal.rules import sources as src
 from portal.rules.context import Context, activity_label
 from portal.rules.registry import AG, ALL_STREAMS, ERROR, WARNING, Hit, rule
 from portal.rules.text import blank, duty_words, is_official_language, listing, norm_name
+from portal.rules.wording import field
 
 AREA = "advertising"
 BILL_96 = date(2022, 6, 1)
@@ -106,15 +107,15 @@ def other_language_required_without_justification(ctx: Context) -> Iterator[Hit]
     """Only English or French may be required, unless another language is justified.
 
     IRPR 203(1.01): an offer requiring another language is presumed to harm the labour market
-    unless it is a bona fide requirement, stated in ``language_justification``.
+    unless it is a bona fide requirement, stated under "Why another language is needed".
     """
     if not blank(ctx.position.language_justification):
         return
     requirements = ctx.position.requirements
     other = _other_languages(requirements.languages if requirements else None)
     fix = (
-        "Drop the requirement, or explain in language_justification why the job genuinely needs "
-        "that language."
+        f"Drop the requirement, or explain under {field('language_justification')} why the job "
+        "genuinely needs that language."
     )
     if other:
         yield Hit(

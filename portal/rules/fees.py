@@ -14,6 +14,7 @@ from portal.rules import sources as src
 from portal.rules.context import Context
 from portal.rules.registry import ALL_STREAMS, ERROR, WARNING, Hit, rule
 from portal.rules.text import blank, money
+from portal.rules.wording import REASON_LABELS, choice, field
 
 AREA = "fees"
 FEE_BAN = date(2022, 9, 26)
@@ -294,7 +295,9 @@ def local_applicants_not_genuinely_considered(ctx: Context) -> Iterator[Hit]:
             + "; ".join(problems)
             + ".",
             "Interview qualified local applicants and record the specific reason for each one "
-            "not hired (e.g. lacks_experience, with details).",
+            f"not hired under {field('reason_code')} (e.g. "
+            f"{choice(REASON_LABELS['lacks_experience'])}), with details under "
+            f"{field('reason_detail')}.",
         )
 
 

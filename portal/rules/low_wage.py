@@ -11,6 +11,7 @@ from portal.rules.context import Context
 from portal.rules.high_wage import PRIMARY_AGRICULTURE_NOCS
 from portal.rules.registry import ALL_STREAMS, ERROR, LW, WARNING, Hit, rule
 from portal.rules.text import listing, money, norm_name, percent
+from portal.rules.wording import field
 
 AREA = "low_wage"
 CAP_INTRODUCED = date(2014, 6, 20)
@@ -86,7 +87,7 @@ def low_wage_cap_exceeded(ctx: Context) -> Iterator[Hit]:
     positions = ctx.position.positions
     if tfws is None or employees is None:
         missing = [
-            name
+            field(name)
             for name, value in (
                 ("employees_at_location", employees),
                 ("low_wage_tfws_at_location", tfws),
@@ -96,7 +97,7 @@ def low_wage_cap_exceeded(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             "position",
             f"The cap on low-wage TFWs cannot be verified: {listing(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} missing.",
+            f"{'is' if len(missing) == 1 else 'are'} not filled in.",
             "Record the total workforce and the low-wage TFWs already employed at the work "
             "location.",
             severity=WARNING,

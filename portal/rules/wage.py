@@ -13,6 +13,7 @@ from portal.rules.advertising import ad_has_wage_figure
 from portal.rules.context import Context, activity_label
 from portal.rules.registry import ALL_STREAMS, ERROR, GTS, WARNING, Hit, rule
 from portal.rules.text import money
+from portal.rules.wording import field
 
 AREA = "wage"
 
@@ -117,8 +118,8 @@ def wage_below_prevailing(ctx: Context) -> Iterator[Hit]:
             "position.wage",
             f"No prevailing wage is known for NOC {ctx.position.noc} in {where}; the offered wage "
             "cannot be verified against it.",
-            "Look up the Job Bank median wage for the occupation and region and enter it as the "
-            '"Prevailing wage you rely on", with the "Source of that figure".',
+            "Look up the Job Bank median wage for the occupation and region and enter it under "
+            f"{field('prevailing_wage_amount')}, with its {field('prevailing_wage_source')}.",
             severity=WARNING,
         )
         return

@@ -128,9 +128,14 @@ def test_seasonal_and_caregiver_positions_are_outside_the_cap():
 @pytest.mark.parametrize(
     ("employees", "tfws", "missing"),
     [
-        (None, 2, "employees_at_location is missing"),
-        (40, None, "low_wage_tfws_at_location is missing"),
-        (None, None, "employees_at_location and low_wage_tfws_at_location are missing"),
+        (None, 2, '"Employees at this work location today" is not filled in'),
+        (40, None, '"Low-wage temporary foreign workers there now" is not filled in'),
+        (
+            None,
+            None,
+            '"Employees at this work location today" and "Low-wage temporary foreign workers '
+            'there now" are not filled in',
+        ),
     ],
 )
 def test_missing_headcounts_are_a_warning(employees, tfws, missing):
