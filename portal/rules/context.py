@@ -81,14 +81,12 @@ class Prevailing:
     """The prevailing wage the rules compare with, and which figure it is.
 
     ``basis`` is ``"job_bank"`` or ``"declared"`` (the case's own figure); ``source`` says so in
-    words for a message; ``job_bank`` and ``declared`` are both figures per hour, when known.
+    words for a message, naming the other figure when there is one.
     """
 
     hourly: Fraction
     source: str
-    basis: str = "job_bank"
-    job_bank: Fraction | None = None
-    declared: Fraction | None = None
+    basis: str
 
 
 def activity_label(activity: Activity) -> str:
@@ -256,26 +254,16 @@ class Context:
                 declared,
                 f"{given}; Job Bank publishes no median for NOC {noc} in the loaded data",
                 "declared",
-                None,
-                declared,
             )
         if declared is None:
-            return Prevailing(job_bank, median, "job_bank", job_bank, None)
+            return Prevailing(job_bank, median, "job_bank")
         if declared > job_bank:
             return Prevailing(
-                declared,
-                f"{given}, higher than {median} ({money(job_bank)})",
-                "declared",
-                job_bank,
-                declared,
+                declared, f"{given}, higher than {median} ({money(job_bank)})", "declared"
             )
         relation = "the same as" if declared == job_bank else "higher than"
         return Prevailing(
-            job_bank,
-            f"{median}, {relation} the {money(declared)} given in the case",
-            "job_bank",
-            job_bank,
-            declared,
+            job_bank, f"{median}, {relation} the {money(declared)} given in the case", "job_bank"
         )
 
     @cached_property

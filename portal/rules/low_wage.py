@@ -133,16 +133,15 @@ def _allowed_positions(tfws: int, employees: int, cap: Fraction) -> int:
     return max(0, int(bound))
 
 
-def cma_exemption(ctx: Context) -> str | None:
-    """Why the position is outside the CMA refusal, in words; None when it is not."""
-    if ctx.naics_starts_with(CMA_EXEMPT_NAICS):
-        return f"NAICS {ctx.naics} is an exempt sector"
+def cma_exempt(ctx: Context) -> bool:
+    """Is the position outside the CMA refusal: an exempt sector, a primary-agriculture
+    occupation, or an in-home caregiver position?"""
     noc = ctx.position.noc
-    if noc in CMA_EXEMPT_AGRICULTURE_NOCS:
-        return f"NOC {noc} is a primary-agriculture occupation"
-    if ctx.position.caregiver and noc in CMA_EXEMPT_CAREGIVER_NOCS:
-        return f"it is an in-home caregiver position (NOC {noc})"
-    return None
+    return (
+        ctx.naics_starts_with(CMA_EXEMPT_NAICS)
+        or noc in CMA_EXEMPT_AGRICULTURE_NOCS
+        or (bool(ctx.position.caregiver) and noc in CMA_EXEMPT_CAREGIVER_NOCS)
+    )
 
 
 @rule(
@@ -166,7 +165,7 @@ def work_location_in_refused_cma(ctx: Context) -> Iterator[Hit]:
     inner dashes and spaces read alike); a warning when no loaded list covers it.
     """
     cma = ctx.position.work_location.cma
-    if cma is None or not cma.strip() or cma_exemption(ctx) is not None:
+    if cma is None or not cma.strip() or cma_exempt(ctx):
         return
     refusal = ctx.reference.cma_refusal(cma, ctx.d, ctx.province)
     if refusal.status == "refused":

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from portal.cases import Wage, WageRange
+from portal.rules import Context
 from tests.rules.builders import (
     REFERENCE,
     FakeReference,
@@ -314,6 +315,26 @@ def test_a_lower_or_equal_declared_figure_never_lowers_job_bank(declared, offere
             f"The offered wage is ${offered} an hour, below the prevailing wage of $18.00 (the "
             f"Job Bank median for NOC 63200, {relation} the ${declared} given in the case)."
         )
+
+
+@pytest.mark.parametrize(
+    ("declared", "noc", "basis", "expected"),
+    [
+        (None, "63200", "job_bank", "18.00"),
+        ("17.99", "63200", "job_bank", "18.00"),
+        ("18.00", "63200", "job_bank", "18.00"),
+        ("18.01", "63200", "declared", "18.01"),
+        ("12.00", "73300", "declared", "12.00"),
+    ],
+)
+def test_the_prevailing_wage_says_which_figure_it_is(declared, noc, basis, expected):
+    case = position(
+        low_wage_case(), noc=noc, prevailing_wage=hourly(declared) if declared else None
+    )
+
+    prevailing = Context(case, date(2026, 3, 2), REFERENCE).prevailing
+
+    assert (prevailing.basis, prevailing.hourly) == (basis, Decimal(expected))
 
 
 def test_the_declared_figure_alone_when_job_bank_has_none():
