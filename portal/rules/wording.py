@@ -24,7 +24,10 @@ FIELD_LABELS = {
     "reason_code": "Why not hired",
     "reason_detail": "The reason in your words",
     "invited_on": "Invited to apply on",
+    "ad_published_languages": "Ad published in",
 }
+# Languages an ad was published in -> the choices of "Ad published in".
+LANGUAGE_LABELS = {"en": "English", "fr": "French"}
 # Applicant reason codes -> the choices of "Why not hired".
 REASON_LABELS = {
     "lacks_education": "Lacks the education",

@@ -40,6 +40,7 @@ FORM_FIELDS = {
     "reason_code": forms.ApplicantForm,
     "reason_detail": forms.ApplicantForm,
     "invited_on": forms.JobMatchForm,
+    "ad_published_languages": forms.ActivityForm,
 }
 # A snake_case code (reason_detail, lacks_experience) or a path into the case (applicants[4]).
 FIELD_CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b|\w\[\d+\]")
@@ -59,6 +60,14 @@ def test_every_field_label_is_checked():
 def test_reason_and_group_labels_are_the_form_choices():
     assert {code: str(text) for code, text in labels.REASON_CODES.items()} == wording.REASON_LABELS
     assert {code: str(text) for code, text in labels.TARGET_GROUPS.items()} == wording.GROUP_LABELS
+
+
+def test_language_labels_are_the_form_choices():
+    choices = {
+        c.value: c.label for c in forms.ActivityForm.ad_published_languages.kwargs["choices"]
+    }
+
+    assert {code: str(text) for code, text in choices.items()} == wording.LANGUAGE_LABELS
 
 
 def test_field_drops_a_trailing_note_and_quotes():
