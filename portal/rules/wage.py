@@ -18,7 +18,7 @@ from portal.rules.wording import field
 AREA = "wage"
 
 
-# ESDC's transition to the thresholds of 2023-05-31: an application whose stream was right under
+# ESDC's transition to the thresholds of 2023-05-31: an application whose stream was correct under
 # the threshold in force the day before was still accepted until 2023-08-29 (a warning then).
 THRESHOLD_TRANSITION = (date(2023, 5, 31), date(2023, 8, 29))
 
@@ -43,7 +43,7 @@ def wage_does_not_fit_stream(ctx: Context) -> Iterator[Hit]:
     The threshold in force on the submission date for the work province (the provincial median
     hourly wage; from 2024-11-08 that median plus 20%). A warning, not an error, when no
     threshold row covers that date (it cannot be verified), and from 2023-05-31 to 2023-08-29
-    (ESDC's transition) when the stream was right under the threshold in force on 2023-05-30.
+    (ESDC's transition) when the stream was correct under the threshold in force on 2023-05-30.
     """
     threshold = ctx.threshold
     if threshold is None:
@@ -80,9 +80,9 @@ def wage_does_not_fit_stream(ctx: Context) -> Iterator[Hit]:
         if before is not None and _stream_fits(ctx.stream, hourly, before.hourly):
             yield Hit(
                 "position.wage",
-                f"{message} It was right under the threshold of {money(before.hourly)} in force "
-                f"on {first - timedelta(days=1)}, which ESDC still accepted during its transition "
-                f"({first} to {last}).",
+                f"{message} The stream was correct under the threshold of "
+                f"{money(before.hourly)} in force on {first - timedelta(days=1)}, which ESDC "
+                f"still accepted during its transition ({first} to {last}).",
                 f"Keep proof that the application was prepared under the earlier threshold; "
                 f"otherwise: {fix[0].lower()}{fix[1:]}",
                 severity=WARNING,

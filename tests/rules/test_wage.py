@@ -136,14 +136,14 @@ def test_the_2020_and_2022_medians(submitted, amount, fires):
     assert (("WAGE-STREAM", "position.wage") in found(case, as_of=date(2026, 6, 1))) is fires
 
 
-# ESDC's transition: 2023-05-31 to 2023-08-29 a stream right under the threshold of 2023-05-30
+# ESDC's transition: 2023-05-31 to 2023-08-29 a stream correct under the threshold of 2023-05-30
 # (ON 26.06) is a warning, not an error; the threshold from 2023-05-31 is 27.00.
 
 
 @pytest.mark.parametrize(
     ("submitted", "severity"),
     [
-        ("2023-05-30", None),  # 26.50 >= 26.06: right under the threshold in force
+        ("2023-05-30", None),  # 26.50 >= 26.06: correct under the threshold in force
         ("2023-05-31", "warning"),
         ("2023-06-01", "warning"),
         ("2023-08-29", "warning"),
@@ -159,7 +159,7 @@ def test_high_wage_right_under_the_old_threshold_during_the_transition(submitted
     if severity == "warning":
         assert findings[0].message == (
             f"The offered wage is $26.50 an hour, below the high-wage threshold of $27.00 for ON "
-            f"on {submitted}. It was right under the threshold of $26.06 in force on "
+            f"on {submitted}. The stream was correct under the threshold of $26.06 in force on "
             "2023-05-30, which ESDC still accepted during its transition (2023-05-31 to "
             "2023-08-29)."
         )
@@ -206,7 +206,7 @@ def test_low_wage_right_under_the_old_threshold_is_a_warning_in_the_transition()
     finding = one(case, "WAGE-STREAM", as_of=date(2026, 6, 1), reference=reference)
 
     assert finding.severity == "warning"
-    assert "right under the threshold of $26.50 in force on 2023-05-30" in finding.message
+    assert "correct under the threshold of $26.50 in force on 2023-05-30" in finding.message
     after = at(case, day("2023-08-30"))
     assert one(after, "WAGE-STREAM", as_of=date(2026, 6, 1), reference=reference).severity == (
         "error"
