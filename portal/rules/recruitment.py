@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from portal.cases.model import Activity
 from portal.rules import sources as src
 from portal.rules.context import METHOD_WORDS, Context, activity_label, event_label
 from portal.rules.registry import AG, ALL_STREAMS, ERROR, HW, INFO, LW, WARNING, Hit, rule
@@ -255,13 +256,13 @@ def too_few_underrepresented_groups(ctx: Context) -> Iterator[Hit]:
 
 
 def _either(items: list[str]) -> str:
-    """ "A", "A or B", "A, B or C"."""
+    """Join as "A", "A or B", "A, B or C"."""
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def describe_activity(activity) -> str:
+def describe_activity(activity: Activity) -> str:
     """How a message names an activity: its ad for a posting, the event otherwise."""
     return activity_label(activity) if activity.kind == "posting" else event_label(activity)
 
@@ -460,9 +461,9 @@ def job_match_not_used_or_not_invited(ctx: Context) -> Iterator[Hit]:
         f"{plural(len(missed), 'Job Match candidate')} rated {stars} stars or more and first seen "
         f"in the first {JOB_MATCH_DAYS} days of the Job Bank posting ({start} to {last}) "
         f"{'was' if len(missed) == 1 else 'were'} not invited before {ctx.d}: {listing(missed)}.",
-        "Invite every such match through Job Bank and record the date under "
-        f"{field('invited_on')} on or before the day before filing; if the 30 days are over, "
-        "advertise again and invite matches in time.",
+        "Invite every such match through Job Bank before filing and record the date under "
+        f"{field('invited_on')}; if the 30 days are over, advertise again and invite matches "
+        "in time.",
     )
 
 

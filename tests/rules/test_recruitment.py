@@ -667,7 +667,8 @@ def test_the_message_names_the_window_and_the_matches():
         "(5 stars, invited on 2026-03-05)."
     )
     assert one(case, "REC-JOBMATCH").fix.startswith(
-        'Invite every such match through Job Bank and record the date under "Invited to apply on"'
+        "Invite every such match through Job Bank before filing and record the date under "
+        '"Invited to apply on"'
     )
 
 
