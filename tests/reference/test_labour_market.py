@@ -353,7 +353,7 @@ def test_normalise_name():
     assert normalise_name("  Cook. ") == normalise_name("cook")
     assert normalise_name("Montréal") == "montreal"
     assert normalise_name("«Québec»") == "quebec"
-    assert normalise_name("St. John’s") == "st. john's"
+    assert normalise_name("St. John’s") == "st.-john's"
     assert normalise_name("Kitchener - Cambridge - Waterloo") == "kitchener-cambridge-waterloo"
     assert normalise_name("Belleville – Quinte West") == "belleville-quinte-west"
     assert normalise_name("Saint  John") == "saint-john"
