@@ -27,8 +27,10 @@ from portal.models import (
     SignOff,
     utcnow,
 )
+from portal.positions.reference import labour_market
 from portal.positions.services import child_of
 from portal.reviews import add_comment
+from portal.rules import ruleset_version
 from portal.storage import Storage, new_key, storage_from_settings
 from portal.tenancy import get_scoped_or_404, scoped_select
 
@@ -183,10 +185,13 @@ def review_evidence(
 
 
 def content_hash(case_json: str, evidence: list[EvidenceFile]) -> str:
-    """What a sign-off covers: the case file and every kept evidence file's content."""
+    """What a sign-off covers: the case file, every kept evidence file's content, and the rules
+    the findings were worked out with (ruleset and reference data): a new ruleset, or newly
+    loaded reference data, makes earlier sign-offs outdated, as a changed file does."""
     digest = hashlib.sha256(case_json.encode())
     for item in sorted(evidence, key=lambda e: e.id):
         digest.update(f"|{item.id}:{item.sha256}:{item.review_status}".encode())
+    digest.update(f"|rules:{ruleset_version(labour_market())}".encode())
     return digest.hexdigest()
 
 

@@ -40,19 +40,36 @@ class WageContext:
     threshold: WageThreshold | None
     prevailing: PrevailingWage | None
     declared_prevailing: bool
+    # Which figure the rules compare with: "job_bank", "declared" (the higher of the two, as
+    # the rules take it; the declared figure alone when Job Bank has none), or None.
+    applies: str | None = None
 
 
 def wage_context(position, on: date) -> WageContext:
     """Threshold and Job Bank prevailing wage for the position's place and date."""
     data = labour_market()
+    prevailing = data.prevailing_wage(
+        position.noc_code, position.economic_region, position.province
+    )
+    declared = None
+    if position.prevailing_wage_amount is not None and position.hours_per_week:
+        declared = hourly_equivalent(
+            Wage(
+                amount=position.prevailing_wage_amount, per=position.prevailing_wage_per or "hour"
+            ),
+            position.hours_per_week,
+        )
+    if declared is not None and (prevailing is None or declared > prevailing.hourly):
+        applies = "declared"
+    else:
+        applies = "job_bank" if prevailing is not None else None
     return WageContext(
         on=on,
         noc=data.noc(position.noc_code),
         threshold=data.wage_threshold(position.province, on),
-        prevailing=data.prevailing_wage(
-            position.noc_code, position.economic_region, position.province
-        ),
+        prevailing=prevailing,
         declared_prevailing=position.prevailing_wage_amount is not None,
+        applies=applies,
     )
 
 

@@ -9,7 +9,7 @@ CONTRACT (shared by portal/rules and the loaders; keep these names and shapes):
     data.prevailing_wage("63200", "ER3530", "ON") -> PrevailingWage | None
         # Job Bank median, economic region, else province, else Canada; hourly rows as is,
         # annual rows (Annual_Wage_Flag = 1) divided by 2080; None when nothing is published.
-    data.cma_refusal("Toronto", date) -> CmaRefusal
+    data.cma_refusal("Toronto", date, province=None) -> CmaRefusal
         # status "refused" (listed for a period containing date), "not_listed" (a loaded
         # period contains date and the CMA is not on it), "unknown" (no loaded period has date)
     data.economic_regions(province=None) -> list[EconomicRegion]
@@ -17,7 +17,8 @@ CONTRACT (shared by portal/rules and the loaders; keep these names and shapes):
     data.version -> str                            # short id of the loaded data, for "ruleset"
 
 Names (CMA, region) compare after Unicode normalisation ignoring case, accents, surrounding
-whitespace and punctuation (see portal.rules conventions).
+whitespace and punctuation, with inner runs of spaces and dashes read alike (see portal.rules
+conventions): "Belleville – Quinte West" = "Belleville-Quinte West".
 
 DETAILS
 
@@ -44,9 +45,10 @@ portal.reference.loaders and re-exported here; the lookup results are defined he
         # level: the fallback step that produced it ("economic_region", "province",
         # "national"); hourly = annual median / 2080 when annual (28 significant digits,
         # rounded down, so never above the exact quotient)
-    CmaRefusal(status, cma, period_from, period_to, unemployment_rate, source)
-        # refused: the listing (cma as ESDC spells it); not_listed: the period that contains
-        # the date and the name asked about, no rate; unknown: only the name, rest None
+    CmaRefusal(status, cma, period_from, period_to, unemployment_rate, source, province)
+        # refused: the listing (cma as ESDC spells it; rate None when the source gave none);
+        # not_listed: the period that contains the date and the name asked about, no rate;
+        # unknown: only the name, rest None
     CmaListing(period_from, period_to, cma, province, unemployment_rate, source)
         # one row of the loaded CMA list
     EconomicRegion(code, name_en, name_fr, province, level)
@@ -65,7 +67,9 @@ Lookups, precisely:
     prevailing_wage(noc, economic_region=None, province=None): economic_region is a Job Bank
         code (ER3530); it is skipped when it is not a region of ``province``. Province is ISO
         (derived from the region when omitted). Rows with a blank median are skipped.
-    cma_refusal(cma, day): as the contract says; at most one loaded period contains a day.
+    cma_refusal(cma, day, province=None): as the contract says; at most one loaded period
+        contains a day. Membership is by name; a CMA listed for two provinces (Ottawa-Gatineau)
+        answers with the row of ``province`` when given, else the first row.
     economic_regions(province=None, include_totals=False): the 76 economic regions (file
         order), or a province's; include_totals adds the Canada and province total rows.
     normalise_name(text): the comparison key used for names.
@@ -76,7 +80,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Context, Decimal
 from functools import cache, cached_property, lru_cache
 from itertools import islice
@@ -174,6 +178,7 @@ class CmaRefusal:
     period_to: date | None
     unemployment_rate: Decimal | None
     source: str | None
+    province: str | None = None  # the listing's province (refused only)
 
 
 @dataclass(frozen=True)
@@ -225,9 +230,10 @@ class LabourMarketData:
         for threshold in thresholds.rows:
             self._thresholds.setdefault(threshold.province, []).append(threshold)
         self._periods = sorted({(row.period_from, row.period_to) for row in cma_list.rows})
-        self._listings = {
-            (row.period_from, row.period_to, normalise_name(row.cma)): row for row in cma_list.rows
-        }
+        self._listings: dict[tuple[date, date, str], list[CmaListing]] = {}
+        for row in cma_list.rows:
+            key = (row.period_from, row.period_to, normalise_name(row.cma))
+            self._listings.setdefault(key, []).append(row)
         sources: dict[tuple[date, date], set[str]] = {}
         for row in cma_list.rows:
             sources.setdefault((row.period_from, row.period_to), set()).add(row.source)
@@ -350,13 +356,15 @@ class LabourMarketData:
                 )
         return None
 
-    def cma_refusal(self, cma: str, on: date) -> CmaRefusal:
+    def cma_refusal(self, cma: str, on: date, province: str | None = None) -> CmaRefusal:
         day = _day(on)
         period = next((p for p in self._periods if p[0] <= day <= p[1]), None)
         if period is None:
             return CmaRefusal("unknown", cma, None, None, None, None)
-        listing = self._listings.get((*period, normalise_name(cma)))
-        if listing is not None:
+        listings = self._listings.get((*period, normalise_name(cma)))
+        if listings:
+            wanted = province.strip().upper() if province else None
+            listing = next((row for row in listings if row.province == wanted), listings[0])
             return CmaRefusal(
                 "refused",
                 listing.cma,
@@ -364,6 +372,7 @@ class LabourMarketData:
                 listing.period_to,
                 listing.unemployment_rate,
                 listing.source,
+                listing.province,
             )
         return CmaRefusal(
             "not_listed", cma, period[0], period[1], None, self._period_sources[period]
@@ -383,6 +392,27 @@ class LabourMarketData:
         ]
 
     # What is loaded --------------------------------------------------------------------------
+
+    def _threshold_gaps(self) -> list[str]:
+        """The periods no threshold row covers (in any province that has rows), described."""
+        gaps: set[tuple[date | None, date | None]] = set()
+        for rows in self._thresholds.values():
+            periods = sorted(rows, key=lambda row: row.effective_from or date.min)
+            if periods[0].effective_from is not None:
+                gaps.add((None, periods[0].effective_from - timedelta(days=1)))
+            for before, after in zip(periods, periods[1:], strict=False):
+                assert before.effective_to is not None and after.effective_from is not None
+                if (after.effective_from - before.effective_to).days > 1:
+                    gaps.add(
+                        (
+                            before.effective_to + timedelta(days=1),
+                            after.effective_from - timedelta(days=1),
+                        )
+                    )
+            if periods[-1].effective_to is not None:
+                gaps.add((periods[-1].effective_to + timedelta(days=1), None))
+        ordered = sorted(gaps, key=lambda gap: (gap[0] or date.min, gap[1] or date.max))
+        return [_describe_gap(start, end) for start, end in ordered]
 
     @cached_property
     def version(self) -> str:
@@ -410,6 +440,13 @@ class LabourMarketData:
         threshold_notes = []
         if missing:
             threshold_notes.append("No threshold for " + ", ".join(missing) + ".")
+        gaps = self._threshold_gaps()
+        if gaps:
+            threshold_notes.append(
+                "No row covers "
+                + ", ".join(gaps)
+                + ": the stream cannot be verified for those dates."
+            )
         if _is_packaged(thresholds):
             threshold_notes.append(
                 "Figures transcribed from secondary summaries named in the source column;"
@@ -417,6 +454,12 @@ class LabourMarketData:
             )
         periods = ", ".join(f"{start} to {end}" for start, end in self._periods)
         cma_note = f"Periods loaded: {periods}; any other date answers 'unknown'."
+        unrated = sum(row.unemployment_rate is None for row in cma_list.rows)
+        if unrated:
+            cma_note += (
+                f" {unrated} listings have no unemployment rate (not given by the sources);"
+                " being listed is what counts."
+            )
         if _is_packaged(cma_list):
             cma_note += " Transcribed from secondary summaries named in the source column."
         return [
@@ -456,6 +499,14 @@ class LabourMarketData:
                 cma_note,
             ),
         ]
+
+
+def _describe_gap(start: date | None, end: date | None) -> str:
+    if start is None:
+        return f"dates before {end + timedelta(days=1)}"
+    if end is None:
+        return f"dates after {start - timedelta(days=1)}"
+    return f"{start} to {end}"
 
 
 @cache

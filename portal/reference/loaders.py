@@ -122,7 +122,9 @@ def normalise_name(value: str) -> str:
     """The comparison key of a name (CMA, region, title): see ``portal.rules`` conventions.
 
     NFKD, combining marks (accents) removed, typographic apostrophes made ASCII, casefolded,
-    whitespace and punctuation stripped at both ends; inner characters count.
+    whitespace and punctuation stripped at both ends; inside, any run of spaces and dashes
+    (hyphen, en dash, em dash...) reads as one hyphen ("Belleville – Quinte West" =
+    "Belleville-Quinte West" = "Belleville Quinte West"); other inner characters count.
     """
     text = unicodedata.normalize("NFKD", value)
     text = "".join(char for char in text if not unicodedata.combining(char))
@@ -132,7 +134,18 @@ def normalise_name(value: str) -> str:
         start += 1
     while end > start and _is_edge(text[end - 1]):
         end -= 1
-    return text[start:end]
+    return join_dashes(text[start:end])
+
+
+# A run of whitespace and dashes: hyphen-minus, hyphen, non-breaking hyphen, figure dash, en
+# dash, em dash, horizontal bar, minus sign, two- and three-em dashes, small and full-width
+# hyphen-minus.
+_SPACES_AND_DASHES = re.compile(r"[\s\-\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]+")
+
+
+def join_dashes(text: str) -> str:
+    """Each run of spaces and dashes in ``text`` as one hyphen."""
+    return _SPACES_AND_DASHES.sub("-", text)
 
 
 def _is_edge(char: str) -> bool:
@@ -184,13 +197,17 @@ class WageThreshold:
 
 @dataclass(frozen=True)
 class CmaListing:
-    """One CMA on ESDC's low-wage refusal-to-process list for an inclusive period."""
+    """One CMA on ESDC's low-wage refusal-to-process list for an inclusive period.
+
+    ``unemployment_rate`` is None where the source did not give it: being listed is what counts.
+    A CMA that spans two provinces (Ottawa-Gatineau) has a row for each.
+    """
 
     period_from: date
     period_to: date
     cma: str
     province: str
-    unemployment_rate: Decimal
+    unemployment_rate: Decimal | None
     source: str
 
 
@@ -360,6 +377,10 @@ class _Row:
 
     def amount(self, column: str) -> Decimal:
         return _parse_amount(self.table, self.line, column, self.text(column))
+
+    def optional_amount(self, column: str) -> Decimal | None:
+        value = self.text(column, required=False)
+        return _parse_amount(self.table, self.line, column, value) if value else None
 
     def province(self, column: str) -> str:
         value = self.text(column)
@@ -614,11 +635,15 @@ def load_thresholds(source: Source | str | PathLike[str]) -> LoadedFile[WageThre
 
 
 def load_cma_list(source: Source | str | PathLike[str]) -> LoadedFile[CmaListing]:
-    """``cma_refusal_list.csv``: CMAs per inclusive period; periods may not overlap."""
+    """``cma_refusal_list.csv``: CMAs per inclusive period; periods may not overlap.
+
+    The rate may be empty (membership is what counts); a CMA appears at most once per period and
+    province (Ottawa-Gatineau: once for ON, once for QC).
+    """
     table = _Table(as_source(source), CMA_COLUMNS)
     rows: list[CmaListing] = []
     first_line: dict[tuple[date, date], int] = {}
-    names: dict[tuple[date, date, str], int] = {}
+    names: dict[tuple[date, date, str, str], int] = {}
     for row in table.rows():
         start = row.date("period_from")
         end = row.date("period_to")
@@ -629,12 +654,15 @@ def load_cma_list(source: Source | str | PathLike[str]) -> LoadedFile[CmaListing
             period_to=end,
             cma=row.text("cma"),
             province=row.province("province"),
-            unemployment_rate=row.amount("unemployment_rate"),
+            unemployment_rate=row.optional_amount("unemployment_rate"),
             source=row.text("source"),
         )
-        key = (start, end, normalise_name(listing.cma))
+        key = (start, end, normalise_name(listing.cma), listing.province)
         if key in names:
-            raise row.error("cma", f"{listing.cma} is listed twice (first on line {names[key]})")
+            raise row.error(
+                "cma",
+                f"{listing.cma} ({listing.province}) is listed twice (first on line {names[key]})",
+            )
         names[key] = row.line
         first_line.setdefault((start, end), row.line)
         rows.append(listing)

@@ -1,4 +1,4 @@
-"""The LMIA rules engine (ruleset 1): one function per catalog rule, grouped by area.
+"""The LMIA rules engine (ruleset 2, 2026-12-04): one function per catalog rule, by area.
 
 Plain Python: nothing here imports Flask, SQLAlchemy or ``portal.models``. Public API::
 
@@ -24,6 +24,7 @@ from portal.rules.engine import RULESET, Verdict, evaluate, ruleset_version, sub
 from portal.rules.registry import (
     ERROR,
     INFO,
+    RULESET_DATE,
     SEVERITIES,
     WARNING,
     Finding,
@@ -50,6 +51,7 @@ __all__ = [
     "ERROR",
     "INFO",
     "RULESET",
+    "RULESET_DATE",
     "SEVERITIES",
     "WARNING",
     "Context",

@@ -10,6 +10,7 @@ from portal.rules import sources as src
 from portal.rules.context import Context, activity_label
 from portal.rules.registry import AG, ALL_STREAMS, ERROR, WARNING, Hit, rule
 from portal.rules.text import blank, duty_words, is_official_language, listing, norm_name
+from portal.rules.wording import LANGUAGE_LABELS, field
 
 AREA = "advertising"
 BILL_96 = date(2022, 6, 1)
@@ -106,15 +107,15 @@ def other_language_required_without_justification(ctx: Context) -> Iterator[Hit]
     """Only English or French may be required, unless another language is justified.
 
     IRPR 203(1.01): an offer requiring another language is presumed to harm the labour market
-    unless it is a bona fide requirement, stated in ``language_justification``.
+    unless it is a bona fide requirement, stated under "Why another language is needed".
     """
     if not blank(ctx.position.language_justification):
         return
     requirements = ctx.position.requirements
     other = _other_languages(requirements.languages if requirements else None)
     fix = (
-        "Drop the requirement, or explain in language_justification why the job genuinely needs "
-        "that language."
+        f"Drop the requirement, or explain under {field('language_justification')} why the job "
+        "genuinely needs that language."
     )
     if other:
         yield Hit(
@@ -246,9 +247,13 @@ def quebec_ad_not_in_french(ctx: Context) -> Iterator[Hit]:
         published = ad.published_languages or ()
         if "fr" in published:
             continue
-        shown = ", ".join(published) if published else "not recorded"
+        if published:
+            shown = "published in " + listing([LANGUAGE_LABELS.get(c, c) for c in published])
+        else:
+            shown = f"nothing is ticked under {field('ad_published_languages')}"
         yield Hit(
             f"recruitment[{index}]",
-            f"{_capital(label)} was not published in French (published in: {shown}).",
-            "Publish the ad in French through comparable means and keep a dated copy.",
+            f"{_capital(label)} was not published in French ({shown}).",
+            "Publish the ad in French through comparable means, keep a dated copy, and tick "
+            f"French under {field('ad_published_languages')}.",
         )

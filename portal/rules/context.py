@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 
 from portal.cases.model import Activity, Applicant, Case, Wage
 from portal.cases.wages import hourly_fraction, monthly_gross
-from portal.rules.text import blank
+from portal.rules.text import blank, money
 
 LOCAL_STATUSES = frozenset({"citizen", "permanent_resident", "authorized"})
 STREAM_GROUPS = {
@@ -54,7 +54,10 @@ class _Amount(Protocol):
 
 
 class _Cma(Protocol):
-    status: str
+    status: str  # refused | not_listed | unknown
+    period_from: date | None
+    period_to: date | None
+    unemployment_rate: Decimal | None  # None: not loaded or not given by the source
 
 
 class Reference(Protocol):
@@ -70,13 +73,20 @@ class Reference(Protocol):
         self, noc: str, economic_region: str | None, province: str
     ) -> _Amount | None: ...
 
-    def cma_refusal(self, cma: str, day: date) -> _Cma: ...
+    def cma_refusal(self, cma: str, day: date, province: str | None = None) -> _Cma: ...
 
 
 @dataclass(frozen=True)
 class Prevailing:
+    """The prevailing wage the rules compare with, and which figure it is.
+
+    ``basis`` is ``"job_bank"`` or ``"declared"`` (the case's own figure); ``source`` says so in
+    words for a message, naming the other figure when there is one.
+    """
+
     hourly: Fraction
     source: str
+    basis: str
 
 
 def activity_label(activity: Activity) -> str:
@@ -218,24 +228,42 @@ class Context:
 
     @cached_property
     def prevailing(self) -> Prevailing | None:
-        """The case's prevailing wage, else the Job Bank median (region, province, Canada)."""
-        own = self.position.prevailing_wage
-        if own is not None:
-            source = self.position.prevailing_wage_source
-            where = "the figure given in the case"
-            if source is not None and not blank(source):
-                where += f" ({source.strip()})"
-            return Prevailing(self.hourly_of(own), where)
+        """The higher of the Job Bank median (region, province, Canada) and the case's figure.
+
+        A declared figure can raise the floor (a collective agreement, what incumbents are paid)
+        but never lowers Job Bank's; alone, it is used when Job Bank publishes no median. Equal
+        figures count as Job Bank's. None when neither is known.
+        """
         location = self.position.work_location
-        looked_up = self.reference.prevailing_wage(
-            self.position.noc, location.economic_region, location.province
-        )
-        if looked_up is None:
-            return None
+        noc = self.position.noc
+        looked_up = self.reference.prevailing_wage(noc, location.economic_region, location.province)
+        job_bank = None if looked_up is None else Fraction(looked_up.hourly)
         where = getattr(looked_up, "geography_name", None)
+        median = f"the Job Bank median for NOC {noc}" + (f" in {where}" if where else "")
+        own = self.position.prevailing_wage
+        declared = None if own is None else self.hourly_of(own)
+        given = "the figure given in the case"
+        label = self.position.prevailing_wage_source
+        if label is not None and not blank(label):
+            given += f" ({label.strip()})"
+        if declared is None and job_bank is None:
+            return None
+        if job_bank is None:
+            assert declared is not None
+            return Prevailing(
+                declared,
+                f"{given}; Job Bank publishes no median for NOC {noc} in the loaded data",
+                "declared",
+            )
+        if declared is None:
+            return Prevailing(job_bank, median, "job_bank")
+        if declared > job_bank:
+            return Prevailing(
+                declared, f"{given}, higher than {median} ({money(job_bank)})", "declared"
+            )
+        relation = "the same as" if declared == job_bank else "higher than"
         return Prevailing(
-            Fraction(looked_up.hourly),
-            f"the Job Bank median for NOC {self.position.noc}" + (f" in {where}" if where else ""),
+            job_bank, f"{median}, {relation} the {money(declared)} given in the case", "job_bank"
         )
 
     @cached_property

@@ -36,7 +36,7 @@ def finding_key(finding: Finding) -> tuple[Any, ...]:
 
 
 def ruleset_version(reference: Reference) -> str:
-    """The ruleset and reference data versions, e.g. ``1+2026-01-09``."""
+    """The ruleset and reference data versions, e.g. ``2+ref-1a2b3c4d``."""
     return f"{RULESET}+{reference.version}"
 
 

@@ -14,6 +14,7 @@ from portal.rules import sources as src
 from portal.rules.context import Context
 from portal.rules.registry import ALL_STREAMS, ERROR, WARNING, Hit, rule
 from portal.rules.text import blank, money
+from portal.rules.wording import REASON_LABELS, choice, field
 
 AREA = "fees"
 FEE_BAN = date(2022, 9, 26)
@@ -68,6 +69,9 @@ RECRUITER_LICENSING: dict[str, tuple[date | None, str]] = {
     "MB": (None, src.S145),
     "NS": (None, src.S152),
     "ON": (date(2024, 7, 1), src.S160),
+    # PE licensing began 2025-04-01 with a grace period, to 2025-07-01, for recruiters who had
+    # applied: a missing licence is certain only from 2025-07-01.
+    "PE": (date(2025, 7, 1), src.PE_TFWPA),
     "QC": (date(2020, 1, 1), src.S76),
 }
 _CICC_NUMBER = re.compile(r"R[0-9]{6}")
@@ -150,14 +154,17 @@ def worker_charged_recruitment_costs(ctx: Context) -> Iterator[Hit]:
     applies="every third party",
     evidence="the recruiter's provincial licence, or the representative's CICC register entry or "
     "law society membership",
+    revised="2",
 )
 def unlicensed_recruiter_or_representative(ctx: Context) -> Iterator[Hit]:
     """Recruiters must hold the licence their province requires; paid representatives must be
     authorized.
 
-    Licensing provinces: BC, AB, SK, MB, NS, ON (from 2024-07-01) and QC (from 2020-01-01) — the
-    recruiter's own province, else the work province. A paid representative needs a CICC number
-    (R and 6 digits) or membership of a law society (or the Chambre des notaires).
+    Licensing provinces: BC, AB, SK, MB, NS, ON (from 2024-07-01), PE (from 2025-07-01, the end
+    of the grace period after licensing began on 2025-04-01) and QC (from 2020-01-01) — the
+    recruiter's own province, else the work province; dates are compared with the submission
+    date. A paid representative needs a CICC number (R and 6 digits) or membership of a law
+    society (or the Chambre des notaires).
     """
     for index, party in enumerate(ctx.case.third_parties or ()):
         if party.role == "recruiter":
@@ -203,18 +210,21 @@ def unlicensed_recruiter_or_representative(ctx: Context) -> Iterator[Hit]:
     citation=src.S131,
     streams=ALL_STREAMS,
     applies="all",
+    revised="2",
 )
 def worker_pays_employer(ctx: Context) -> Iterator[Hit]:
     """Money from the worker or their family to the employer, an owner or a recruiter is a sign
     of a sold job or payroll cycling.
 
-    Except rent for housing of at most 30% of monthly gross pay (of the offer, else the position);
-    wages handed back count whoever receives them. Payments FEE-NO-RECOVERY already reports are not
-    repeated.
+    Except statutory deductions (income tax, CPP/QPP, EI withheld for remittance: never a
+    signal) and rent for housing of at most 30% of monthly gross pay (of the offer, else the
+    position); a loan repayment is a warning (keep the written loan agreement; repayment from
+    wages must be voluntary and allowed by provincial employment standards); wages handed back
+    count whoever receives them. Payments FEE-NO-RECOVERY already reports are not repeated.
     """
     limit = HOUSING_SHARE * ctx.monthly_gross
     for index, payment in enumerate(ctx.case.payments or ()):
-        if payment.payer not in WORKER_SIDE:
+        if payment.payer not in WORKER_SIDE or payment.purpose == "statutory":
             continue
         if payment.payee not in EMPLOYER_SIDE and payment.purpose != "wages_returned":
             continue
@@ -226,11 +236,25 @@ def worker_pays_employer(ctx: Context) -> Iterator[Hit]:
         if payment.purpose == "housing":
             detail = f", more than 30% of the monthly gross pay ({money(limit)})"
         when = f" on {payment.date}" if payment.date else ""
-        yield Hit(
-            f"payments[{index}]",
+        paid = (
             f"{PARTY_WORDS[payment.payer][0].upper()}{PARTY_WORDS[payment.payer][1:]} paid "
             f"{money(payment.amount)} to {PARTY_WORDS[payment.payee]}{when} for "
-            f"{PURPOSE_WORDS[payment.purpose]}{detail}.",
+            f"{PURPOSE_WORDS[payment.purpose]}{detail}."
+        )
+        if payment.purpose == "loan_repayment":
+            yield Hit(
+                f"payments[{index}]",
+                paid,
+                "Keep the written loan agreement and the worker's voluntary, written consent to "
+                "each repayment taken from wages, and check that provincial employment "
+                "standards allow it; a loan that paid for recruitment or other costs the worker "
+                "may not bear must be repaid to the worker.",
+                severity=WARNING,
+            )
+            continue
+        yield Hit(
+            f"payments[{index}]",
+            paid,
             "Explain and document this payment; if it was for the job or wages handed back, "
             "repay the worker and get legal advice.",
         )
@@ -271,7 +295,9 @@ def local_applicants_not_genuinely_considered(ctx: Context) -> Iterator[Hit]:
             + "; ".join(problems)
             + ".",
             "Interview qualified local applicants and record the specific reason for each one "
-            "not hired (e.g. lacks_experience, with details).",
+            f"not hired under {field('reason_code')} (e.g. "
+            f"{choice(REASON_LABELS['lacks_experience'])}), with details under "
+            f"{field('reason_detail')}.",
         )
 
 

@@ -8,8 +8,10 @@ from fractions import Fraction
 
 from portal.rules import sources as src
 from portal.rules.context import Context
+from portal.rules.high_wage import PRIMARY_AGRICULTURE_NOCS
 from portal.rules.registry import ALL_STREAMS, ERROR, LW, WARNING, Hit, rule
 from portal.rules.text import listing, money, norm_name, percent
+from portal.rules.wording import field
 
 AREA = "low_wage"
 CAP_INTRODUCED = date(2014, 6, 20)
@@ -30,6 +32,11 @@ CAP_PERIODS: tuple[tuple[date, tuple[str, ...], Fraction, Fraction], ...] = (
     (CAP_INTRODUCED, (), Fraction(10, 100), Fraction(10, 100)),
 )
 CMA_EXEMPT_NAICS = ("111", "112", "1151", "1152", "311", "23", "622", "623")
+# Primary-agriculture occupations and in-home caregiver occupations (with ``caregiver`` true)
+# are outside the CMA refusal whatever the employer's NAICS (rules.md, corrected 2026-12-04).
+# There is no general exemption for seasonal positions: that one belongs to the cap (LW-CAP).
+CMA_EXEMPT_AGRICULTURE_NOCS = PRIMARY_AGRICULTURE_NOCS
+CMA_EXEMPT_CAREGIVER_NOCS = frozenset({"31301", "32101", "44100", "44101"})
 QC_FREEZE_EXEMPT_NAICS = ("11", "23", "311", "61", "62")
 QC_FREEZE_END = date(2026, 12, 31)
 QC_FREEZE = {
@@ -80,7 +87,7 @@ def low_wage_cap_exceeded(ctx: Context) -> Iterator[Hit]:
     positions = ctx.position.positions
     if tfws is None or employees is None:
         missing = [
-            name
+            field(name)
             for name, value in (
                 ("employees_at_location", employees),
                 ("low_wage_tfws_at_location", tfws),
@@ -90,7 +97,7 @@ def low_wage_cap_exceeded(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             "position",
             f"The cap on low-wage TFWs cannot be verified: {listing(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} missing.",
+            f"{'is' if len(missing) == 1 else 'are'} not filled in.",
             "Record the total workforce and the low-wage TFWs already employed at the work "
             "location.",
             severity=WARNING,
@@ -126,6 +133,17 @@ def _allowed_positions(tfws: int, employees: int, cap: Fraction) -> int:
     return max(0, int(bound))
 
 
+def cma_exempt(ctx: Context) -> bool:
+    """Is the position outside the CMA refusal: an exempt sector, a primary-agriculture
+    occupation, or an in-home caregiver position?"""
+    noc = ctx.position.noc
+    return (
+        ctx.naics_starts_with(CMA_EXEMPT_NAICS)
+        or noc in CMA_EXEMPT_AGRICULTURE_NOCS
+        or (bool(ctx.position.caregiver) and noc in CMA_EXEMPT_CAREGIVER_NOCS)
+    )
+
+
 @rule(
     "LW-CMA",
     title="Not in a CMA where low-wage LMIAs are refused",
@@ -135,26 +153,34 @@ def _allowed_positions(tfws: int, employees: int, cap: Fraction) -> int:
     streams=LW,
     applies="LW",
     effective_from=SEPTEMBER_2024,
+    revised="2",
 )
 def work_location_in_refused_cma(ctx: Context) -> Iterator[Hit]:
     """Low-wage LMIAs are refused in CMAs whose unemployment rate is 6% or more.
 
-    Exempt sectors: NAICS 111, 112, 1151, 1152, 311, 23, 622, 623. Checked against the quarterly
-    list in force on the submission date; a warning when no loaded list covers it.
+    Exempt: NAICS 111, 112, 1151, 1152, 311, 23, 622, 623; the primary-agriculture NOCs (80020,
+    80021, 82030, 82031, 84120, 85100, 85101, 85103); in-home caregiver positions (caregiver,
+    NOC 31301, 32101, 44100 or 44101). There is no general exemption for seasonal positions.
+    Checked against the quarterly list in force on the submission date (CMA names compared with
+    inner dashes and spaces read alike); a warning when no loaded list covers it.
     """
     cma = ctx.position.work_location.cma
-    if cma is None or not cma.strip() or ctx.naics_starts_with(CMA_EXEMPT_NAICS):
+    if cma is None or not cma.strip() or cma_exempt(ctx):
         return
-    status = ctx.reference.cma_refusal(cma, ctx.d).status
-    if status == "refused":
+    refusal = ctx.reference.cma_refusal(cma, ctx.d, ctx.province)
+    if refusal.status == "refused":
+        rate, start, end = refusal.unemployment_rate, refusal.period_from, refusal.period_to
+        listed = f"the list for {start} to {end}" if start and end else "the list"
+        unemployment = f"unemployment {rate}%" if rate is not None else "unemployment 6% or more"
         yield Hit(
             "position",
-            f"The work location is in the {cma.strip()} CMA, where low-wage LMIAs are refused on "
-            f"{ctx.d} (unemployment 6% or more).",
-            "Wait for a quarter in which the CMA is off the list, or check whether the position "
-            "qualifies for an exempt sector or stream.",
+            f"The work location is in the {cma.strip()} CMA, which is on {listed} of CMAs where "
+            f"low-wage LMIAs are refused ({unemployment}); the submission date is {ctx.d}.",
+            "File in a quarter in which the CMA is off the list, or check whether the position "
+            "is exempt (primary agriculture, food processing, construction, health care, "
+            "in-home caregivers) or can be filled in another stream.",
         )
-    elif status == "unknown":
+    elif refusal.status == "unknown":
         yield Hit(
             "position",
             f"No loaded CMA list covers {ctx.d}; whether low-wage LMIAs are refused in "

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from portal.cases.model import Activity
 from portal.rules import sources as src
 from portal.rules.context import METHOD_WORDS, Context, activity_label, event_label
 from portal.rules.registry import AG, ALL_STREAMS, ERROR, HW, INFO, LW, WARNING, Hit, rule
 from portal.rules.text import blank, listing, plural
+from portal.rules.wording import GROUP_LABELS, REASON_LABELS, choice, field
 
 AREA = "recruitment"
 JOB_BANK_MANDATORY = date(2017, 8, 28)
@@ -97,7 +99,7 @@ def no_job_bank_posting(ctx: Context) -> Iterator[Hit]:
         (f"None of the {activities} is on Job Bank" if count else "No recruitment is recorded")
         + ", and no written rationale for an alternative to Job Bank is given.",
         "Post the job on Job Bank and record its job number, or write down why another board "
-        "replaces it (job_bank_alternative_rationale).",
+        f"replaces it under {field('job_bank_alternative_rationale')}.",
     )
 
 
@@ -180,7 +182,7 @@ def no_national_method(ctx: Context) -> Iterator[Hit]:
         "recruitment",
         f"None of the {plural(len(ctx.additional), 'additional method')} is national in scope.",
         "Advertise on a site where a job seeker anywhere in Canada can find the job in one place, "
-        "and mark that activity national.",
+        f"and tick {field('is_national')} for that activity.",
     )
 
 
@@ -229,15 +231,40 @@ def too_few_underrepresented_groups(ctx: Context) -> Iterator[Hit]:
         index, groups = targeted[0]
         names = listing(sorted(GROUP_WORDS[g] for g in groups))
         message = (
-            f"Only one activity (recruitment[{index}]) targets under-represented groups "
-            f"({names}){note}; "
+            f"Only one activity, {describe_activity(ctx.activities[index])}, targets "
+            f"under-represented groups ({names}){note}; "
         )
-    yield Hit(
-        "recruitment",
-        message + needs + ".",
-        "Add a recruitment activity aimed at another group, e.g. Indigenous persons or persons "
-        "with disabilities, so that two activities reach two different groups.",
-    )
+    counted = [g for g in GROUP_LABELS if asylum_counts or g != "asylum_claimants"]
+    # Suggest only the groups nobody targets yet: any of them makes a valid second activity.
+    others = [GROUP_LABELS[g] for g in counted if g not in every_group]
+    if not targeted:
+        fix = (
+            "Add two recruitment activities aimed at two different groups, choosing them under "
+            f"{field('target_groups')} from {_either(others)}."
+        )
+    elif others:
+        fix = (
+            "Add a recruitment activity aimed at another group, one not yet targeted, choosing "
+            f"it under {field('target_groups')}: {_either(others)}."
+        )
+    else:
+        fix = (
+            "Add a second recruitment activity aimed at one of the groups, so that two "
+            "activities reach two different groups."
+        )
+    yield Hit("recruitment", message + needs + ".", fix)
+
+
+def _either(items: list[str]) -> str:
+    """Join as "A", "A or B", "A, B or C"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def describe_activity(activity: Activity) -> str:
+    """How a message names an activity: its ad for a posting, the event otherwise."""
+    return activity_label(activity) if activity.kind == "posting" else event_label(activity)
 
 
 @rule(
@@ -419,8 +446,10 @@ def job_match_not_used_or_not_invited(ctx: Context) -> Iterator[Hit]:
     assert start is not None
     last = start + timedelta(days=JOB_MATCH_DAYS - 1)
     missed = [
-        f"job_match.matches[{index}]"
-        for index, match in enumerate(job_match.matches)
+        f"the one first seen on {match.first_seen} ({match.stars} stars"
+        + (f", invited on {match.invited_on}" if match.invited_on is not None else "")
+        + ")"
+        for match in job_match.matches
         if match.stars >= stars
         and start <= match.first_seen <= last
         and (match.invited_on is None or match.invited_on >= ctx.d)
@@ -432,8 +461,9 @@ def job_match_not_used_or_not_invited(ctx: Context) -> Iterator[Hit]:
         f"{plural(len(missed), 'Job Match candidate')} rated {stars} stars or more and first seen "
         f"in the first {JOB_MATCH_DAYS} days of the Job Bank posting ({start} to {last}) "
         f"{'was' if len(missed) == 1 else 'were'} not invited before {ctx.d}: {listing(missed)}.",
-        "Invite every such match through Job Bank and record the invitation date; if the 30 days "
-        "are over, advertise again and invite matches in time.",
+        "Invite every such match through Job Bank before filing and record the date under "
+        f"{field('invited_on')}; if the 30 days are over, advertise again and invite matches "
+        "in time.",
     )
 
 
@@ -534,20 +564,29 @@ def direct_apply_off_or_resumes_ignored(ctx: Context) -> Iterator[Hit]:
 def local_applicant_without_reason(ctx: Context) -> Iterator[Hit]:
     """Every Canadian, permanent resident or authorized applicant not hired needs a reason.
 
-    A reason code, and words in ``reason_detail`` when the code is ``other``.
+    A reason ("Why not hired"), and words ("The reason in your words") when it is "Other".
     """
     for index, applicant in ctx.local_applicants:
         if applicant.hired is True:
             continue
         if applicant.reason_code is None:
             problem = "no reason is recorded"
+            fix = (
+                f"Choose the specific reason under {field('reason_code')} (e.g. "
+                f"{choice(REASON_LABELS['lacks_experience'])} or "
+                f"{choice(REASON_LABELS['declined_offer'])}) and describe it under "
+                f"{field('reason_detail')}."
+            )
         elif applicant.reason_code == "other" and blank(applicant.reason_detail):
-            problem = 'the reason is "other" with no explanation'
+            problem = 'the reason is "Other" with no explanation'
+            fix = (
+                f"Describe the reason under {field('reason_detail')}, or choose a more specific "
+                f"one under {field('reason_code')}."
+            )
         else:
             continue
         yield Hit(
             f"applicants[{index}]",
             f"{applicant.name} ({STATUS_WORDS[applicant.status]}) was not hired and {problem}.",
-            "Record the specific reason (e.g. lacks_experience, declined_offer) and describe it "
-            "in reason_detail.",
+            fix,
         )

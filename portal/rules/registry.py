@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:
     from portal.rules.context import Context
 
-RULESET = "1"
+# The ruleset: its version number and the date of the catalog it encodes. Sign-offs store the
+# version (with the reference data's), so a change here marks earlier sign-offs as made under
+# older rules. Ruleset 2 (2026-12-04): the corrections in the "Changes" line of rules.md.
+RULESET = "2"
+RULESET_DATE = "2026-12-04"
+# The ruleset that first had every rule of the catalog; a rule added later says ``since=``.
+FIRST_RULESET = "1"
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 
@@ -84,7 +90,8 @@ class Rule:
     effective_to: date | None
     evidence: str | None
     check: Check
-    since: str = RULESET
+    since: str = FIRST_RULESET
+    revised: str | None = None
 
     @property
     def doc(self) -> str:
@@ -115,11 +122,13 @@ def rule(
     effective_from: date | None = None,
     effective_to: date | None = None,
     evidence: str | None = None,
-    since: str = RULESET,
+    since: str = FIRST_RULESET,
+    revised: str | None = None,
 ) -> Callable[[F], F]:
     """Register the decorated function as rule ``id``; return the function unchanged.
 
     ``since`` is the ruleset version that introduced the rule; an ID is never reused.
+    ``revised`` is the latest ruleset that changed what the rule checks, if any.
     """
     if severity not in SEVERITIES:
         raise ValueError(f"{id}: unknown severity {severity!r}")
@@ -146,6 +155,7 @@ def rule(
             evidence=evidence,
             check=check,
             since=since,
+            revised=revised,
         )
         return check
 

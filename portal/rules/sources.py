@@ -47,3 +47,7 @@ S160 = "https://www.mondaq.com:443/canada/employee-rights-labour-relations/14774
 S162 = "https://acsess.org/about-us/chapters/calgary-chapter/agency-licensing"
 S166 = "https://www23.statcan.gc.ca/imdb/pUtil.pl?Function=getNote&Id=1380438&NT=45"
 S175 = "https://reports.cmf-fja.gc.ca/fja-cmf/d/en/item/521003/index.do?iframe=true"
+
+# Not in the §12 index (researched 2026-12-04 for ruleset 2): Prince Edward Island's page on its
+# Temporary Foreign Worker Protection Act (recruiter licences from 2025-04-01, grace to 2025-07-01).
+PE_TFWPA = "https://princeedwardisland.ca/en/information/workforce-advanced-learning-and-population/temporary-foreign-worker-protection-act"  # noqa: E501

@@ -13,6 +13,11 @@ OFFICIAL_LANGUAGES = frozenset({"english", "french", "anglais", "français", "fr
 _WORD = re.compile(r"[^\W\d_]+")
 _CENT = Decimal("0.01")
 _FOUR_PLACES = Decimal("0.0001")
+# Typographic quotes and the modifier apostrophe compare as the ASCII apostrophe.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
+# Whitespace and dashes: hyphen-minus, hyphen, non-breaking hyphen, figure dash, en dash, em
+# dash, horizontal bar, minus sign, two- and three-em dashes, small and full-width hyphen-minus.
+_SPACES_AND_DASHES = re.compile(r"[\s\-\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]+")
 
 
 def _is_edge(char: str) -> bool:
@@ -22,17 +27,22 @@ def _is_edge(char: str) -> bool:
 def norm_name(text: str) -> str:
     """Normalize a title, city, CMA or region for comparison.
 
-    NFKD, accents dropped, case folded, whitespace and punctuation removed at both ends; inner
-    characters count ("Montreal" = "Montréal", "Cook." = "cook", "St. John's" keeps its period).
+    NFKD, accents dropped, typographic apostrophes made ASCII, case folded, whitespace and
+    punctuation removed at both ends; any inner run of spaces and dashes (hyphen, en dash, em
+    dash) read as one hyphen ("Belleville – Quinte West" = "Belleville-Quinte West"); other
+    inner characters count ("Montreal" = "Montréal", "Cook." = "cook", "St. John's" keeps its
+    period). The same key as ``portal.reference.loaders.normalise_name`` gives CMA names (kept
+    apart: the rules do not import the reference package).
     """
     decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    bare = bare.translate(_APOSTROPHES).casefold()
     start, end = 0, len(bare)
     while start < end and _is_edge(bare[start]):
         start += 1
     while end > start and _is_edge(bare[end - 1]):
         end -= 1
-    return bare[start:end]
+    return _SPACES_AND_DASHES.sub("-", bare[start:end])
 
 
 def same_name(left: str, right: str) -> bool:

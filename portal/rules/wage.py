@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 
 from portal.cases.model import Wage
@@ -11,8 +13,18 @@ from portal.rules.advertising import ad_has_wage_figure
 from portal.rules.context import Context, activity_label
 from portal.rules.registry import ALL_STREAMS, ERROR, GTS, WARNING, Hit, rule
 from portal.rules.text import money
+from portal.rules.wording import field
 
 AREA = "wage"
+
+
+# ESDC's transition to the thresholds of 2023-05-31: an application whose stream was correct under
+# the threshold in force the day before was still accepted until 2023-08-29 (a warning then).
+THRESHOLD_TRANSITION = (date(2023, 5, 31), date(2023, 8, 29))
+
+
+def _stream_fits(stream: str, hourly: Fraction, threshold: Decimal) -> bool:
+    return hourly >= threshold if stream == "high_wage" else hourly < threshold
 
 
 @rule(
@@ -23,13 +35,15 @@ AREA = "wage"
     citation=src.S79,
     streams=frozenset({"high_wage", "low_wage"}),
     applies="high_wage, low_wage",
+    revised="2",
 )
 def wage_does_not_fit_stream(ctx: Context) -> Iterator[Hit]:
     """The stream must match the wage: high-wage at or above the threshold, low-wage below it.
 
     The threshold in force on the submission date for the work province (the provincial median
-    hourly wage; from 2024-11-08 that median plus 20%). A warning when no threshold is loaded for
-    that date.
+    hourly wage; from 2024-11-08 that median plus 20%). A warning, not an error, when no
+    threshold row covers that date (it cannot be verified), and from 2023-05-31 to 2023-08-29
+    (ESDC's transition) when the stream was correct under the threshold in force on 2023-05-30.
     """
     threshold = ctx.threshold
     if threshold is None:
@@ -43,21 +57,38 @@ def wage_does_not_fit_stream(ctx: Context) -> Iterator[Hit]:
         )
         return
     hourly = ctx.hourly
-    if ctx.stream == "high_wage" and hourly < threshold:
-        yield Hit(
-            "position.wage",
+    if _stream_fits(ctx.stream, hourly, threshold):
+        return
+    if ctx.stream == "high_wage":
+        message = (
             f"The offered wage is {money(hourly)} an hour, below the high-wage threshold of "
-            f"{money(threshold)} for {ctx.province} on {ctx.d}.",
+            f"{money(threshold)} for {ctx.province} on {ctx.d}."
+        )
+        fix = (
             f"Raise the wage to at least {money(threshold)} an hour, or apply in the low-wage "
-            "stream.",
+            "stream."
         )
-    elif ctx.stream == "low_wage" and hourly >= threshold:
-        yield Hit(
-            "position.wage",
+    else:
+        message = (
             f"The offered wage is {money(hourly)} an hour, at or above the high-wage threshold of "
-            f"{money(threshold)} for {ctx.province} on {ctx.d}.",
-            "Apply in the high-wage stream (with a transition plan).",
+            f"{money(threshold)} for {ctx.province} on {ctx.d}."
         )
+        fix = "Apply in the high-wage stream (with a transition plan)."
+    first, last = THRESHOLD_TRANSITION
+    if first <= ctx.d <= last:
+        before = ctx.reference.wage_threshold(ctx.province, first - timedelta(days=1))
+        if before is not None and _stream_fits(ctx.stream, hourly, before.hourly):
+            yield Hit(
+                "position.wage",
+                f"{message} The stream was correct under the threshold of "
+                f"{money(before.hourly)} in force on {first - timedelta(days=1)}, which ESDC "
+                f"still accepted during its transition ({first} to {last}).",
+                f"Keep proof that the application was prepared under the earlier threshold; "
+                f"otherwise: {fix[0].lower()}{fix[1:]}",
+                severity=WARNING,
+            )
+            return
+    yield Hit("position.wage", message, fix)
 
 
 @rule(
@@ -69,12 +100,15 @@ def wage_does_not_fit_stream(ctx: Context) -> Iterator[Hit]:
     streams=ALL_STREAMS - GTS,
     applies="all but global_talent",
     evidence="the Job Bank wage page for the NOC and region, dated",
+    revised="2",
 )
 def wage_below_prevailing(ctx: Context) -> Iterator[Hit]:
     """The offered wage must be at least the prevailing wage for the occupation and region.
 
-    The case's own prevailing wage, else the Job Bank median for the NOC in the economic region,
-    else the province, else Canada. A warning when none is known.
+    The Job Bank median for the NOC in the economic region, else the province, else Canada; when
+    the case also states a prevailing wage, the higher of the two (a declared figure never lowers
+    Job Bank's); the case's figure alone when Job Bank has none. The finding names the figure
+    used. A warning when none is known.
     """
     prevailing = ctx.prevailing
     if prevailing is None:
@@ -84,8 +118,8 @@ def wage_below_prevailing(ctx: Context) -> Iterator[Hit]:
             "position.wage",
             f"No prevailing wage is known for NOC {ctx.position.noc} in {where}; the offered wage "
             "cannot be verified against it.",
-            "Look up the Job Bank median wage for the occupation and region and record it as the "
-            "prevailing wage, with its source.",
+            "Look up the Job Bank median wage for the occupation and region and enter it under "
+            f"{field('prevailing_wage_amount')}, with its {field('prevailing_wage_source')}.",
             severity=WARNING,
         )
         return
@@ -121,6 +155,7 @@ def _advertised_hourly(ctx: Context) -> list[tuple[int, str, Fraction]]:
     citation=src.S42,
     streams=ALL_STREAMS - GTS,
     applies="every ad with a wage, all but global_talent",
+    revised="2",
 )
 def advertised_wage_below_prevailing(ctx: Context) -> Iterator[Hit]:
     """An ad's wage (the bottom of a range) must be at least the prevailing wage.
@@ -164,9 +199,9 @@ def offer_wage_below_position_or_ad(ctx: Context) -> Iterator[Hit]:
         problems.append(f"the position's {money(ctx.hourly)}")
     advertised = _advertised_hourly(ctx)
     if advertised:
-        index, label, lowest = min(advertised, key=lambda item: item[2])
+        _, label, lowest = min(advertised, key=lambda item: item[2])
         if offered < lowest:
-            problems.append(f"the {money(lowest)} advertised in {label} (recruitment[{index}])")
+            problems.append(f"the {money(lowest)} advertised in {label}")
     if problems:
         yield Hit(
             "offer",

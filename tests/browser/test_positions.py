@@ -152,7 +152,7 @@ def check_compliance_page(page: Page) -> None:
     urg = finding(page, "REC-URG-2")
     expect(urg).to_have_count(1)
     expect(urg).to_contain_text("No additional recruitment activity targets an under-represented")
-    expect(urg).to_contain_text("Fix: Add a recruitment activity aimed at another group")
+    expect(urg).to_contain_text("Fix: Add two recruitment activities aimed at two different groups")
     expect(urg.get_by_role("link", name="Source", exact=True)).to_be_visible()
     # Every finding names its rule, says how to fix it and links its source.
     count = findings(page).count()

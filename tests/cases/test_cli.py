@@ -35,20 +35,21 @@ def check_json(app, name, *more):
     return result, json.loads(result.stdout) if result.stdout else None
 
 
-def test_compliant_low_wage_cook_exits_0(cli_app):
+def test_low_wage_cook_in_toronto_is_refused_in_the_winter_2026_quarter(cli_app):
     result, answer = check_json(cli_app, "compliant_low_wage.json")
 
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert answer["format"] == "lmia-findings/1"
     assert answer["as_of"] == AS_OF
     assert answer["submission_date"] == AS_OF
     assert answer["stream"] == "low_wage"
-    assert answer["ruleset"] == f"1+{LabourMarketData.packaged().version}"
-    # The packaged CMA list ends 2025-07-10: Toronto cannot be verified for 2026-03-02.
+    assert answer["ruleset"] == f"2+{LabourMarketData.packaged().version}"
+    # The packaged CMA list (five quarters since ruleset 2) has Toronto for 2026-01-09 to
+    # 2026-04-09: the file is otherwise compliant, and gets a verdict instead of "cannot verify".
     assert [(f["rule"], f["severity"], f["subject"]) for f in answer["findings"]] == [
-        ("LW-CMA", "warning", "position")
+        ("LW-CMA", "error", "position")
     ]
-    assert answer["counts"] == {"error": 0, "warning": 1, "info": 0}
+    assert answer["counts"] == {"error": 1, "warning": 0, "info": 0}
     assert set(answer["findings"][0]) == {
         "rule",
         "severity",
@@ -77,14 +78,14 @@ def test_a_case_with_several_findings_exits_1_in_stable_order(cli_app):
         ("FEE-NO-RECOVERY", "payments[0]", "error"),
         ("FEE-RECRUITER-LICENSED", "third_parties[1]", "error"),
         ("FRAUD-DOCUMENT-CUSTODY", "document_custody[0]", "error"),
-        ("LW-CMA", "position", "warning"),
+        ("LW-CMA", "position", "error"),
         ("OFFER-NO-FEES", "offer", "warning"),
         ("REC-DURATION-4W", "recruitment[0]", "error"),
         ("REC-RESULTS", "applicants[3]", "error"),
         ("REC-URG-2", "recruitment", "error"),
         ("WAGE-AD-OFFER", "offer", "error"),
     ]
-    assert answer["counts"] == {"error": 8, "warning": 2, "info": 0}
+    assert answer["counts"] == {"error": 9, "warning": 1, "info": 0}
     messages = {f["rule"]: f["message"] for f in answer["findings"]}
     assert messages["REC-DURATION-4W"] == (
         "The Job Bank ad ran 21 days before 2026-03-02; at least 28 are needed."
@@ -108,7 +109,7 @@ def test_text_format_prints_one_line_per_finding_then_the_counts(cli_app):
         "error   REC-DURATION-4W recruitment[0]: The Job Bank ad ran 21 days before 2026-03-02; "
         "at least 28 are needed."
     )
-    assert lines[-1].startswith("8 errors, 2 warnings, 0 info (as of 2026-03-02")
+    assert lines[-1].startswith("9 errors, 1 warning, 0 info (as of 2026-03-02")
 
 
 @pytest.mark.parametrize(
@@ -174,14 +175,15 @@ def test_uses_the_reference_files_loaded_into_the_instance(cli_app):
     folder.mkdir(parents=True)
     (folder / "cma_refusal_list.csv").write_text(
         "period_from,period_to,cma,province,unemployment_rate,source\n"
-        "2026-01-09,2026-04-09,Toronto,ON,8.1,test list\n",
+        "2026-01-09,2026-04-09,Hamilton,ON,8.1,test list\n",
         encoding="utf-8",
     )
 
     result, answer = check_json(cli_app, "compliant_low_wage.json")
 
-    assert result.exit_code == 1
-    assert [(f["rule"], f["severity"]) for f in answer["findings"]] == [("LW-CMA", "error")]
+    # The packaged list has Toronto for that quarter; the loaded one replaces it.
+    assert result.exit_code == 0, result.output
+    assert answer["findings"] == []
 
 
 def test_falls_back_to_the_packaged_data_without_current(cli_app, monkeypatch):
@@ -190,7 +192,7 @@ def test_falls_back_to_the_packaged_data_without_current(cli_app, monkeypatch):
     result, answer = check_json(cli_app, "compliant_high_wage.json")
 
     assert result.exit_code == 0, result.output
-    assert answer["ruleset"] == f"1+{LabourMarketData.packaged().version}"
+    assert answer["ruleset"] == f"2+{LabourMarketData.packaged().version}"
 
 
 def test_rules_lists_every_rule_with_severity_title_and_source(cli_app):

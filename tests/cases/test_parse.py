@@ -377,3 +377,30 @@ def test_document_order_decides_which_error_is_first(doc):
     doc["recruitment"][2]["start"] = "2026-02-30"
 
     assert error_of(doc) == 'recruitment[2].start: not a date ("2026-02-30")'
+
+
+@pytest.mark.parametrize("purpose", ["statutory", "loan_repayment"])
+def test_payments_and_deductions_know_statutory_and_loan_repayment(doc, purpose):
+    """The purposes FRAUD-WORKER-PAYS treats apart since ruleset 2 (case-format.md)."""
+    doc["payments"] = [
+        {
+            "payer": "worker",
+            "payee": "employer",
+            "amount": 120,
+            "purpose": purpose,
+            "via": "deduction",
+        }
+    ]
+    doc["offer"]["deductions"] = [{"purpose": purpose, "amount": 50, "per": "month"}]
+
+    case = parse_case(doc)
+
+    assert case.payments[0].purpose == purpose
+    assert case.offer.deductions[0].purpose == purpose
+    assert parse_case(case_to_json(case)) == case
+
+
+def test_an_unknown_purpose_is_refused(doc):
+    doc["payments"] = [{"payer": "worker", "payee": "employer", "amount": 1, "purpose": "tax"}]
+
+    assert error_of(doc).startswith("payments[0].purpose:")

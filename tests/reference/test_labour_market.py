@@ -29,8 +29,16 @@ def data():
 @pytest.mark.parametrize(
     ("province", "day", "hourly"),
     [
-        # Open start: every date before the first explicit effective_from (2024-04-02).
-        ("ON", date(2019, 1, 1), "27.00"),
+        # 2020 medians from 2020-05-11 to 2022-01-17; 2022 medians 2022-05-04 to 2023-05-30.
+        ("ON", date(2020, 5, 11), "24.04"),
+        ("ON", date(2020, 5, 12), "24.04"),
+        ("ON", date(2022, 1, 17), "24.04"),
+        ("ON", date(2022, 5, 4), "26.06"),
+        ("ON", date(2022, 5, 5), "26.06"),
+        ("ON", date(2023, 5, 30), "26.06"),
+        # The former open start, closed: the 2023 median only from 2023-05-31.
+        ("ON", date(2023, 5, 31), "27.00"),
+        ("ON", date(2023, 6, 1), "27.00"),
         ("ON", date(2024, 4, 1), "27.00"),
         ("ON", date(2024, 4, 2), "28.39"),
         ("ON", date(2024, 4, 3), "28.39"),
@@ -41,6 +49,11 @@ def data():
         ("ON", date(2025, 6, 27), "36.00"),
         ("ON", date(2025, 6, 28), "36.00"),
         ("ON", date(2031, 1, 1), "36.00"),  # open end
+        ("AB", date(2020, 5, 11), "27.28"),
+        ("AB", date(2022, 1, 17), "27.28"),
+        ("AB", date(2022, 5, 4), "28.85"),
+        ("AB", date(2023, 5, 30), "28.85"),
+        ("AB", date(2023, 5, 31), "28.85"),
         ("AB", date(2024, 4, 1), "28.85"),
         ("AB", date(2024, 4, 2), "29.50"),
         ("AB", date(2024, 11, 7), "29.50"),
@@ -49,6 +62,8 @@ def data():
         ("AB", date(2025, 6, 26), "35.40"),
         ("AB", date(2025, 6, 27), "36.00"),
         ("AB", date(2025, 6, 28), "36.00"),
+        ("BC", date(2023, 5, 30), "26.44"),
+        ("BC", date(2023, 5, 31), "27.50"),
         ("BC", date(2025, 6, 27), "36.60"),
     ],
 )
@@ -70,8 +85,32 @@ def test_threshold_row_carries_its_period_basis_and_source(data):
     )
     assert threshold.basis.startswith("median + 20%")
     assert "cikh.ca" in threshold.source
-    assert data.wage_threshold("ON", date(2024, 1, 1)).effective_from is None
+    assert data.wage_threshold("ON", date(2024, 1, 1)).effective_from == date(2023, 5, 31)
     assert data.wage_threshold("ON", date(2026, 1, 1)).effective_to is None
+
+
+@pytest.mark.parametrize(
+    "province", ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"]
+)
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2019, 1, 1),
+        date(2020, 5, 10),  # the day before the first row
+        date(2022, 1, 18),  # the day after the 2020 medians' last confirmed day
+        date(2022, 3, 1),
+        date(2022, 5, 3),  # the day before the 2022 medians' first row
+    ],
+)
+def test_dates_no_row_covers_have_no_threshold(data, province, day):
+    """Uncovered dates answer None ("cannot verify"), never a neighbouring row's figure."""
+    assert data.wage_threshold(province, day) is None
+
+
+@pytest.mark.parametrize("day", [date(2020, 5, 11), date(2022, 1, 17), date(2022, 5, 4)])
+def test_every_province_has_a_threshold_on_the_first_and_last_covered_days(data, day):
+    for province in ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"):
+        assert data.wage_threshold(province, day) is not None, province
 
 
 def test_threshold_accepts_lower_case_province_and_datetimes(data):
@@ -82,14 +121,16 @@ def test_threshold_is_none_for_an_unknown_province(data):
     assert data.wage_threshold("ZZ", date(2025, 1, 1)) is None
 
 
-def test_threshold_is_none_before_an_explicit_first_effective_from(data, tmp_path):
-    rows = packaged_rows("thresholds")
-    set_cell(rows, {"province": "ON", "effective_from": ""}, "effective_from", "2023-05-31")
+def test_an_open_start_covers_every_earlier_date(data, tmp_path):
+    """A loaded file may still give a row with no start: it then covers every earlier date."""
+    header, *body = packaged_rows("thresholds")
+    rows = [header] + [row for row in body if row[1] >= "2023-05-31"]
+    set_cell(rows, {"province": "ON", "effective_from": "2023-05-31"}, "effective_from", "")
     data = data.with_thresholds(write_csv(tmp_path / "thresholds.csv", rows))
 
-    assert data.wage_threshold("ON", date(2023, 5, 30)) is None
+    assert data.wage_threshold("ON", date(2019, 1, 1)).hourly == Decimal("27.00")
     assert data.wage_threshold("ON", date(2023, 5, 31)).hourly == Decimal("27.00")
-    assert data.wage_threshold("AB", date(2023, 5, 30)).hourly == Decimal("28.85")
+    assert data.wage_threshold("AB", date(2023, 5, 30)) is None
 
 
 def test_threshold_is_none_in_a_gap_between_periods(data, tmp_path):
@@ -215,8 +256,29 @@ def test_listed_cma_is_refused_through_the_whole_period(data, day):
     assert "cicnews.com" in refusal.source
 
 
-@pytest.mark.parametrize("day", [date(2025, 4, 3), date(2025, 7, 11), date(2024, 9, 26)])
-def test_dates_outside_the_loaded_quarter_are_unknown(data, day):
+@pytest.mark.parametrize(
+    ("day", "period", "rate"),
+    [
+        (date(2025, 1, 10), (date(2025, 1, 10), date(2025, 4, 3)), Decimal("7.9")),
+        (date(2025, 4, 3), (date(2025, 1, 10), date(2025, 4, 3)), Decimal("7.9")),
+        (date(2025, 7, 11), (date(2025, 7, 11), date(2025, 10, 9)), Decimal("8.9")),
+        (date(2025, 10, 9), (date(2025, 7, 11), date(2025, 10, 9)), Decimal("8.9")),
+        (date(2025, 10, 10), (date(2025, 10, 10), date(2026, 1, 8)), None),
+        (date(2026, 1, 8), (date(2025, 10, 10), date(2026, 1, 8)), None),
+        (date(2026, 1, 9), (date(2026, 1, 9), date(2026, 4, 9)), None),
+        (date(2026, 4, 9), (date(2026, 1, 9), date(2026, 4, 9)), None),
+    ],
+)
+def test_toronto_is_refused_in_each_of_the_five_quarters(data, day, period, rate):
+    refusal = data.cma_refusal("Toronto", day)
+
+    assert refusal.status == "refused"
+    assert (refusal.period_from, refusal.period_to) == period
+    assert refusal.unemployment_rate == rate  # empty in the source: membership is what counts
+
+
+@pytest.mark.parametrize("day", [date(2025, 1, 9), date(2026, 4, 10), date(2024, 9, 26)])
+def test_dates_outside_the_loaded_quarters_are_unknown(data, day):
     refusal = data.cma_refusal("Toronto", day)
 
     assert refusal.status == "unknown"
@@ -231,6 +293,39 @@ def test_cma_not_on_the_list_is_not_listed(data):
     assert refusal.cma == "Ottawa - Gatineau"
     assert (refusal.period_from, refusal.period_to) == (date(2025, 4, 4), date(2025, 7, 10))
     assert refusal.unemployment_rate is None
+
+
+@pytest.mark.parametrize("province", ["ON", "QC", None])
+def test_ottawa_gatineau_is_listed_for_both_provinces(data, province):
+    refusal = data.cma_refusal("Ottawa – Gatineau", date(2025, 7, 11), province)
+
+    assert (refusal.status, refusal.cma) == ("refused", "Ottawa-Gatineau")
+    assert refusal.province == (province or "ON")
+    assert refusal.unemployment_rate == Decimal("6.4")
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "Belleville-Quinte West",
+        "Belleville – Quinte West",  # ESDC's spaced en dash
+        "Belleville — Quinte West",  # em dash
+        "Belleville - Quinte West",
+        "Belleville -Quinte West",
+        "belleville\u2010quinte  west",  # Unicode hyphen, two spaces
+        "Belleville Quinte West",  # a run of spaces alone reads as a hyphen too
+        "BELLEVILLE - QUINTE - WEST",
+    ],
+)
+def test_cma_names_read_inner_dashes_and_spaces_alike(data, asked):
+    refusal = data.cma_refusal(asked, date(2025, 10, 10))
+
+    assert (refusal.status, refusal.cma) == ("refused", "Belleville - Quinte West")
+
+
+def test_a_dash_is_not_the_same_as_nothing(data):
+    assert data.cma_refusal("BellevilleQuinte West", date(2025, 10, 10)).status == "not_listed"
+    assert data.cma_refusal("Belleville.Quinte West", date(2025, 10, 10)).status == "not_listed"
 
 
 @pytest.mark.parametrize(
@@ -258,7 +353,11 @@ def test_normalise_name():
     assert normalise_name("  Cook. ") == normalise_name("cook")
     assert normalise_name("Montréal") == "montreal"
     assert normalise_name("«Québec»") == "quebec"
-    assert normalise_name("St. John’s") == "st. john's"
+    assert normalise_name("St. John’s") == "st.-john's"
+    assert normalise_name("Kitchener - Cambridge - Waterloo") == "kitchener-cambridge-waterloo"
+    assert normalise_name("Belleville – Quinte West") == "belleville-quinte-west"
+    assert normalise_name("Saint  John") == "saint-john"
+    assert normalise_name(" -Toronto- ") == "toronto"
 
 
 # NOC -----------------------------------------------------------------------------------------
@@ -345,10 +444,17 @@ def test_sources_say_what_is_loaded_and_as_of_when(data):
     )
     assert "Only 5 of 516 NOCs" in wages.partial_note
     thresholds = sources["High-wage / low-wage thresholds"]
-    assert (thresholds.as_of, thresholds.rows) == ("2025-06-27", 52)
+    assert (thresholds.as_of, thresholds.rows) == ("2025-06-27", 78)
+    assert "No row covers dates before 2020-05-11, 2022-01-18 to 2022-05-03" in (
+        thresholds.partial_note
+    )
     cma = sources["Low-wage refusal-to-process CMA list"]
-    assert (cma.as_of, cma.rows) == ("2025-07-10", 24)
-    assert "2025-04-04 to 2025-07-10" in cma.partial_note
+    assert (cma.as_of, cma.rows) == ("2026-04-09", 124)
+    assert (
+        "2025-01-10 to 2025-04-03, 2025-04-04 to 2025-07-10, 2025-07-11 to 2025-10-09, "
+        "2025-10-10 to 2026-01-08, 2026-01-09 to 2026-04-09"
+    ) in cma.partial_note
+    assert "have no unemployment rate" in cma.partial_note
     assert len(data.sources) == 5
 
 

@@ -179,18 +179,18 @@ def test_two_open_ended_periods_for_one_province_overlap(data, tmp_path):
 
 def test_adjacent_periods_and_other_provinces_do_not_overlap(data, tmp_path):
     rows = packaged_rows("thresholds")
-    rows.append(["PE", "", "2020-01-01", "20.00", "median", "esdc"])
-    set_cell(
-        rows,
-        {"province": "PE", "effective_from": "", "effective_to": "2024-04-01"},
-        "effective_from",
-        "2020-01-02",
-    )
+    rows.append(["PE", "", "2020-05-10", "19.00", "median", "esdc"])
+    rows.append(["PE", "2022-01-18", "2022-05-03", "20.50", "median", "esdc"])
 
     loaded = data.with_thresholds(write_csv(tmp_path / "thresholds.csv", rows))
 
-    assert loaded.wage_threshold("PE", date(2020, 1, 1)).hourly == Decimal("20.00")
-    assert loaded.wage_threshold("PE", date(2020, 1, 2)).hourly == Decimal("22.50")
+    assert loaded.wage_threshold("PE", date(2020, 5, 10)).hourly == Decimal("19.00")
+    assert loaded.wage_threshold("PE", date(2020, 5, 11)).hourly == Decimal("20.00")
+    assert loaded.wage_threshold("PE", date(2022, 1, 17)).hourly == Decimal("20.00")
+    assert loaded.wage_threshold("PE", date(2022, 1, 18)).hourly == Decimal("20.50")
+    assert loaded.wage_threshold("PE", date(2022, 5, 3)).hourly == Decimal("20.50")
+    assert loaded.wage_threshold("PE", date(2022, 5, 4)).hourly == Decimal("21.63")
+    assert loaded.wage_threshold("NS", date(2022, 5, 3)) is None
 
 
 # CMA list ------------------------------------------------------------------------------------
@@ -198,12 +198,12 @@ def test_adjacent_periods_and_other_provinces_do_not_overlap(data, tmp_path):
 
 def test_overlapping_cma_periods_are_refused(data, tmp_path):
     rows = packaged_rows("cma_list")
-    rows.append(["2025-07-10", "2025-10-09", "Toronto", "ON", "8.9", "esdc"])
+    rows.append(["2026-04-09", "2026-07-09", "Toronto", "ON", "8.9", "esdc"])
 
     error = _refused(data.with_cma_list, write_csv(tmp_path / "cma.csv", rows))
 
     assert _where(error) == ("cma.csv", len(rows), "period_from")
-    assert "overlaps period 2025-04-04 to 2025-07-10 (line 2)" in str(error)
+    assert "overlaps period 2026-01-09 to 2026-04-09 (line 101)" in str(error)
 
 
 def test_a_cma_listed_twice_in_a_period_is_refused(data, tmp_path):
@@ -217,13 +217,47 @@ def test_a_cma_listed_twice_in_a_period_is_refused(data, tmp_path):
 
 def test_a_second_quarter_answers_for_its_own_dates(data, tmp_path):
     rows = packaged_rows("cma_list")
-    rows.append(["2025-07-11", "2025-10-09", "Windsor", "ON", "10.8", "esdc"])
+    rows.append(["2026-04-10", "2026-07-09", "Windsor", "ON", "10.8", "esdc"])
     loaded = data.with_cma_list(write_csv(tmp_path / "cma.csv", rows))
 
-    assert loaded.cma_refusal("Windsor", date(2025, 7, 11)).unemployment_rate == Decimal("10.8")
-    assert loaded.cma_refusal("Toronto", date(2025, 7, 11)).status == "not_listed"
-    assert loaded.cma_refusal("Toronto", date(2025, 10, 10)).status == "unknown"
-    assert loaded.sources[4].as_of == "2025-10-09"
+    assert loaded.cma_refusal("Windsor", date(2026, 4, 10)).unemployment_rate == Decimal("10.8")
+    assert loaded.cma_refusal("Toronto", date(2026, 4, 10)).status == "not_listed"
+    assert loaded.cma_refusal("Toronto", date(2026, 4, 9)).status == "refused"
+    assert loaded.cma_refusal("Toronto", date(2026, 7, 10)).status == "unknown"
+    assert loaded.sources[4].as_of == "2026-07-09"
+
+
+def test_an_empty_rate_is_accepted_and_read_as_unknown(data, tmp_path):
+    rows = [packaged_rows("cma_list")[0]]
+    rows.append(["2026-04-10", "2026-07-09", "Windsor", "ON", "", "esdc"])
+    rows.append(["2026-04-10", "2026-07-09", "Barrie", "ON", "7.0", "esdc"])
+    loaded = data.with_cma_list(write_csv(tmp_path / "cma.csv", rows))
+
+    windsor = loaded.cma_refusal("Windsor", date(2026, 5, 1))
+    assert (windsor.status, windsor.unemployment_rate) == ("refused", None)
+    assert loaded.cma_refusal("Barrie", date(2026, 5, 1)).unemployment_rate == Decimal("7.0")
+
+
+def test_a_rate_that_is_not_a_number_is_still_refused(data, tmp_path):
+    rows = [packaged_rows("cma_list")[0]]
+    rows.append(["2026-04-10", "2026-07-09", "Windsor", "ON", "n/a", "esdc"])
+
+    error = _refused(data.with_cma_list, write_csv(tmp_path / "cma.csv", rows))
+
+    assert _where(error) == ("cma.csv", 2, "unemployment_rate")
+
+
+def test_a_cma_may_be_listed_once_per_province_in_a_period(data, tmp_path):
+    rows = [packaged_rows("cma_list")[0]]
+    rows.append(["2026-04-10", "2026-07-09", "Ottawa-Gatineau", "ON", "6.4", "esdc"])
+    rows.append(["2026-04-10", "2026-07-09", "Ottawa – Gatineau", "QC", "6.5", "esdc"])
+    loaded = data.with_cma_list(write_csv(tmp_path / "cma.csv", rows))
+
+    assert loaded.cma_refusal("Ottawa-Gatineau", date(2026, 5, 1), "QC").province == "QC"
+    rows.append(["2026-04-10", "2026-07-09", "OTTAWA - GATINEAU", "ON", "6.4", "esdc"])
+    error = _refused(data.with_cma_list, write_csv(tmp_path / "cma2.csv", rows))
+    assert _where(error) == ("cma2.csv", 4, "cma")
+    assert "(ON) is listed twice (first on line 2)" in str(error)
 
 
 # Job Bank wages ------------------------------------------------------------------------------
@@ -285,7 +319,7 @@ def test_loaded_wage_file_counts_every_row_and_keeps_published_ones():
 
 def test_source_bytes_are_what_is_validated(data):
     source = Source.read(PACKAGED_DIR / "cma_refusal_list.csv")
-    damaged = Source("cma_refusal_list.csv", source.data.replace(b"2025-07-10", b"2025-07-xx", 1))
+    damaged = Source("cma_refusal_list.csv", source.data.replace(b"2025-04-03", b"2025-04-xx", 1))
 
     assert data.with_cma_list(source).version == data.version
     assert _where(_refused(data.with_cma_list, damaged)) == ("cma_refusal_list.csv", 2, "period_to")

@@ -93,7 +93,7 @@ def test_load_thresholds_and_cma_then_show(cli_app, tmp_path):
         thresholds, {"province": "ON", "effective_from": "2025-06-27"}, "effective_to", "2026-03-31"
     )
     cma = packaged_rows("cma_list")
-    cma.append(["2025-07-11", "2025-10-09", "Windsor", "ON", "10.8", "ESDC"])
+    cma.append(["2026-04-10", "2026-07-09", "Windsor", "ON", "10.8", "ESDC"])
 
     loaded = _run(cli_app, "load-thresholds", str(write_csv(tmp_path / "t.csv", thresholds)))
     listed = _run(cli_app, "load-cma", str(write_csv(tmp_path / "c.csv", cma)))
@@ -104,10 +104,11 @@ def test_load_thresholds_and_cma_then_show(cli_app, tmp_path):
     assert _installed(cli_app) == sorted([INSTANCE_FILES["thresholds"], INSTANCE_FILES["cma_list"]])
     current = LabourMarketData.current(cli_app.instance_path)
     assert current.wage_threshold("ON", date(2026, 4, 1)).hourly == Decimal("37.20")
-    assert current.cma_refusal("Windsor", date(2025, 8, 1)).status == "refused"
+    assert current.cma_refusal("Windsor", date(2026, 5, 1)).status == "refused"
+    assert current.cma_refusal("Toronto", date(2026, 5, 1)).status == "not_listed"
     assert shown.exit_code == 0, shown.output
     assert f"Reference data {current.version}" in shown.output
-    assert "High-wage / low-wage thresholds: 53 rows, as of 2026-04-01" in shown.output
+    assert "High-wage / low-wage thresholds: 79 rows, as of 2026-04-01" in shown.output
     assert "Job Bank wages (prevailing wage): 430 rows, as of 2025-11-19" in shown.output
     assert "(packaged)" in shown.output
     assert INSTANCE_FILES["cma_list"] in shown.output

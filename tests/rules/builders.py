@@ -61,6 +61,9 @@ class FakeAmount:
 @dataclass(frozen=True)
 class FakeCma:
     status: str
+    period_from: date | None = None
+    period_to: date | None = None
+    unemployment_rate: Decimal | None = None
 
 
 @dataclass
@@ -74,8 +77,12 @@ class FakeReference:
     # province -> [(from, to, hourly)], ends inclusive, None = open
     thresholds: dict[str, list[tuple[date | None, date | None, Decimal]]] = field(
         default_factory=lambda: {
+            # As the packaged file since 2026-12-04: no row before 2020-05-11 nor from
+            # 2022-01-18 to 2022-05-03.
             "ON": [
-                (None, day("2024-04-01"), Decimal("27.00")),
+                (day("2020-05-11"), day("2022-01-17"), Decimal("24.04")),
+                (day("2022-05-04"), day("2023-05-30"), Decimal("26.06")),
+                (day("2023-05-31"), day("2024-04-01"), Decimal("27.00")),
                 (day("2024-04-02"), day("2024-11-07"), Decimal("28.39")),
                 (day("2024-11-08"), day("2025-06-26"), Decimal("34.07")),
                 (day("2025-06-27"), None, Decimal("36.00")),
@@ -98,9 +105,15 @@ class FakeReference:
     cma_periods: list[tuple[date, date, set[str]]] = field(
         default_factory=lambda: [
             (day("2025-04-04"), day("2025-07-10"), {"Toronto", "Montréal"}),
-            (day("2026-01-09"), day("2026-04-09"), {"Hamilton", "Montréal"}),
+            (
+                day("2026-01-09"),
+                day("2026-04-09"),
+                {"Hamilton", "Montréal", "Belleville - Quinte West"},
+            ),
         ]
     )
+    # refused CMA name -> unemployment rate (absent: the source gave none)
+    cma_rates: dict[str, Decimal] = field(default_factory=lambda: {"Toronto": Decimal("8.6")})
     calls: list[tuple] = field(default_factory=list)
 
     def noc(self, code: str) -> FakeNoc | None:
@@ -120,11 +133,15 @@ class FakeReference:
                 return FakeAmount(table[area])
         return None
 
-    def cma_refusal(self, cma: str, on: date) -> FakeCma:
+    def cma_refusal(self, cma: str, on: date, province: str | None = None) -> FakeCma:
+        self.calls.append(("cma_refusal", cma, on, province))
         for first, last, refused in self.cma_periods:
             if first <= on <= last:
-                names = {norm_name(name) for name in refused}
-                return FakeCma("refused" if norm_name(cma) in names else "not_listed")
+                names = {norm_name(name): name for name in refused}
+                if norm_name(cma) in names:
+                    rate = self.cma_rates.get(names[norm_name(cma)])
+                    return FakeCma("refused", first, last, rate)
+                return FakeCma("not_listed", first, last)
         return FakeCma("unknown")
 
 

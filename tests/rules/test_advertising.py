@@ -271,8 +271,14 @@ def test_every_ad_is_checked_and_the_message_names_the_languages():
         change_ad(case, 1, published_languages=("fr",)), 2, published_languages=("en", "fr")
     )
     assert one(only_first, "AD-QC-FRENCH").message == (
-        "The Job Bank ad was not published in French (published in: en)."
+        "The Job Bank ad was not published in French (published in English)."
     )
+    unrecorded = change_ad(only_first, 0, published_languages=None)
+    finding = one(unrecorded, "AD-QC-FRENCH")
+    assert finding.message == (
+        'The Job Bank ad was not published in French (nothing is ticked under "Ad published in").'
+    )
+    assert finding.fix.endswith('tick French under "Ad published in".')
 
 
 @pytest.mark.parametrize(

@@ -116,7 +116,44 @@ def test_names_compare_ignoring_case_accents_and_edge_punctuation(left, right, s
 
 
 def test_norm_name_keeps_inner_characters():
-    assert norm_name(" St. John's! ") == "st. john's"
+    assert norm_name(" St. John's! ") == "st.-john's"
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "same"),
+    [
+        ("Belleville – Quinte West", "Belleville-Quinte West", True),  # ESDC's spaced en dash
+        ("Belleville — Quinte West", "Belleville-Quinte West", True),  # em dash
+        ("Belleville\u2010Quinte West", "Belleville-Quinte West", True),  # Unicode hyphen
+        ("Kitchener - Cambridge - Waterloo", "Kitchener-Cambridge-Waterloo", True),
+        ("Saint Jean sur Richelieu", "Saint-Jean-sur-Richelieu", True),
+        ("Line  cook", "Line cook", True),
+        ("Line cook", "Linecook", False),
+        ("Belleville-Quinte West", "BellevilleQuinte West", False),
+        ("St. John's", "St John's", False),
+    ],
+)
+def test_inner_runs_of_spaces_and_dashes_read_as_one_hyphen(left, right, same):
+    """Corrected 2026-12-04 (rules.md, Names)."""
+    assert same_name(left, right) is same
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Belleville – Quinte West",
+        " St. John\u2019s ",
+        "Montre\u0301al",
+        "Kitchener - Cambridge - Waterloo",
+        "«Québec»",
+        "Ottawa — Gatineau",
+        "Saint  John",
+    ],
+)
+def test_rules_and_reference_data_read_names_alike(name):
+    from portal.reference.loaders import normalise_name
+
+    assert norm_name(name) == normalise_name(name)
 
 
 @pytest.mark.parametrize(

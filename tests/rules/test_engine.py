@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from portal.cases import parse_case
-from portal.rules import Finding, evaluate, get_rule, subject_key
+from portal.rules import RULESET, RULESET_DATE, Finding, all_rules, evaluate, subject_key
 from tests.rules.builders import (
     REFERENCE,
     FakeReference,
@@ -78,7 +78,7 @@ def test_verdict_carries_dates_stream_ruleset_and_counts():
     assert result.as_of == date(2026, 4, 1)
     assert result.submission_date == date(2026, 3, 2)
     assert result.stream == "low_wage"
-    assert result.ruleset == "1+fake-2026-01"
+    assert result.ruleset == "2+fake-2026-01"
     assert result.counts == {"error": 2, "warning": 3, "info": 0}
     assert result.has_errors
 
@@ -146,7 +146,7 @@ def test_evaluation_is_repeatable_and_does_not_touch_the_case():
 
 
 def test_the_reference_version_is_part_of_the_ruleset():
-    assert verdict(low_wage_case(), reference=FakeReference(version="v9")).ruleset == "1+v9"
+    assert verdict(low_wage_case(), reference=FakeReference(version="v9")).ruleset == "2+v9"
 
 
 def test_at_most_one_finding_per_rule_and_subject_so_waivers_are_unambiguous():
@@ -160,5 +160,22 @@ def test_at_most_one_finding_per_rule_and_subject_so_waivers_are_unambiguous():
     assert len(keys) > 12
 
 
-def test_every_rule_belongs_to_ruleset_1():
-    assert get_rule("REC-JOBBANK").since == "1"
+def test_the_ruleset_is_2_of_2026_12_04():
+    assert (RULESET, RULESET_DATE) == ("2", "2026-12-04")
+
+
+def test_every_rule_dates_from_ruleset_1():
+    assert {r.since for r in all_rules()} == {"1"}
+
+
+def test_the_rules_corrected_on_2026_12_04_say_so():
+    revised = {r.id for r in all_rules() if r.revised == "2"}
+
+    assert revised == {
+        "WAGE-STREAM",
+        "WAGE-PREVAILING",
+        "WAGE-AD-FLOOR",
+        "LW-CMA",
+        "FEE-RECRUITER-LICENSED",
+        "FRAUD-WORKER-PAYS",
+    }

@@ -15,6 +15,7 @@ from tests.rules.builders import (
     day,
     employer,
     event,
+    findings_of,
     found,
     global_talent_case,
     high_wage_case,
@@ -184,11 +185,43 @@ def test_quebec_licensing_from_2020_01_01(submitted, fires):
         assert one(case, "FEE-RECRUITER-LICENSED").citation == sources.S76
 
 
+@pytest.mark.parametrize(
+    ("submitted", "fires"),
+    [
+        ("2025-03-31", False),  # before PE licensing
+        ("2025-04-01", False),  # licensing began; grace for recruiters who had applied
+        ("2025-06-30", False),  # last day of the grace period
+        ("2025-07-01", True),
+        ("2025-07-02", True),
+    ],
+)
+def test_prince_edward_island_licensing_from_2025_07_01(submitted, fires):
+    case = at(parties(low_wage_case(), recruiter("PE")), day(submitted))
+
+    assert (("FEE-RECRUITER-LICENSED", "third_parties[0]") in found(case)) is fires
+    if fires:
+        finding = one(case, "FEE-RECRUITER-LICENSED")
+        assert finding.citation == sources.PE_TFWPA
+        assert "has no PE licence number recorded" in finding.message
+        assert "(since 2025-07-01)" in finding.message
+    licensed = at(parties(low_wage_case(), recruiter("PE", "PE-2025-17")), day(submitted))
+    assert "FEE-RECRUITER-LICENSED" not in rule_ids(licensed)
+
+
+@pytest.mark.parametrize(("submitted", "fires"), [("2025-06-30", False), ("2025-07-01", True)])
+def test_prince_edward_island_via_the_work_province(submitted, fires):
+    in_pe = at(location(low_wage_case(), province="PE"), day(submitted))
+
+    assert ("FEE-RECRUITER-LICENSED" in rule_ids(parties(in_pe, recruiter()))) is fires
+
+
 def test_the_recruiter_own_province_wins_over_the_work_province():
-    assert "FEE-RECRUITER-LICENSED" not in rule_ids(parties(low_wage_case(), recruiter("PE")))
+    assert "FEE-RECRUITER-LICENSED" not in rule_ids(parties(low_wage_case(), recruiter("NB")))
+    in_nb = location(low_wage_case(), province="NB")
+    assert "FEE-RECRUITER-LICENSED" in rule_ids(parties(in_nb, recruiter("BC")))
+    assert "FEE-RECRUITER-LICENSED" not in rule_ids(parties(in_nb, recruiter()))
     in_pe = location(low_wage_case(), province="PE")
-    assert "FEE-RECRUITER-LICENSED" in rule_ids(parties(in_pe, recruiter("BC")))
-    assert "FEE-RECRUITER-LICENSED" not in rule_ids(parties(in_pe, recruiter()))
+    assert "FEE-RECRUITER-LICENSED" not in rule_ids(parties(in_pe, recruiter("NB")))
 
 
 @pytest.mark.parametrize(
@@ -236,7 +269,9 @@ def test_unpaid_representatives_need_no_number(paid):
         ("worker", "employer", "other", True),
         ("worker_family", "owner", "loan_repayment", True),
         ("worker", "recruiter", "training", True),
-        ("worker", "employer", "statutory", True),
+        ("worker", "employer", "statutory", False),
+        ("worker_family", "owner", "statutory", False),
+        ("worker", "recruiter", "statutory", False),
         ("worker", "representative", "other", False),
         ("worker", "government", "statutory", False),
         ("worker", "other", "wages_returned", True),
@@ -286,6 +321,49 @@ def test_a_payment_is_reported_once(submitted, fee, fraud):
 
     assert ("FEE-NO-RECOVERY" in rule_ids(case)) is fee
     assert ("FRAUD-WORKER-PAYS" in rule_ids(case)) is fraud
+
+
+@pytest.mark.parametrize("via", [None, "deduction", "cash", "transfer"])
+@pytest.mark.parametrize("payee", ["employer", "owner", "recruiter"])
+def test_statutory_deductions_are_never_a_signal(payee, via):
+    """Income tax, CPP/QPP and EI withheld for remittance (corrected 2026-12-04: was an error)."""
+    case = paying(low_wage_case(), pay("worker", payee, "612.40", "statutory", via=via))
+
+    assert "FRAUD-WORKER-PAYS" not in rule_ids(case)
+    assert "FEE-NO-RECOVERY" not in rule_ids(case)
+
+
+@pytest.mark.parametrize("payer", ["worker", "worker_family"])
+@pytest.mark.parametrize("payee", ["employer", "owner", "recruiter"])
+def test_a_loan_repayment_is_a_warning(payer, payee):
+    """Corrected 2026-12-04: a loan repayment was an error."""
+    case = paying(low_wage_case(), pay(payer, payee, "200", "loan_repayment"))
+
+    finding = one(case, "FRAUD-WORKER-PAYS")
+
+    assert (finding.subject, finding.severity) == ("payments[0]", "warning")
+    assert "for a loan repayment" in finding.message
+    assert "written loan agreement" in finding.fix
+    assert "provincial employment standards" in finding.fix
+
+
+def test_a_loan_repayment_to_someone_else_is_not_a_signal():
+    case = paying(low_wage_case(), pay("worker", "other", "200", "loan_repayment"))
+
+    assert "FRAUD-WORKER-PAYS" not in rule_ids(case)
+
+
+def test_other_payments_next_to_a_loan_repayment_stay_errors():
+    case = paying(
+        low_wage_case(),
+        pay("worker", "employer", "200", "loan_repayment"),
+        pay("worker", "employer", "300", "statutory"),
+        pay("worker", "employer", "400", "other"),
+    )
+
+    severities = {f.subject: f.severity for f in findings_of(case, "FRAUD-WORKER-PAYS")}
+
+    assert severities == {"payments[0]": "warning", "payments[2]": "error"}
 
 
 def test_worker_pays_message():

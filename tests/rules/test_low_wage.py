@@ -128,9 +128,14 @@ def test_seasonal_and_caregiver_positions_are_outside_the_cap():
 @pytest.mark.parametrize(
     ("employees", "tfws", "missing"),
     [
-        (None, 2, "employees_at_location is missing"),
-        (40, None, "low_wage_tfws_at_location is missing"),
-        (None, None, "employees_at_location and low_wage_tfws_at_location are missing"),
+        (None, 2, '"Employees at this work location today" is not filled in'),
+        (40, None, '"Low-wage temporary foreign workers there now" is not filled in'),
+        (
+            None,
+            None,
+            '"Employees at this work location today" and "Low-wage temporary foreign workers '
+            'there now" are not filled in',
+        ),
     ],
 )
 def test_missing_headcounts_are_a_warning(employees, tfws, missing):
@@ -145,17 +150,31 @@ def test_missing_headcounts_are_a_warning(employees, tfws, missing):
 
 
 # --- LW-CMA --------------------------------------------------------------------------------------
-# Fake list: 2025-04-04..2025-07-10 Toronto and Montréal; 2026-01-09..2026-04-09 Hamilton, Montréal.
+# Fake list: 2025-04-04..2025-07-10 Toronto (8.6%) and Montréal; 2026-01-09..2026-04-09 Hamilton,
+# Montréal and Belleville - Quinte West (no rates).
 
 
 def test_a_cma_on_the_list_in_force_is_refused():
+    reference = FakeReference()
     case = location(low_wage_case(), cma="Hamilton")
 
-    finding = one(case, "LW-CMA")
+    finding = one(case, "LW-CMA", reference=reference)
 
     assert (finding.severity, finding.subject) == ("error", "position")
-    assert "in the Hamilton CMA, where low-wage LMIAs are refused on 2026-03-02" in finding.message
+    assert finding.message == (
+        "The work location is in the Hamilton CMA, which is on the list for 2026-01-09 to "
+        "2026-04-09 of CMAs where low-wage LMIAs are refused (unemployment 6% or more); the "
+        "submission date is 2026-03-02."
+    )
+    assert ("cma_refusal", "Hamilton", date(2026, 3, 2), "ON") in reference.calls
     assert "LW-CMA" not in rule_ids(low_wage_case())  # Toronto is not listed in that quarter
+
+
+def test_the_refusal_names_the_rate_when_the_list_gives_one():
+    finding = one(at(low_wage_case(), date(2025, 5, 1)), "LW-CMA")
+
+    assert "(unemployment 8.6%)" in finding.message
+    assert "the list for 2025-04-04 to 2025-07-10" in finding.message
 
 
 def test_the_list_is_chosen_by_submission_date():
@@ -202,6 +221,64 @@ def test_exempt_sectors(naics, fires):
     case = employer(location(low_wage_case(), cma="Hamilton"), naics=naics)
 
     assert ("LW-CMA" in rule_ids(case)) is fires
+
+
+PRIMARY_AGRICULTURE = ["80020", "80021", "82030", "82031", "84120", "85100", "85101", "85103"]
+CAREGIVERS = ["31301", "32101", "44100", "44101"]
+
+
+@pytest.mark.parametrize("noc", PRIMARY_AGRICULTURE)
+def test_primary_agriculture_nocs_are_exempt_whatever_the_naics(noc):
+    """Added 2026-12-04: the NOC exempts even when the employer's NAICS does not."""
+    case = position(location(low_wage_case(), cma="Hamilton"), noc=noc)
+
+    assert "LW-CMA" not in rule_ids(case)
+    assert "LW-CMA" not in rule_ids(at(case, date(2025, 8, 1)))  # nor "cannot verify"
+
+
+@pytest.mark.parametrize("noc", ["80010", "82010", "84110", "85102", "85104", "63200"])
+def test_other_nocs_are_not_exempt(noc):
+    case = position(location(low_wage_case(), cma="Hamilton"), noc=noc)
+
+    assert "LW-CMA" in rule_ids(case)
+
+
+@pytest.mark.parametrize("noc", CAREGIVERS)
+def test_in_home_caregiver_positions_are_exempt(noc):
+    case = position(location(low_wage_case(), cma="Hamilton"), noc=noc, caregiver=True)
+
+    assert "LW-CMA" not in rule_ids(case)
+    assert "LW-CMA" in rule_ids(position(case, caregiver=False))
+    assert "LW-CMA" in rule_ids(position(case, caregiver=None))
+
+
+@pytest.mark.parametrize("noc", ["63200", "33102", "31300"])
+def test_a_caregiver_flag_with_another_noc_is_not_exempt(noc):
+    case = position(location(low_wage_case(), cma="Hamilton"), noc=noc, caregiver=True)
+
+    assert "LW-CMA" in rule_ids(case)
+
+
+def test_seasonal_positions_have_no_general_exemption():
+    """lmia-domain.md §3.2: the ≤270-day seasonal exemption belongs to the cap, not here."""
+    case = position(location(low_wage_case(), cma="Hamilton"), seasonal=True)
+
+    assert ("LW-CMA", "position") in found(case)
+    assert "LW-CAP" not in rule_ids(
+        employer(case, employees_at_location=10, low_wage_tfws_at_location=9)
+    )
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Belleville-Quinte West", "Belleville – Quinte West", "Belleville—Quinte West"],
+)
+def test_the_cma_name_is_passed_as_written(written):
+    reference = FakeReference()
+    case = location(low_wage_case(), cma=written)
+
+    assert one(case, "LW-CMA", reference=reference).severity == "error"
+    assert ("cma_refusal", written, date(2026, 3, 2), "ON") in reference.calls
 
 
 def test_outside_any_cma_or_outside_low_wage_nothing_to_check():

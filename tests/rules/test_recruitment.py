@@ -261,13 +261,87 @@ def test_two_activities_reaching_the_same_group_fire():
 def test_one_activity_reaching_two_groups_fires():
     case = groups(low_wage_case(), ("newcomers", "indigenous"), None)
 
-    assert "Only one activity (recruitment[1])" in one(case, "REC-URG-2").message
+    finding = one(case, "REC-URG-2")
+
+    assert finding.message.startswith(
+        "Only one activity, the Youth Employment Services ad (under-represented group "
+        "organization), targets under-represented groups (Indigenous persons and newcomers)"
+    )
+    assert "recruitment[" not in finding.message
+    assert finding.fix == (
+        "Add a recruitment activity aimed at another group, one not yet targeted, choosing it "
+        'under "Under-represented groups targeted": Vulnerable youth, Persons with disabilities '
+        "or Asylum claimants with a work permit."
+    )
 
 
 def test_no_group_targeted_fires():
     case = groups(low_wage_case(), (), None)
 
-    assert "No additional recruitment activity targets" in one(case, "REC-URG-2").message
+    finding = one(case, "REC-URG-2")
+
+    assert "No additional recruitment activity targets" in finding.message
+    assert finding.fix == (
+        "Add two recruitment activities aimed at two different groups, choosing them under "
+        '"Under-represented groups targeted" from Indigenous persons, Vulnerable youth, '
+        "Newcomers to Canada, Persons with disabilities or Asylum claimants with a work permit."
+    )
+
+
+def test_the_fix_suggests_only_groups_not_already_targeted():
+    case = groups(low_wage_case(), ("newcomers",), ("newcomers",))
+
+    fix = one(case, "REC-URG-2").fix
+
+    assert "Newcomers to Canada" not in fix
+    assert fix.endswith(
+        ": Indigenous persons, Vulnerable youth, Persons with disabilities or Asylum claimants "
+        "with a work permit."
+    )
+
+
+@pytest.mark.parametrize(("submitted", "suggested"), [("2024-04-30", False), ("2024-05-01", True)])
+def test_asylum_claimants_are_suggested_only_when_they_count(submitted, suggested):
+    case = at(groups(low_wage_case(), ("indigenous",), ("indigenous",)), day(submitted))
+
+    fix = one(case, "REC-URG-2").fix
+
+    assert ("Asylum claimants" in fix) is suggested
+    assert "Indigenous persons" not in fix
+    assert "Vulnerable youth, Newcomers to Canada" in fix
+    assert "Persons with disabilities" in fix
+
+
+def test_every_group_targeted_by_one_activity_asks_for_a_second_activity():
+    every = ("indigenous", "vulnerable_youth", "newcomers", "persons_with_disabilities")
+    case = groups(low_wage_case(), (*every, "asylum_claimants"), None)
+
+    assert one(case, "REC-URG-2").fix == (
+        "Add a second recruitment activity aimed at one of the groups, so that two activities "
+        "reach two different groups."
+    )
+
+
+def test_an_event_is_named_as_an_event():
+    case = groups(low_wage_case(), None, None)
+    case = add_activity(
+        case,
+        event(
+            "fair",
+            "job_fair",
+            "2026-02-10",
+            platform="Newcomer Centre",
+            target_groups=("newcomers",),
+        ),
+    )
+
+    assert "Only one under-represented group" in one(case, "REC-URG-2").message
+    case = add_activity(case, event("fair2", "job_fair", "2026-02-11"))
+    case = change_activity(case, 3, target_groups=("newcomers", "indigenous"))
+
+    assert one(case, "REC-URG-2").message.startswith(
+        "Only one activity, the Newcomer Centre event (job fair), targets"
+    )
 
 
 def test_overlapping_groups_can_still_be_matched():
@@ -589,7 +663,12 @@ def test_the_message_names_the_window_and_the_matches():
     assert one(case, "REC-JOBMATCH").message == (
         "2 Job Match candidates rated 4 stars or more and first seen in the first 30 days of the "
         "Job Bank posting (2026-01-05 to 2026-02-03) were not invited before 2026-03-02: "
-        "job_match.matches[0] and job_match.matches[2]."
+        "the one first seen on 2026-01-06 (4 stars) and the one first seen on 2026-01-08 "
+        "(5 stars, invited on 2026-03-05)."
+    )
+    assert one(case, "REC-JOBMATCH").fix.startswith(
+        "Invite every such match through Job Bank before filing and record the date under "
+        '"Invited to apply on"'
     )
 
 
@@ -716,6 +795,22 @@ def test_results_message_names_the_applicant():
 
     assert one(case, "REC-RESULTS").message == (
         "Bo Chen (permanent resident) was not hired and no reason is recorded."
+    )
+
+
+def test_results_fix_uses_the_applicant_form_labels():
+    """U3: the fix speaks the form's words, not the case file's codes."""
+    missing = one(applicant(low_wage_case(), 1, reason_code=None), "REC-RESULTS")
+    other = one(applicant(low_wage_case(), 1, reason_code="other"), "REC-RESULTS")
+
+    assert missing.fix == (
+        'Choose the specific reason under "Why not hired" (e.g. "Lacks the experience" or '
+        '"Declined the offer") and describe it under "The reason in your words".'
+    )
+    assert other.message.endswith('was not hired and the reason is "Other" with no explanation.')
+    assert other.fix == (
+        'Describe the reason under "The reason in your words", or choose a more specific one '
+        'under "Why not hired".'
     )
 
 

@@ -6,11 +6,14 @@ from decimal import Decimal
 import pytest
 
 from portal.cases import Wage, WageRange
+from portal.rules import Context
 from tests.rules.builders import (
     REFERENCE,
     FakeReference,
     agricultural_case,
     at,
+    day,
+    findings_of,
     found,
     global_talent_case,
     high_wage_case,
@@ -92,6 +95,135 @@ def test_without_a_threshold_row_it_is_a_warning():
     assert "No high-wage threshold for NB is loaded for 2026-03-02" in finding.message
 
 
+@pytest.mark.parametrize(
+    ("submitted", "covered"),
+    [
+        ("2020-05-10", False),  # before the first row: no borrowing of the 2020 median
+        ("2020-05-11", True),
+        ("2022-01-17", True),
+        ("2022-01-18", False),  # the gap: neither 24.04 nor 26.06
+        ("2022-05-03", False),
+        ("2022-05-04", True),
+    ],
+)
+def test_dates_no_row_covers_cannot_be_verified(submitted, covered):
+    # 25.00 is above the 2020 median (24.04) and below the 2022 one (26.06): borrowing either
+    # neighbour would give a verdict.
+    case = at(position(high_wage_case(), wage=hourly("25")), day(submitted))
+
+    findings = findings_of(case, "WAGE-STREAM", as_of=date(2026, 6, 1))
+
+    if covered:
+        assert [f.severity for f in findings] in ([], ["error"])
+    else:
+        assert [(f.severity, f.subject) for f in findings] == [("warning", "position.wage")]
+        assert "cannot be verified" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("submitted", "amount", "fires"),
+    [
+        ("2022-01-17", "24.03", True),  # 2020 median 24.04
+        ("2022-01-17", "24.04", False),
+        ("2022-05-04", "26.05", True),  # 2022 median 26.06
+        ("2022-05-04", "26.06", False),
+        ("2023-05-30", "26.06", False),
+    ],
+)
+def test_the_2020_and_2022_medians(submitted, amount, fires):
+    case = at(position(high_wage_case(), wage=hourly(amount)), day(submitted))
+
+    assert (("WAGE-STREAM", "position.wage") in found(case, as_of=date(2026, 6, 1))) is fires
+
+
+# ESDC's transition: 2023-05-31 to 2023-08-29 a stream correct under the threshold of 2023-05-30
+# (ON 26.06) is a warning, not an error; the threshold from 2023-05-31 is 27.00.
+
+
+@pytest.mark.parametrize(
+    ("submitted", "severity"),
+    [
+        ("2023-05-30", None),  # 26.50 >= 26.06: correct under the threshold in force
+        ("2023-05-31", "warning"),
+        ("2023-06-01", "warning"),
+        ("2023-08-29", "warning"),
+        ("2023-08-30", "error"),
+    ],
+)
+def test_high_wage_right_under_the_old_threshold_during_the_transition(submitted, severity):
+    case = at(position(high_wage_case(), wage=hourly("26.50")), day(submitted))
+
+    findings = findings_of(case, "WAGE-STREAM", as_of=date(2026, 6, 1))
+
+    assert [f.severity for f in findings] == ([severity] if severity else [])
+    if severity == "warning":
+        assert findings[0].message == (
+            f"The offered wage is $26.50 an hour, below the high-wage threshold of $27.00 for ON "
+            f"on {submitted}. The stream was correct under the threshold of $26.06 in force on "
+            "2023-05-30, which ESDC still accepted during its transition (2023-05-31 to "
+            "2023-08-29)."
+        )
+
+
+@pytest.mark.parametrize(
+    ("amount", "severity"), [("26.05", "error"), ("26.06", "warning"), ("26.99", "warning")]
+)
+def test_the_transition_needs_the_old_threshold_met(amount, severity):
+    case = at(position(high_wage_case(), wage=hourly(amount)), day("2023-07-01"))
+
+    assert [f.severity for f in findings_of(case, "WAGE-STREAM", as_of=date(2026, 6, 1))] == [
+        severity
+    ]
+
+
+@pytest.mark.parametrize(
+    ("submitted", "amount", "severity"),
+    [
+        ("2023-07-01", "26.50", None),  # below 27.00: right for low-wage
+        ("2023-07-01", "26.05", None),
+        ("2023-05-31", "27.00", "error"),  # at the new threshold, and above the old one
+        ("2023-05-30", "26.06", "error"),
+    ],
+)
+def test_low_wage_during_the_transition(submitted, amount, severity):
+    case = at(position(low_wage_case(), wage=hourly(amount)), day(submitted))
+
+    findings = findings_of(case, "WAGE-STREAM", as_of=date(2026, 6, 1))
+
+    assert [f.severity for f in findings] == ([severity] if severity else [])
+
+
+def test_low_wage_right_under_the_old_threshold_is_a_warning_in_the_transition():
+    # A made-up province whose median fell on 2023-05-31: 26.00 was low-wage under 26.50.
+    reference = FakeReference()
+    reference.thresholds["XX"] = [
+        (day("2022-05-04"), day("2023-05-30"), Decimal("26.50")),
+        (day("2023-05-31"), None, Decimal("25.50")),
+    ]
+    case = at(location(low_wage_case(), province="XX"), day("2023-08-29"))
+    case = position(case, wage=hourly("26.00"))
+
+    finding = one(case, "WAGE-STREAM", as_of=date(2026, 6, 1), reference=reference)
+
+    assert finding.severity == "warning"
+    assert "correct under the threshold of $26.50 in force on 2023-05-30" in finding.message
+    after = at(case, day("2023-08-30"))
+    assert one(after, "WAGE-STREAM", as_of=date(2026, 6, 1), reference=reference).severity == (
+        "error"
+    )
+
+
+def test_the_transition_needs_a_threshold_on_2023_05_30():
+    reference = FakeReference()
+    reference.thresholds["XX"] = [(day("2023-05-31"), None, Decimal("27.00"))]
+    case = at(location(high_wage_case(), province="XX"), day("2023-06-01"))
+    case = position(case, wage=hourly("26.50"))
+
+    assert one(case, "WAGE-STREAM", as_of=date(2026, 6, 1), reference=reference).severity == (
+        "error"
+    )
+
+
 @pytest.mark.parametrize("make", [pr_only_case, agricultural_case, global_talent_case])
 def test_stream_threshold_only_for_high_and_low_wage(make):
     assert "WAGE-STREAM" not in rule_ids(position(make(), wage=hourly("10")))
@@ -140,13 +272,108 @@ def test_province_median_without_an_economic_region(amount, fires):
     assert ("WAGE-PREVAILING" in rule_ids(case)) is fires
 
 
-def test_the_case_own_prevailing_wage_wins():
+# The prevailing wage is the higher of Job Bank's median and the case's figure (corrected
+# 2026-12-04: before, a declared figure replaced Job Bank's even when lower).
+
+
+@pytest.mark.parametrize(("offered", "fires"), [("19.99", True), ("20.00", False)])
+def test_a_higher_declared_figure_raises_the_floor(offered, fires):
     case = position(
-        low_wage_case(), prevailing_wage=hourly("20"), prevailing_wage_source="Job Bank 2026"
+        low_wage_case(),
+        wage=hourly(offered),
+        prevailing_wage=hourly("20"),
+        prevailing_wage_source="collective agreement",
     )
 
-    assert "(the figure given in the case (Job Bank 2026))" in one(case, "WAGE-PREVAILING").message
+    assert (("WAGE-PREVAILING", "position.wage") in found(case)) is fires
+    if fires:
+        assert one(case, "WAGE-PREVAILING").message == (
+            "The offered wage is $19.99 an hour, below the prevailing wage of $20.00 (the figure "
+            "given in the case (collective agreement), higher than the Job Bank median for NOC "
+            "63200 ($18.00))."
+        )
+
+
+@pytest.mark.parametrize(
+    ("declared", "offered", "fires"),
+    [
+        ("17.00", "17.99", True),  # the old rule let the lower declared figure replace 18.00
+        ("17.00", "18.00", False),
+        ("17.99", "17.99", True),
+        ("18.00", "17.99", True),  # equal figures: Job Bank's
+        ("18.00", "18.00", False),
+    ],
+)
+def test_a_lower_or_equal_declared_figure_never_lowers_job_bank(declared, offered, fires):
+    case = position(low_wage_case(), wage=hourly(offered), prevailing_wage=hourly(declared))
+
+    assert (("WAGE-PREVAILING", "position.wage") in found(case)) is fires
+    if fires:
+        message = one(case, "WAGE-PREVAILING").message
+        relation = "the same as" if declared == "18.00" else "higher than"
+        assert message == (
+            f"The offered wage is ${offered} an hour, below the prevailing wage of $18.00 (the "
+            f"Job Bank median for NOC 63200, {relation} the ${declared} given in the case)."
+        )
+
+
+@pytest.mark.parametrize(
+    ("declared", "noc", "basis", "expected"),
+    [
+        (None, "63200", "job_bank", "18.00"),
+        ("17.99", "63200", "job_bank", "18.00"),
+        ("18.00", "63200", "job_bank", "18.00"),
+        ("18.01", "63200", "declared", "18.01"),
+        ("12.00", "73300", "declared", "12.00"),
+    ],
+)
+def test_the_prevailing_wage_says_which_figure_it_is(declared, noc, basis, expected):
+    case = position(
+        low_wage_case(), noc=noc, prevailing_wage=hourly(declared) if declared else None
+    )
+
+    prevailing = Context(case, date(2026, 3, 2), REFERENCE).prevailing
+
+    assert (prevailing.basis, prevailing.hourly) == (basis, Decimal(expected))
+
+
+def test_the_declared_figure_alone_when_job_bank_has_none():
+    case = position(
+        low_wage_case(),
+        noc="73300",
+        wage=hourly("24.99"),
+        prevailing_wage=hourly("25"),
+        prevailing_wage_source="employer survey",
+    )
+
+    finding = one(case, "WAGE-PREVAILING")
+
+    assert finding.severity == "error"
+    assert finding.message == (
+        "The offered wage is $24.99 an hour, below the prevailing wage of $25.00 (the figure "
+        "given in the case (employer survey); Job Bank publishes no median for NOC 73300 in the "
+        "loaded data)."
+    )
+    assert "WAGE-PREVAILING" not in rule_ids(position(case, wage=hourly("25")))
+
+
+def test_a_declared_annual_figure_is_compared_per_hour():
+    # 41,600 a year at 40 hours a week is 20.00 an hour.
+    case = position(low_wage_case(), wage=hourly("19.99"), prevailing_wage=wage("41600", "year"))
+
+    assert "$20.00" in one(case, "WAGE-PREVAILING").message
     assert "WAGE-PREVAILING" not in rule_ids(position(case, wage=hourly("20")))
+
+
+@pytest.mark.parametrize(
+    ("declared", "advertised", "fires"),
+    [("20", "19.99", True), ("20", "20", False), ("17", "17.99", True), ("17", "18", False)],
+)
+def test_the_ad_floor_uses_the_same_higher_figure(declared, advertised, fires):
+    case = position(low_wage_case(), wage=hourly("25"), prevailing_wage=hourly(declared))
+    case = change_ad(case, 2, wage=hourly(advertised))
+
+    assert (("WAGE-AD-FLOOR", "recruitment[2]") in found(case)) is fires
 
 
 def test_unknown_prevailing_wage_is_a_warning():
@@ -210,8 +437,8 @@ def test_the_offer_pays_at_least_the_position_wage(amount, fires):
 def test_the_offer_pays_at_least_the_lowest_advertised_wage():
     case = all_ads(low_wage_case(), wage=hourly("20"))
     assert "WAGE-AD-OFFER" in rule_ids(case)
-    assert "the $20.00 advertised in the Job Bank ad (recruitment[0])" in (
-        one(case, "WAGE-AD-OFFER").message
+    assert one(case, "WAGE-AD-OFFER").message == (
+        "The offer pays $19.50 an hour, less than the $20.00 advertised in the Job Bank ad."
     )
     assert "WAGE-AD-OFFER" not in rule_ids(change_ad(case, 1, wage=hourly("19.50")))
     ranged = change_ad(case, 1, wage=WageRange(min=Decimal("19.50"), max=Decimal("30"), per="hour"))
