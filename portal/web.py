@@ -198,14 +198,14 @@ def as_of_date(name: str = "as_of", default: date | None = None) -> date:
 def safe_next(target: str | None, default: str) -> str:
     """Return ``target`` if it is a plain path on this site, else ``default``.
 
-    Refused: other sites (``//host``, ``https://…``, ``\\host``), and any control character
-    (CR/LF would split the ``Location`` header), over-long values and non-ASCII (a path we
-    generate is always percent-encoded).
+    Refused: other sites (``//host``, ``https://…``, ``\\host``), any control, format or
+    separator character (CR/LF would split the ``Location`` header; a tab or a bidi control
+    could disguise the target) and values over ``MAX_NEXT_LENGTH``. Other non-ASCII text is
+    kept: Werkzeug percent-encodes the ``Location`` header.
     """
     if (
         not target
         or len(target) > MAX_NEXT_LENGTH
-        or not target.isascii()
         or not target.isprintable()
         or not target.startswith("/")
         or target.startswith("//")
