@@ -16,6 +16,7 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.routing import IntegerConverter
 
 from portal.extensions import db
+from portal.limits import AS_OF_FIRST, AS_OF_LAST, as_of_in_range
 
 log = logging.getLogger("portal.security")
 
@@ -137,11 +138,6 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=bound)
 
 
-# The range of as-of dates a page may ask for: wide enough for every rule's effective dates and
-# every reference table (the oldest start in 2013), narrow enough that date arithmetic (windows
-# of months, days before a date) never leaves Python's date range.
-AS_OF_FIRST = date(2000, 1, 1)
-AS_OF_LAST = date(2099, 12, 31)
 MAX_PAGE = 100_000
 MAX_NEXT_LENGTH = 2048
 
@@ -182,7 +178,7 @@ def as_of_date(name: str = "as_of", default: date | None = None) -> date:
         day = date.fromisoformat(raw)
     except ValueError:
         abort(400, description=_("%(field)s: not a date in the form YYYY-MM-DD.", field=name))
-    if not AS_OF_FIRST <= day <= AS_OF_LAST:
+    if not as_of_in_range(day):
         abort(
             400,
             description=_(

@@ -14,6 +14,8 @@ declared there fails ``test_every_query_parameter_read_is_declared``.
 """
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -309,3 +311,21 @@ def test_every_int_argument_of_every_route_is_bounded(app):
                 assert isinstance(converter, web.IdConverter), (rule.rule, name)
                 assert converter.max <= web.MAX_ID, (rule.rule, name)
     assert app.url_map.converters["int"] is web.IdConverter
+
+
+def test_the_as_of_range_is_plain_python_for_the_command_line():
+    """``portal.limits`` holds the range so a Flask-free command (``lmia check``) can share it."""
+    probe = (
+        "import sys\n"
+        "sys.modules['flask'] = None\n"
+        "from portal.limits import AS_OF_FIRST, AS_OF_LAST, as_of_in_range\n"
+        "from datetime import timedelta\n"
+        "assert as_of_in_range(AS_OF_FIRST) and as_of_in_range(AS_OF_LAST)\n"
+        "assert not as_of_in_range(AS_OF_FIRST - timedelta(days=1))\n"
+        "assert not as_of_in_range(AS_OF_LAST + timedelta(days=1))\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, "ok"), result.stderr
