@@ -13,6 +13,7 @@ list of query parameters is checked against the source: a ``request.args`` read 
 declared there fails ``test_every_query_parameter_read_is_declared``.
 """
 
+import ast
 import re
 import subprocess
 import sys
@@ -176,6 +177,24 @@ def _source_files():
         yield path
 
 
+def _db_paginate_calls_missing_arguments(path: Path, text: str) -> list[int]:
+    if path.suffix != ".py":
+        return []
+    missing = []
+    for node in ast.walk(ast.parse(text)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "paginate"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "db"
+        ):
+            given = {keyword.arg for keyword in node.keywords}
+            if not {"page", "per_page"} <= given:
+                missing.append(node.lineno)
+    return missing
+
+
 def test_every_query_parameter_read_is_declared():
     """A new ``request.args.get("x")`` fails here until ``x`` is declared (and so swept)."""
     undeclared, unreadable, read = [], [], set()
@@ -195,6 +214,9 @@ def test_every_query_parameter_read_is_declared():
                 unreadable.append(f"{where}: request.args{match.group(1)[:30]}")
             else:
                 read.add(named.group(1))
+        # Flask-SQLAlchemy's paginate reads ?page and ?per_page itself unless both are given.
+        for line in _db_paginate_calls_missing_arguments(path, text):
+            unreadable.append(f"{where}:{line}: db.paginate() without page= and per_page=")
     read.add("next")  # auth reads it through safe_next(request.args.get("next"), ...)
     undeclared = sorted(read - set(web.QUERY_PARAMETERS))
     assert not unreadable, "read request.args only by a literal name: " + "; ".join(unreadable)
