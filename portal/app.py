@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_http(app)
     register_commands(app)
@@ -50,6 +51,13 @@ def register_extensions(app: Flask) -> None:
     # Loads the user_loader that resolves server-side session tokens.
     import portal.audit  # noqa: F401
     import portal.auth.sessions  # noqa: F401
+
+
+def register_converters(app: Flask) -> None:
+    from portal.web import IdConverter
+
+    # Before any route is added: every ``<int:…>`` of every blueprint gets the bounded one.
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:
@@ -76,8 +84,14 @@ def register_blueprints(app: Flask) -> None:
 
 def register_http(app: Flask) -> None:
     from portal.tenancy import guard_request
-    from portal.web import register_error_pages, register_template_helpers, set_security_headers
+    from portal.web import (
+        HeadAsGet,
+        register_error_pages,
+        register_template_helpers,
+        set_security_headers,
+    )
 
+    app.wsgi_app = HeadAsGet(app.wsgi_app)
     # Deny by default: one guard for every request of every blueprint.
     app.before_request_funcs.setdefault(None, []).insert(0, guard_request)
     app.after_request(set_security_headers)

@@ -24,8 +24,14 @@ Accepted kinds and what each must pass:
   bytes -- which covers the first 1024 bytes -- or any tag after the last ``%%EOF`` is refused
   as a PDF/HTML polyglot.
 * **PNG / JPEG**: our own structure walk first -- PNG: every chunk and CRC, IHDR first, the IDAT
-  stream inflating (as a stream) to exactly the size IHDR implies, IEND; JPEG: every marker
-  segment and scan up to EOI. (Pillow cannot be trusted with this alone: WeasyPrint sets
+  stream inflating (as a stream) to exactly the size IHDR implies, IEND, and not one byte after
+  it; JPEG: every marker segment and scan up to EOI, then only zero or 0xFF padding (cameras
+  pad) and the further images the MPF index declares (phones' gain and depth maps, stereo
+  views), each a complete JPEG where the index says. **Policy: data after an image's end is
+  refused, not stripped**: re-encoding would change the bytes the user (and the bundle's
+  SHA256SUMS) can verify against their own copy, and the bundle copies images byte for byte.
+  (Samsung's "SEFT" trailer and motion-photo videos are such data: the user is told to
+  export a plain photo.) (Pillow cannot be trusted with this alone: WeasyPrint sets
   ``ImageFile.LOAD_TRUNCATED_IMAGES = True`` on import, after which Pillow accepts torn files.)
   Then Pillow opens it with only the PNG or JPEG decoder allowed, ``verify()``, re-open and
   ``load()``. More than :data:`MAX_IMAGE_PIXELS` pixels is refused (pixel flood), whether we,
@@ -40,19 +46,22 @@ Accepted kinds and what each must pass:
   no macros (``vbaProject.bin``, ``vbaData.xml``, a ``macroEnabled`` content type) or ActiveX;
   no remote template, frame, sub-document or OLE link (``TargetMode="External"``); no
   ``<!DOCTYPE``/``<!ENTITY`` in any XML part (Word never writes DTDs). Then every member is
-  inflated as a stream (zipfile caps each at its declared size and checks its CRC) and
-  python-docx opens the document.
+  inflated as a stream (zipfile caps each at its declared size and checks its CRC); every member
+  must be a part of the OPC package -- reached from ``_rels/.rels`` through internal
+  relationships and typed by ``[Content_Types].xml`` (a PDF stored as the first member made a
+  DOCX that is also a PDF) -- and python-docx opens the document.
 * **TXT**: valid UTF-8 (a UTF-8 BOM is allowed), no NUL, no control characters other than tab,
   LF, CR and form feed, does not start with ``<`` (HTML, SVG, XML), and carries no web-page or
   script markers (``<script``, ``<?php``, ``javascript:``, ``document.cookie`` ... see
   ``_TEXT_TAGS`` and ``_TEXT_WORDS``). A text file with none of those markers is accepted even
   if it is source code: it is served as ``text/plain``, as an attachment, with ``nosniff``.
 
-Also refused: an empty file, a file over ``max_bytes`` (checked before anything is read), a ZIP
-hidden inside a PDF/PNG/JPEG (polyglot), executables and scripts (``MZ``, ELF, Mach-O, ``#!``),
-other archives and formats, and anything carrying the EICAR test signature
-(:func:`virus_signature_found`). Our own passes read the file in 64 KiB chunks; pypdf and
-python-docx hold the file (at most ``max_bytes``) in memory while they parse it.
+Also refused: an empty file, a file over ``max_bytes`` (checked before anything is read),
+polyglots (a ZIP hidden inside a PDF/PNG/JPEG; ``%PDF-`` anywhere in a PNG, JPEG or DOCX),
+executables and scripts (``MZ``, ELF, Mach-O, ``#!``), other archives and formats, and
+anything carrying the EICAR test signature (:func:`virus_signature_found`). Our own passes
+read the file in 64 KiB chunks; pypdf and python-docx hold the file (at most ``max_bytes``) in
+memory while they parse it.
 """
 
 from __future__ import annotations
@@ -62,6 +71,7 @@ import hashlib
 import mmap
 import os
 import pathlib
+import posixpath
 import re
 import stat
 import struct
@@ -72,6 +82,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import docx
+from lxml import etree
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
@@ -141,6 +152,18 @@ _MSG_IMAGE_DAMAGED = (
 )
 _MSG_DOCX_DAMAGED = (
     "This Word document is damaged or could not be read. Save it again as .docx and upload that."
+)
+_MSG_IMAGE_TRAILING = (
+    "This image has data after its end (another file or an attached video), which is not "
+    "accepted. Save or export it again as a plain PNG or JPEG and upload that."
+)
+_MSG_HIDDEN_PDF = (
+    "This file has a PDF document hidden inside it, which is not accepted. "
+    "Save it again and upload that."
+)
+_MSG_DOCX_FOREIGN = (
+    "This Word document contains files that are not part of the document, which is not "
+    "accepted. Save it again in Word and upload that."
 )
 _MSG_DOCX_TOO_MANY = (
     f"This Word document has too many parts (more than {DOCX_MAX_MEMBERS}) to check safely."
@@ -247,6 +270,8 @@ def inspect_upload(path: pathlib.Path, max_bytes: int) -> InspectedFile:
         _inspect_docx(path)
     else:
         _inspect_text(path, head)
+    if kind in ("png", "jpeg", "docx") and _pdf_signature_found(path):
+        raise RejectedFile(_MSG_HIDDEN_PDF, "polyglot")
 
     digest, hashed = _sha256(path, max_bytes)
     if hashed != size:  # the file changed under us; never record a hash of other bytes
@@ -265,6 +290,15 @@ def virus_signature_found(path: str | os.PathLike[str]) -> bool:
     (``inspect_upload`` scans each DOCX member for the test string itself; ClamAV unpacks them).
     """
     finder = _Finder(re.compile(re.escape(_EICAR)), len(_EICAR))
+    with open(path, "rb") as stream:
+        return any(finder.feed(chunk) for chunk in _chunks(stream))
+
+
+def _pdf_signature_found(path: pathlib.Path) -> bool:
+    """True if ``%PDF-`` occurs anywhere in the raw bytes: PDF readers look for it (within the
+    first kilobyte, or anywhere when repairing), so an image or a document carrying it --
+    in a PNG text chunk, a JPEG comment, a stored ZIP member -- also opens as a PDF."""
+    finder = _Finder(re.compile(re.escape(b"%PDF-")), 5)
     with open(path, "rb") as stream:
         return any(finder.feed(chunk) for chunk in _chunks(stream))
 
@@ -641,6 +675,9 @@ def _check_png_structure(path: pathlib.Path) -> None:
                 produced = 0
             elif chunk_type == b"IEND":
                 break
+        # IEND ends the datastream. No PNG writer pads, so nothing at all may follow.
+        if stream.read(1):
+            raise RejectedFile(_MSG_IMAGE_TRAILING, "image_trailing")
     if idat_state == 0 or not inflater.eof or produced != expected:
         raise damaged
 
@@ -663,52 +700,124 @@ def _inflate(inflater: zlib._Decompress, data: bytes, room: int) -> int:
 
 
 _JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+# Bytes an image may be padded with after its end: some cameras and card writers fill the
+# file up to a block size. Neither can carry a payload.
+_PADDING = b"\x00\xff"
 
 
 def _check_jpeg_structure(path: pathlib.Path) -> None:
-    """Walk the marker segments and entropy-coded scans up to EOI; a truncated JPEG has none."""
-    damaged = RejectedFile(_MSG_IMAGE_DAMAGED, "image_damaged")
+    """Walk the marker segments and entropy-coded scans up to EOI; a truncated JPEG has none.
+
+    After EOI only padding may follow, or the further images an MPF index (APP2 "MPF") declares
+    -- phones store HDR gain maps and depth maps, and stereo cameras the second view, that way
+    -- each of them a complete JPEG exactly where the index says, padding between them. Any other
+    trailing data is refused: a browser or PDF reader would read it, and the bundle copies
+    JPEGs byte for byte.
+    """
     with open(path, "rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
         end = len(data)
-        pos = 2  # after SOI
-        frame = scan = False
+        after, mp_header = _walk_jpeg(data, 0, end)
+        extents = _mpf_extents(data, mp_header, end) if mp_header is not None else []
+        for start, size in extents:
+            if start < after or not _is_padding(data[after:start]):
+                raise RejectedFile(_MSG_IMAGE_TRAILING, "image_trailing")
+            image_end, _ = _walk_jpeg(data, start, start + size, trailing=_MSG_IMAGE_TRAILING)
+            if not _is_padding(data[image_end : start + size]):
+                raise RejectedFile(_MSG_IMAGE_TRAILING, "image_trailing")
+            after = start + size
+        if not _is_padding(data[after:end]):
+            raise RejectedFile(_MSG_IMAGE_TRAILING, "image_trailing")
+
+
+def _is_padding(data: bytes) -> bool:
+    return not data.translate(None, _PADDING)
+
+
+def _walk_jpeg(data, start: int, end: int, trailing: str | None = None) -> tuple[int, int | None]:
+    """Walk one JPEG in ``data[start:end]``; return the offset after its EOI and, if it has an
+    MPF index, the offset of the index's header (the base of its offsets)."""
+    damaged = RejectedFile(
+        trailing or _MSG_IMAGE_DAMAGED, "image_trailing" if trailing else "image_damaged"
+    )
+    if data[start : start + 3] != b"\xff\xd8\xff":
+        raise damaged
+    pos = start + 2  # after SOI
+    frame = scan = False
+    mp_header = None
+    while True:
+        if pos + 2 > end or data[pos] != 0xFF:
+            raise damaged
+        marker = data[pos + 1]
+        pos += 2
+        if marker == 0xFF:  # fill byte
+            pos -= 1
+            continue
+        if marker == 0xD9:  # EOI
+            break
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # no length field
+            continue
+        if pos + 2 > end:
+            raise damaged
+        length = (data[pos] << 8) | data[pos + 1]
+        if length < 2 or pos + length > end:
+            raise damaged
+        if marker == 0xE2 and mp_header is None and data[pos + 2 : pos + 6] == b"MPF\x00":
+            mp_header = pos + 6
+        pos += length
+        frame = frame or marker in _JPEG_FRAMES
+        if marker != 0xDA:  # SOS: entropy-coded data follows, up to the next real marker
+            continue
+        if not frame:
+            raise damaged
+        scan = True
         while True:
-            if pos + 2 > end or data[pos] != 0xFF:
+            pos = data.find(b"\xff", pos, end)
+            if pos < 0 or pos + 1 >= end:
                 raise damaged
-            marker = data[pos + 1]
-            pos += 2
-            if marker == 0xFF:  # fill byte
-                pos -= 1
-                continue
-            if marker == 0xD9:  # EOI
+            following = data[pos + 1]
+            if following == 0x00 or 0xD0 <= following <= 0xD7:  # stuffed byte, restart
+                pos += 2
+            elif following == 0xFF:
+                pos += 1
+            else:
                 break
-            if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # no length field
-                continue
-            if pos + 2 > end:
-                raise damaged
-            length = (data[pos] << 8) | data[pos + 1]
-            if length < 2 or pos + length > end:
-                raise damaged
-            pos += length
-            frame = frame or marker in _JPEG_FRAMES
-            if marker != 0xDA:  # SOS: entropy-coded data follows, up to the next real marker
-                continue
-            if not frame:
-                raise damaged
-            scan = True
-            while True:
-                pos = data.find(b"\xff", pos)
-                if pos < 0 or pos + 1 >= end:
-                    raise damaged
-                following = data[pos + 1]
-                if following == 0x00 or 0xD0 <= following <= 0xD7:  # stuffed byte, restart
-                    pos += 2
-                elif following == 0xFF:
-                    pos += 1
-                else:
-                    break
     if not scan:
         raise damaged
+    return pos, mp_header
+
+
+def _mpf_extents(data, header: int, end: int) -> list[tuple[int, int]]:
+    """The (start, size) of every image but the first that an MPF index declares, in order.
+
+    CIPA DC-007: the index is a TIFF-style IFD after "MPF\\0"; tag 0xB002 lists 16-byte
+    entries (attributes, size, offset from the header, two dependent-image numbers). The first
+    entry is the primary image (offset 0). A malformed index declares nothing, so whatever
+    follows the first image is then refused as trailing data.
+    """
+    try:
+        order = {b"II": "<", b"MM": ">"}[bytes(data[header : header + 2])]
+        magic, first_ifd = struct.unpack_from(order + "HI", data, header + 2)
+        if magic != 42:
+            return []
+        ifd = header + first_ifd
+        (count,) = struct.unpack_from(order + "H", data, ifd)
+        for number in range(min(count, 64)):
+            tag, kind, length, value = struct.unpack_from(
+                order + "HHII", data, ifd + 2 + 12 * number
+            )
+            if tag != 0xB002 or kind != 7 or length % 16 or length > 16 * 64:
+                continue
+            entries = []
+            for at in range(header + value, header + value + length, 16):
+                _, size, offset, _, _ = struct.unpack_from(order + "IIIHH", data, at)
+                entries.append((header + offset, size))
+            declared = sorted(entry for entry in entries[1:] if entry[1])
+            if all(start + size <= end for start, size in declared):
+                return declared
+            return []
+    except (KeyError, struct.error):
+        return []
+    return []
 
 
 # --------------------------------------------------------------------------------------------
@@ -753,10 +862,92 @@ def _inspect_docx(path: pathlib.Path) -> None:
         if any(_DOCX_MACRO_PARTS.search(name) for name in names):
             raise RejectedFile(_MSG_DOCX_MACROS, "docx_macros")
         _scan_members(archive, members)
+        _check_package(archive, members)
     try:
         document = docx.Document(str(path))  # parses the main part, styles, settings ...
         _ = (len(document.paragraphs), len(document.tables), len(document.sections))
     except Exception as error:  # python-docx/lxml raise many types
+        raise RejectedFile(_MSG_DOCX_DAMAGED, "docx_damaged") from error
+
+
+_CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _check_package(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse members that are not parts of the document's package (ECMA-376 Part 2, OPC).
+
+    A part belongs to the package when the package relationships (``_rels/.rels``) reach it
+    through internal relationships, part by part (each part's relationships are in
+    ``dir/_rels/name.rels``), and ``[Content_Types].xml`` gives it a type (an Override for its
+    name or a Default for its extension). Word, LibreOffice, Google Docs and python-docx write
+    nothing else; anything else (a PDF stored as the first member, making the file a PDF too)
+    is a payload no reader of the document would ever show. Names compare case-insensitively,
+    as OPC says. The XML is parsed only after ``_scan_members`` refused DTDs.
+    """
+    files = {member.filename.lower(): member.filename for member in members}
+    for member in members:
+        if member.is_dir() and member.file_size:
+            raise RejectedFile(_MSG_DOCX_FOREIGN, "docx_foreign")
+    types = _package_xml(archive, files.get("[content_types].xml"))
+    defaults = {
+        element.get("Extension", "").lower()
+        for element in types.iter(f"{_CONTENT_TYPES}Default")
+        if element.get("ContentType")
+    }
+    overrides = {
+        element.get("PartName", "").lower()
+        for element in types.iter(f"{_CONTENT_TYPES}Override")
+        if element.get("ContentType")
+    }
+    reached = {"[content_types].xml"}
+    pending = [""]  # the package itself, then every part reached
+    while pending:
+        source = pending.pop()
+        folder, _, name = source.rpartition("/")
+        relationships = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+        if relationships.lower() not in files:
+            continue
+        reached.add(relationships.lower())
+        for relationship in _package_xml(archive, files[relationships.lower()]).iter(
+            f"{_RELATIONSHIPS}Relationship"
+        ):
+            if relationship.get("TargetMode", "Internal") != "Internal":
+                continue
+            # Part names are compared as written: a ZIP item name is the part name, with the
+            # same percent-encoding (ECMA-376 Part 2, 9.1.1 and annex A), not decoded.
+            target = relationship.get("Target", "").partition("#")[0]
+            if not target:
+                continue
+            part = posixpath.normpath(
+                target[1:] if target.startswith("/") else posixpath.join(folder, target)
+            )
+            if part.lower() in files and part.lower() not in reached:
+                reached.add(part.lower())
+                pending.append(files[part.lower()])
+    for key, name in files.items():
+        if name.endswith("/"):
+            continue  # an empty directory entry carries nothing
+        if key not in reached:
+            raise RejectedFile(_MSG_DOCX_FOREIGN, "docx_foreign")
+        extension = key.rpartition("/")[2].rpartition(".")[2] if "." in key else ""
+        typed = f"/{key}" in overrides or (extension and extension in defaults)
+        if key != "[content_types].xml" and not typed:
+            raise RejectedFile(_MSG_DOCX_FOREIGN, "docx_foreign")
+
+
+# lxml comes with python-docx. DTDs were refused already; this parser would not load one anyway.
+_XML_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+)
+
+
+def _package_xml(archive: zipfile.ZipFile, name: str | None) -> etree._Element:
+    if name is None:
+        raise RejectedFile(_MSG_DOCX_DAMAGED, "docx_damaged")
+    try:
+        return etree.fromstring(archive.read(name), _XML_PARSER)
+    except (etree.XMLSyntaxError, ValueError, zipfile.BadZipFile) as error:
         raise RejectedFile(_MSG_DOCX_DAMAGED, "docx_damaged") from error
 
 

@@ -1,15 +1,22 @@
-"""Cross-cutting HTTP behaviour: security headers, error pages, locale, template helpers."""
+"""Cross-cutting HTTP behaviour: security headers, error pages, locale, template helpers,
+HEAD requests, and the parsing of what a URL carries (ids, query parameters, ``next``)."""
 
+import builtins
 import logging
+from datetime import date
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, abort, current_app, g, render_template, request
 from flask_babel import format_currency, format_date, format_datetime
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
+from werkzeug.routing import IntegerConverter
 
 from portal.extensions import db
+from portal.limits import AS_OF_FIRST, AS_OF_LAST, as_of_in_range
 
 log = logging.getLogger("portal.security")
 
@@ -65,6 +72,146 @@ def register_error_pages(app: Flask) -> None:
     def csrf_failed(error):
         log.warning("csrf rejected endpoint=%s reason=%s", request.endpoint, error.description)
         return render_template("errors/4xx.html", error=error), 400
+
+
+# --------------------------------------------------------------------------------------------
+# HEAD
+
+
+class HeadAsGet:
+    """Answer HEAD exactly as GET, without the body (RFC 9110 §9.3.2).
+
+    Many views branch on ``request.method == "GET"`` and treat anything else as a submitted
+    form, so HEAD (uptime monitors, link checkers, ``curl -I``) got the form's 422. Running GET
+    and dropping the body keeps status and headers (Content-Type, Content-Length, security
+    headers) identical for every page, present and future. HEAD is only routed where GET is, so
+    a POST-only URL still answers 405. The environ is copied, so server logs keep "HEAD".
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") != "HEAD":
+            return self.wsgi_app(environ, start_response)
+        started = []
+
+        def start(status, headers, exc_info=None):
+            started.append(True)
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app({**environ, "REQUEST_METHOD": "GET"}, start)
+        try:
+            if not started:  # WSGI lets an app start the response on its first chunk
+                for _chunk in body:
+                    if started:
+                        break
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+        return []
+
+
+# --------------------------------------------------------------------------------------------
+# What a URL carries: ids in the path, query parameters, the ``next`` target
+
+# Ids are INTEGER columns: 32-bit on PostgreSQL. A larger id names nothing, and passing it to
+# the database fails ("integer out of range" on PostgreSQL, OverflowError on SQLite above
+# 2**63 - 1), so the URL does not match (404) before any query.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` for every route: ASCII digits only, at most ``MAX_ID``.
+
+    Werkzeug's own converter accepts any Unicode digit ("١" for 1) and any length; this one is
+    registered under the name ``int`` (see ``portal.app``), so no route can use the unbounded one.
+    """
+
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002
+        if signed:
+            raise ValueError("ids are never negative")
+        bound = MAX_ID if max is None else builtins.min(max, MAX_ID)
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=bound)
+
+
+MAX_PAGE = 100_000
+MAX_NEXT_LENGTH = 2048
+
+# Every query-string parameter a view reads, read only through the helpers below.
+# tests/security/test_http_hostile_values.py greps the source for request.args and fails
+# on a parameter missing here, then feeds hostile values to each of them on every page.
+QUERY_PARAMETERS = {
+    "page": "page number of a paged list (page_number)",
+    "as_of": "date the checks run as of (as_of_date)",
+    "next": "where to go after signing in (safe_next)",
+}
+
+
+def page_number(name: str = "page") -> int:
+    """The page asked for (``?page=N``): 1 when absent, 400 unless 1 ≤ N ≤ ``MAX_PAGE``."""
+    raw = request.args.get(name, "")
+    if not raw:
+        return 1
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6 and 1 <= int(raw) <= MAX_PAGE):
+        abort(
+            400,
+            description=_(
+                "%(field)s: a page number from 1 to %(last)d.", field=name, last=MAX_PAGE
+            ),
+        )
+    return int(raw)
+
+
+def as_of_date(name: str = "as_of", default: date | None = None) -> date:
+    """The day asked for (``?as_of=YYYY-MM-DD``), else ``default`` (today); 400 outside
+    ``AS_OF_FIRST`` … ``AS_OF_LAST`` or when not a date."""
+    raw = request.args.get(name, "")
+    if not raw:
+        return default or date.today()
+    try:
+        if len(raw) != 10 or not raw.isascii():
+            raise ValueError(raw)
+        day = date.fromisoformat(raw)
+    except ValueError:
+        abort(400, description=_("%(field)s: not a date in the form YYYY-MM-DD.", field=name))
+    if not as_of_in_range(day):
+        abort(
+            400,
+            description=_(
+                "%(field)s: a date from %(first)s to %(last)s.",
+                field=name,
+                first=AS_OF_FIRST.isoformat(),
+                last=AS_OF_LAST.isoformat(),
+            ),
+        )
+    return day
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Return ``target`` if it is a plain path on this site, else ``default``.
+
+    Refused: other sites (``//host``, ``https://…``, ``\\host``), any control, format or
+    separator character (CR/LF would split the ``Location`` header; a tab or a bidi control
+    could disguise the target) and values over ``MAX_NEXT_LENGTH``. Other non-ASCII text is
+    kept: Werkzeug percent-encodes the ``Location`` header.
+    """
+    if (
+        not target
+        or len(target) > MAX_NEXT_LENGTH
+        or not target.isprintable()
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
 
 
 AUDIT_ACTION_LABELS = {

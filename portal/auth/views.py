@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,15 +18,12 @@ from portal.forms import ConfirmForm
 from portal.mail.services import send_mail
 from portal.tenancy import PUBLIC, SIGNED_IN, policy
 from portal.tokens import InvalidLink
+from portal.web import safe_next
 
 
 def _safe_next(target: str | None) -> str:
     """Return ``target`` if it is a path on this site, else the dashboard (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and "\\" not in target:
-            return target
-    return url_for("dashboard.index")
+    return safe_next(target, url_for("dashboard.index"))
 
 
 def _throttled(error: throttle.TooManyAttempts, template: str, **context):

@@ -24,6 +24,7 @@ from portal.tenancy import (
     policy,
     scoped_select,
 )
+from portal.web import page_number
 
 AUDIT_PAGE_SIZE = 50
 
@@ -219,10 +220,9 @@ def cancel_invitation(employer_id: int, invitation_id: int):
 @bp.get("/<int:employer_id>/audit")
 @policy("read_audit")
 def audit_log(employer_id: int):
-    page = request.args.get("page", 1, type=int)
     events = db.paginate(
         scoped_select(AuditEvent).order_by(AuditEvent.id.desc()),
-        page=max(page, 1),
+        page=page_number(),
         per_page=AUDIT_PAGE_SIZE,
         error_out=False,
     )

@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -35,6 +35,7 @@ from portal.positions.reference import (
 )
 from portal.recruitment import applicant_csv
 from portal.tenancy import current_employer, get_scoped_or_404, policy
+from portal.web import as_of_date
 
 
 def _position_form_page(form, position, status=200):
@@ -410,11 +411,7 @@ def import_applicants(employer_id: int, position_id: int):
 
 def _as_of() -> date:
     """Checks run as of today unless the page asks for another day (?as_of=YYYY-MM-DD)."""
-    requested = request.args.get("as_of", "")
-    try:
-        return date.fromisoformat(requested) if requested else date.today()
-    except ValueError:
-        abort(400, description="as_of: not a date in the form YYYY-MM-DD")
+    return as_of_date()
 
 
 def _compliance_page(position, report, waiver_form, status=200):

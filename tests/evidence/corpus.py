@@ -372,6 +372,48 @@ def _docx_macro_content_type() -> bytes:
     return docx_with(replace={"[Content_Types].xml": types.replace(main, macro)})
 
 
+def _js_pdf() -> bytes:
+    return _pypdf(lambda w: w.add_open_action(JavaScript("app.alert(1);")))
+
+
+def _docx_led_by(name: str, data: bytes) -> bytes:
+    """The benign DOCX with ``name`` stored (not compressed) as its first member: a reader of
+    ``data``'s format that looks near the start of a file (a PDF reader) finds it there."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(_info(name, zipfile.ZIP_STORED), data)
+        with zipfile.ZipFile(io.BytesIO(docx_bytes())) as source:
+            for info in source.infolist():
+                archive.writestr(_info(info.filename), source.read(info))
+    return out.getvalue()
+
+
+def _padded_jpeg() -> bytes:
+    """A camera JPEG: some firmware fills the file up to a block size with zero bytes."""
+    data = jpeg_bytes()
+    return data + bytes(-len(data) % 4096 or 4096)
+
+
+def _mpo_jpeg() -> bytes:
+    """A JPEG with a second image declared by its MPF index (APP2), as phones store HDR gain
+    maps and stereo cameras their second view (Pillow writes the MPO format)."""
+    second = _image("RGB", (120, 80))
+    return _saved(_image(), "MPO", save_all=True, append_images=[second])
+
+
+@functools.cache
+def docx_with_picture() -> bytes:
+    """python-docx with a picture: a media part, a PNG Default content type."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Affiche du poste, photo prise le 2026-01-15.")
+    document.add_picture(io.BytesIO(png_bytes()))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 # --------------------------------------------------------------------------------------------
 # The corpus
 
@@ -779,6 +821,25 @@ HOSTILE: list[Sample] = [
         _bytes(lambda: text_pdf() + zip_bytes({"a.txt": b"hello"})),
         code="polyglot",
     ),
+    # issue 7 S3: polyglots whose payload sits where the image or document format ends
+    Sample(
+        "PNG with a JavaScript PDF appended after IEND (polyglot)",
+        "photo.png",
+        _bytes(lambda: png_bytes() + _js_pdf()),
+        code="image_trailing",
+    ),
+    Sample(
+        "DOCX whose first member is a JavaScript PDF (polyglot)",
+        "letter.docx",
+        _bytes(lambda: _docx_led_by("payload.pdf", _js_pdf())),
+        code="docx_foreign",
+    ),
+    Sample(
+        "JPEG with <script> HTML appended after EOI (polyglot)",
+        "photo.jpg",
+        _bytes(lambda: jpeg_bytes() + _HTML),
+        code="image_trailing",
+    ),
     # text
     Sample("TXT with NUL bytes", "notes.txt", _bytes(b"hello\x00world\n"), code="txt_binary"),
     Sample(
@@ -883,6 +944,21 @@ BENIGN: list[Sample] = [
     ),
     Sample("JPEG with EXIF", "IMG_0001.JPG", _bytes(_jpeg_with_exif), kind="jpeg"),
     Sample("DOCX from python-docx", "Registre.docx", _bytes(docx_bytes), kind="docx"),
+    Sample(
+        "DOCX with a picture (python-docx)", "Affiche.docx", _bytes(docx_with_picture), kind="docx"
+    ),
+    Sample(
+        "JPEG padded with zero bytes after EOI (camera)",
+        "DSC_0042.JPG",
+        _bytes(_padded_jpeg),
+        kind="jpeg",
+    ),
+    Sample(
+        "JPEG with a second image declared by MPF (phone gain map, stereo camera)",
+        "IMG_0002.JPG",
+        _bytes(_mpo_jpeg),
+        kind="jpeg",
+    ),
     Sample(
         "TXT in UTF-8 with accents",
         "notes.txt",

@@ -8,9 +8,11 @@ back with the right kind, served type and extension, and the sha256 hashlib comp
 
 import hashlib
 import inspect
+import io
 import json
 import os
 import random
+import struct
 import subprocess
 import sys
 import tracemalloc
@@ -33,6 +35,7 @@ from portal.evidence_inspection import (
     inspect_upload,
     virus_signature_found,
 )
+from tests.evidence import corpus as samples
 from tests.evidence.corpus import BENIGN, DEFAULT_MAX_BYTES, EICAR, HOSTILE, MB, Sample
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -195,6 +198,144 @@ def test_a_huge_zip_directory_is_refused_before_zipfile_reads_it(corpus, monkeyp
         with pytest.raises(RejectedFile) as caught:
             inspect_upload(corpus[name], DEFAULT_MAX_BYTES)
         assert caught.value.code == "docx_too_many"
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 7 S3: data after an image's end, parts outside a DOCX's package, hidden PDFs
+
+PROBE_POLYGLOTS = {
+    "PNG with a JavaScript PDF appended after IEND (polyglot)": "image_trailing",
+    "DOCX whose first member is a JavaScript PDF (polyglot)": "docx_foreign",
+    "JPEG with <script> HTML appended after EOI (polyglot)": "image_trailing",
+}
+
+
+def test_the_probes_three_polyglots_are_in_the_hostile_suite():
+    codes = {sample.name: sample.code for sample in HOSTILE}
+    assert {name: codes.get(name) for name in PROBE_POLYGLOTS} == PROBE_POLYGLOTS
+
+
+def _judge(tmp_path, content: bytes) -> str:
+    path = tmp_path / "upload"
+    path.write_bytes(content)
+    try:
+        return inspect_upload(path, DEFAULT_MAX_BYTES).kind
+    except RejectedFile as error:
+        return error.code
+
+
+def test_nothing_may_follow_a_png_iend_not_even_a_zero_byte(tmp_path):
+    png = samples.png_bytes()
+    assert _judge(tmp_path, png) == "png"
+    for tail in (b"\x00", b"\xff", b"x", b"<html>", samples.png_bytes()):
+        assert _judge(tmp_path, png + tail) == "image_trailing", tail[:8]
+
+
+def test_a_jpeg_may_end_in_zero_or_ff_padding_and_nothing_else(tmp_path):
+    jpeg = samples.jpeg_bytes()
+    for padding in (b"\x00", bytes(4096), b"\xff" * 100, b"\x00\xff" * 50):
+        assert _judge(tmp_path, jpeg + padding) == "jpeg", padding[:4]
+    for tail in (b"\x00" * 64 + b"<", b"x", b"\xff\xd9", bytes(10) + samples.jpeg_bytes()):
+        assert _judge(tmp_path, jpeg + tail) == "image_trailing", tail[:8]
+
+
+def test_images_an_mpf_index_declares_are_accepted_and_nothing_beyond_them(tmp_path):
+    mpo = samples._mpo_jpeg()
+    assert _judge(tmp_path, mpo) == "jpeg"
+    assert _judge(tmp_path, mpo + bytes(16)) == "jpeg"
+    assert _judge(tmp_path, mpo + b"<script>alert(1)</script>") == "image_trailing"
+    # The index says the second image is one byte longer than the file: declared nothing.
+    after, header = inspection._walk_jpeg(mpo, 0, len(mpo))
+    ((start, size),) = inspection._mpf_extents(mpo, header, len(mpo))
+    order = "<" if mpo[header : header + 2] == b"II" else ">"
+    at = mpo.index(struct.pack(order + "II", size, start - header))
+    longer = mpo[:at] + struct.pack(order + "I", size + 1) + mpo[at + 4 :]
+    assert _judge(tmp_path, longer) == "image_trailing"
+    # The second image swapped for HTML of the same length: refused, not taken on trust.
+    html = (b"<html><script>alert(1)</script>" * size)[:size]
+    assert _judge(tmp_path, mpo[:start] + html) == "image_trailing"
+
+
+def test_a_pdf_hidden_inside_an_image_or_a_document_is_refused(tmp_path):
+    pdf = samples._js_pdf()
+    png = samples.png_bytes()
+    # Inside a PNG text chunk, before IEND: a well-formed PNG, and a PDF to a lenient reader.
+    text_chunk = samples._png_chunk(b"tEXt", b"Comment\x00" + pdf)
+    assert _judge(tmp_path, png[:33] + text_chunk + png[33:]) == "polyglot"
+    # Inside a JPEG comment segment.
+    jpeg = samples.jpeg_bytes()
+    comment = b"\xff\xfe" + struct.pack(">H", len(pdf[:60000]) + 2) + pdf[:60000]
+    assert _judge(tmp_path, jpeg[:2] + comment + jpeg[2:]) == "polyglot"
+    # A stored DOCX part that the package declares and reaches (an "embedded" PDF).
+    members = samples.docx_with(
+        replace=_package_with("word/embeddings/offer.pdf", "application/pdf")
+    )
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(members)) as source,
+        zipfile.ZipFile(out, "w") as archive,
+    ):
+        for info in source.infolist():
+            archive.writestr(info, source.read(info))
+        archive.writestr("word/embeddings/offer.pdf", pdf, zipfile.ZIP_STORED)
+    assert _judge(tmp_path, out.getvalue()) == "polyglot"
+
+
+def _package_with(part: str, content_type: str | None, reached: bool = True):
+    """[Content_Types].xml and the document's relationships of the benign DOCX, extended so
+    that ``part`` has ``content_type`` (None: no type) and, if ``reached``, a relationship."""
+    with zipfile.ZipFile(io.BytesIO(samples.docx_bytes())) as archive:
+        types = archive.read("[Content_Types].xml")
+        rels = archive.read("word/_rels/document.xml.rels")
+    if content_type:
+        override = f'<Override PartName="/{part}" ContentType="{content_type}"/>'.encode()
+        types = types.replace(b"</Types>", override + b"</Types>")
+    if reached:
+        target = part.removeprefix("word/")
+        relationship = (
+            '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
+            f'2006/relationships/package" Target="{target}"/>'
+        ).encode()
+        rels = rels.replace(b"</Relationships>", relationship + b"</Relationships>")
+    return {"[Content_Types].xml": types, "word/_rels/document.xml.rels": rels}
+
+
+@pytest.mark.parametrize(
+    ("content_type", "reached", "expected"),
+    [
+        ("application/octet-stream", True, "docx"),  # typed and reached: a part
+        ("application/octet-stream", False, "docx_foreign"),  # typed, but nothing reaches it
+        (None, True, "docx_foreign"),  # reached, but no content type
+        (None, False, "docx_foreign"),  # neither: just a file in the ZIP
+    ],
+)
+def test_a_docx_member_must_be_a_typed_and_reached_part(tmp_path, content_type, reached, expected):
+    part = "word/embeddings/data.bin"
+    content = samples.docx_with(
+        extra={part: b"\x00\x01 inert bytes"},
+        replace=_package_with(part, content_type, reached),
+    )
+    assert _judge(tmp_path, content) == expected
+
+
+def test_relationships_of_unreached_parts_and_directory_entries(tmp_path):
+    rels = b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>'
+    assert _judge(tmp_path, samples.docx_with({"word/_rels/ghost.xml.rels": rels})) == (
+        "docx_foreign"
+    )
+    assert _judge(tmp_path, samples.docx_with({"word/media/": b""})) == "docx"
+
+
+def test_package_targets_may_be_absolute_and_are_not_percent_decoded(tmp_path):
+    with zipfile.ZipFile(io.BytesIO(samples.docx_bytes())) as archive:
+        package = archive.read("_rels/.rels")
+        document = archive.read("word/_rels/document.xml.rels")
+    package = package.replace(b'Target="word/document.xml"', b'Target="/word/document.xml"')
+    assert _judge(tmp_path, samples.docx_with(replace={"_rels/.rels": package})) == "docx"
+    # "%31" is not "1": the theme part is then reached by nothing (python-docx agrees).
+    document = document.replace(b'Target="theme/theme1.xml"', b'Target="theme/theme%31.xml"')
+    content = samples.docx_with(replace={"word/_rels/document.xml.rels": document})
+    assert _judge(tmp_path, content) == "docx_foreign"
 
 
 # --------------------------------------------------------------------------------------------

@@ -194,3 +194,22 @@ def test_the_same_file_twice_is_refused_the_second_time(locker):
     # Staff uploading the same bytes under another name: still refused.
     assert locker.upload(content, "copy.png", role=Role.STAFF).status_code == 422
     assert len(locker.rows()) == 1
+
+
+# Issue 7 S3: the probe's three polyglots, each with the sentence the user sees.
+PROBE_POLYGLOTS = {
+    "PNG with a JavaScript PDF appended after IEND (polyglot)": "data after its end",
+    "DOCX whose first member is a JavaScript PDF (polyglot)": "not part of the document",
+    "JPEG with <script> HTML appended after EOI (polyglot)": "data after its end",
+}
+
+
+@pytest.mark.parametrize("name", PROBE_POLYGLOTS)
+def test_the_probes_polyglots_are_refused_with_a_reason_and_nothing_is_kept(locker, name, tmp_path):
+    (sample,) = [sample for sample in corpus.HOSTILE if sample.name == name]
+    response = locker.upload(_bytes(sample, tmp_path), sample.client_name)
+
+    assert response.status_code == 422
+    message = file_error(text_of(response))
+    assert PROBE_POLYGLOTS[name] in message, message
+    assert locker.leftovers() == NOTHING
