@@ -83,6 +83,7 @@ def _context(position: Position, employer: Employer, user: User):
                     "rule": f.rule,
                     "severity": f.severity,
                     "subject": f.subject,
+                    "about": item.about.text if item.about else None,
                     "message": f.message,
                     "fix": f.fix,
                     "citation": f.citation,

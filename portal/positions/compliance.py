@@ -4,15 +4,19 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from flask import url_for
+
+from portal import finding_labels as pages
 from portal.cases import Case, case_to_json, parse_case
-from portal.models import Position
+from portal.finding_labels import CaseRecords, RecordRef, SubjectLabel, SubjectLabeller
+from portal.models import Applicant, Position
 from portal.positions import services
 from portal.positions.case_bridge import case_dict
 from portal.positions.reference import labour_market
 from portal.recruitment.filing_window import FilingWindow, filing_window
 from portal.recruitment.timeline import Timeline, build_timeline
 from portal.rules import AREAS, SEVERITIES, Finding, Verdict, evaluate, get_rule
-from portal.tenancy import current_employer
+from portal.tenancy import can, current_employer
 
 _SEVERITY_RANK = {severity: rank for rank, severity in enumerate(("error", "warning", "info"))}
 
@@ -26,12 +30,62 @@ def case_of(position: Position, applicants=None) -> Case:
     return parse_case(json.dumps(document))
 
 
+def case_records(position: Position, applicants: list[Applicant]) -> CaseRecords:
+    """The rows behind the case's lists, in the order ``case_dict`` writes them."""
+    return CaseRecords(
+        activities=tuple(activity.id for activity in position.activities),
+        applicants=tuple(applicant.id for applicant in applicants),
+        job_matches=tuple(entry.id for entry in position.job_matches),
+    )
+
+
+def subject_labeller(position: Position) -> SubjectLabeller:
+    """Labels for subjects of this position's findings (e.g. of stored requests or reviews)."""
+    applicants = services.applicants_in_log_order(position)
+    return SubjectLabeller(case_of(position, applicants), case_records(position, applicants))
+
+
+def record_url(ref: RecordRef | None, employer_id: int, position_id: int) -> str | None:
+    """The page of the record a finding is about: its form for those who may edit it, else its
+    row in the list that shows it (rows carry ``id="applicant-7"`` and the like)."""
+    if ref is None:
+        return None
+    ids = {"employer_id": employer_id, "position_id": position_id}
+    editor = can("edit")
+    if ref.page == pages.APPLICANT and ref.id is not None:
+        if editor:
+            return url_for("positions.edit_applicant", applicant_id=ref.id, **ids)
+        return url_for("positions.applicants", **ids, _anchor=f"applicant-{ref.id}")
+    if ref.page in (pages.APPLICANT, pages.APPLICANTS):
+        return url_for("positions.applicants", **ids)
+    if ref.page == pages.ACTIVITY and ref.id is not None:
+        if editor:
+            return url_for("positions.edit_activity", activity_id=ref.id, **ids)
+        return url_for("positions.show", **ids, _anchor=f"activity-{ref.id}")
+    if ref.page in (pages.ACTIVITY, pages.RECRUITMENT):
+        return url_for("positions.show", **ids, _anchor="recruitment")
+    if ref.page == pages.JOB_MATCH_ENTRY and ref.id is not None:
+        if editor:
+            return url_for("positions.edit_job_match", entry_id=ref.id, **ids)
+        return url_for("positions.job_match", **ids, _anchor=f"match-{ref.id}")
+    if ref.page in (pages.JOB_MATCH_ENTRY, pages.JOB_MATCH):
+        return url_for("positions.job_match", **ids)
+    if ref.page == pages.POSITION:
+        return url_for("positions.edit" if editor else "positions.show", **ids)
+    if ref.page == pages.EMPLOYER:
+        if can("manage_employer"):
+            return url_for("employers.edit_profile", employer_id=employer_id)
+        return url_for("employers.overview", employer_id=employer_id)
+    return None
+
+
 @dataclass(frozen=True)
 class ShownFinding:
     finding: Finding
     title: str
     evidence: str | None
     waiver: object | None  # the active Waiver, if a representative accepted it
+    about: SubjectLabel | None = None  # the subject as the user knows the record
 
 
 @dataclass(frozen=True)
@@ -44,6 +98,11 @@ class ComplianceReport:
     timeline: Timeline | None
     sources: list
     reference_version: str
+    labeller: SubjectLabeller | None = None
+
+    def about(self, subject: str) -> SubjectLabel | None:
+        """The label of any subject of this position (a stored request's, a review's)."""
+        return self.labeller(subject) if self.labeller and subject else None
 
     def has_finding(self, rule_id: str, subject: str) -> bool:
         return any(f.rule == rule_id and f.subject == subject for f in self.verdict.findings)
@@ -51,7 +110,9 @@ class ComplianceReport:
 
 def check(position: Position, as_of: date) -> ComplianceReport:
     reference = labour_market()
-    case = case_of(position)
+    applicants = services.applicants_in_log_order(position)
+    case = case_of(position, applicants)
+    labeller = SubjectLabeller(case, case_records(position, applicants))
     verdict = evaluate(case, as_of, reference)
     waivers = {(w.rule_id, w.subject): w for w in services.active_waivers(position)}
     by_area: dict[str, list[ShownFinding]] = {}
@@ -65,7 +126,7 @@ def check(position: Position, as_of: date) -> ComplianceReport:
         else:
             open_counts[finding.severity] += 1
         by_area.setdefault(finding.area, []).append(
-            ShownFinding(finding, rule.title, rule.evidence, waiver)
+            ShownFinding(finding, rule.title, rule.evidence, waiver, labeller(finding.subject))
         )
     order = {area: index for index, area in enumerate(AREAS)}
     groups = []
@@ -89,6 +150,7 @@ def check(position: Position, as_of: date) -> ComplianceReport:
         timeline=build_timeline(case, as_of),
         sources=reference.sources,
         reference_version=reference.version,
+        labeller=labeller,
     )
 
 

@@ -408,6 +408,9 @@ def import_applicants(employer_id: int, position_id: int):
 
 # --- Compliance ------------------------------------------------------------------------------
 
+# Pages that name a finding's record link it through this (templates/_macros/findings.html).
+bp.add_app_template_global(compliance.record_url, "record_url")
+
 
 def _as_of() -> date:
     """Checks run as of today unless the page asks for another day (?as_of=YYYY-MM-DD)."""
