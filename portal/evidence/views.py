@@ -23,7 +23,7 @@ from portal.models import BundleJob, Position
 from portal.positions import compliance
 from portal.positions.services import applicants_of, child_of
 from portal.recruitment.evidence_checklist import checklist, due_now_and_missed, snapshots_due
-from portal.tenancy import current_employer, get_scoped_or_404, policy
+from portal.tenancy import can, current_employer, get_scoped_or_404, policy
 
 
 def _targets(position: Position):
@@ -114,14 +114,16 @@ def upload(employer_id: int, position_id: int):
     form = UploadForm()
     form.attach_to.choices = _targets(position)
     form.replaces.choices = _replaceable(position)
+    if form.replaces.data and not can(services.REPLACE_PERMISSION):
+        # Replacing archives the old file: only those who may archive may replace (S2).
+        abort(403, description=_("Only an owner can replace a file: replacing archives it."))
     if not form.validate():
         return _locker_page(position, form, 422)
     row = None
     try:
         row = services.attach_evidence(position, form.file.data, form.data, current_user.id)
         if form.replaces.data:
-            replaced = services.evidence_item(position, int(form.replaces.data))
-            services.archive_evidence(replaced)
+            replaced = services.replace_evidence(position, int(form.replaces.data))
             reviews.resolve_requests(position, evidence_id=replaced.id)
         db.session.commit()
     except services.UploadRefused as refusal:
