@@ -264,7 +264,9 @@ def _lock_employer(employer_id: int) -> None:
         # write lock (others wait, busy_timeout), and this write changes nothing.
         db.session.execute(text("UPDATE employers SET id = id WHERE id = :id"), {"id": employer_id})
     else:
-        db.session.execute(select(Employer.id).where(Employer.id == employer_id).with_for_update())
+        # FOR NO KEY UPDATE: serialises starts without blocking inserts that reference it.
+        lock = select(Employer.id).where(Employer.id == employer_id)
+        db.session.execute(lock.with_for_update(key_share=True))
 
 
 def _running_job(position_id: int) -> BundleJob | None:
