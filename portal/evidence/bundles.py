@@ -297,8 +297,12 @@ def _dispatch(job_id, position_id, employer_id, user_id, inline: bool | None) ->
     args = (app, job_id, position_id, employer_id, user_id)
     if inline if inline is not None else app.config.get("BUNDLE_INLINE"):
         _run(*args)
-    else:
+        return
+    try:
         _executor(app).submit(_run, *args)
+    except RuntimeError:  # the process is shutting down: no builder will take it
+        log.exception("bundle %s could not be queued", job_id)
+        record_failure(job_id, employer_id, "The server was stopping; start the build again.")
 
 
 def _run(app, job_id: int, position_id: int, employer_id: int, user_id: int) -> None:
