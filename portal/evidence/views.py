@@ -341,8 +341,7 @@ def start_bundle(employer_id: int, position_id: int):
             employer_id=employer_id,
             position_id=position_id,
             bundle_id=started.job.id,
-        ),
-        303,
+        )
     )
 
 

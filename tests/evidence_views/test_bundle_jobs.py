@@ -117,7 +117,7 @@ def test_twenty_concurrent_starts_by_the_owner_run_one_build(threaded, monkeypat
     (job,) = jobs(locker)  # one build, while it runs
     assert job.status == "running"
     location = f"{locker.base}/bundles/{job.id}"
-    assert answers == [(303, location)] * 20  # every request answered with the running one
+    assert answers == [(302, location)] * 20  # every request answered with the running one
     page = clients[0].get(location).get_data(as_text=True)
     assert "Converting file 1 of 3" in page
     assert '<meta http-equiv="refresh" content="2">' in page
@@ -139,7 +139,7 @@ def test_quick_starts_by_the_owner_stop_at_the_hourly_limit(locker):
     answers = [locker.post("/bundles", {}) for _ in range(20)]
 
     statuses = [answer.status_code for answer in answers]
-    assert statuses == [303] * 10 + [429] * 10
+    assert statuses == [302] * 10 + [429] * 10
     assert int(answers[10].headers["Retry-After"]) > 60 * 55
     assert "10 bundles were started for this employer in the last hour" in answers[10].get_data(
         as_text=True
@@ -154,7 +154,7 @@ def test_the_hourly_limit_counts_the_last_hour_only(locker):
             db.session.add(ended_job(locker, utcnow() - timedelta(minutes=minutes)))
         db.session.commit()
 
-    assert locker.post("/bundles", {}).status_code == 303  # the 10th of the hour
+    assert locker.post("/bundles", {}).status_code == 302  # the 10th of the hour
     assert locker.post("/bundles", {}).status_code == 429  # the 11th
 
 
@@ -204,7 +204,7 @@ def test_a_second_request_is_shown_the_running_build(locker):
 
     response = locker.post("/bundles", {})
 
-    assert response.status_code == 303
+    assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/bundles/{job_id}")
     assert len(jobs(locker)) == 1
     page = locker.client().get(response.headers["Location"]).get_data(as_text=True)
@@ -274,7 +274,7 @@ def test_a_running_build_stops_at_its_time_limit(locker, monkeypatch):
 
     response = locker.post("/bundles", {})
 
-    assert response.status_code == 303
+    assert response.status_code == 302
     (job,) = jobs(locker)
     assert job.status == "failed" and "took longer than 0 minutes" in job.error
     assert locker.stored() and len(locker.stored()) == 1  # no ZIP kept, the upload only
@@ -307,7 +307,7 @@ def test_a_failure_is_recorded_although_the_first_attempt_fails(locker, monkeypa
         event.remove(engine, "before_cursor_execute", database_busy)
 
     assert refused_writes, "the first attempt was not made to fail"
-    assert response.status_code == 303
+    assert response.status_code == 302
     (job,) = jobs(locker)
     assert job.status == "failed" and job.finished_at is not None
     assert job.error == bundles.UNEXPECTED  # the page shows this; the details are in the log
