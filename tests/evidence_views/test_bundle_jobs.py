@@ -32,7 +32,11 @@ WAIT = 60  # seconds: a ceiling for a background build, never a timing assertion
 @pytest.fixture
 def threaded(database_url, tmp_path):
     """A locker whose bundles are built by the app's background builders, as in production."""
-    locker = make_locker(database_url, tmp_path, BUNDLE_INLINE=False)
+    # 20 requests at once each hold a connection: a pool that size, so none waits for one.
+    engine = {"pool_pre_ping": True, "pool_size": 25, "max_overflow": 5}
+    locker = make_locker(
+        database_url, tmp_path, BUNDLE_INLINE=False, SQLALCHEMY_ENGINE_OPTIONS=engine
+    )
     for n in range(3):
         assert locker.upload(png(n), f"ad-{n}.png").status_code == 302
     yield locker
