@@ -659,8 +659,14 @@ def build_bundle(
     context: BundleContext,
     evidence: list[BundleEvidence],
     progress: Callable[[int, int], None] = lambda done, total: None,
+    stage: Callable[[str], None] = lambda name: None,
 ) -> BundleResult:
-    """Write the filing bundle to ``out_path`` (atomically) and describe what was written."""
+    """Write the filing bundle to ``out_path`` (atomically) and describe what was written.
+
+    ``progress(done, total)`` is called after each evidence file; ``stage(name)`` when the
+    build moves on: "converting" (the files), "index" (the index PDF), "packing" (the ZIP).
+    Either may raise to stop the build (a time limit); nothing is left behind then.
+    """
     out_path = Path(out_path)
     _check_inputs(evidence)
     ordered = sorted(evidence, key=lambda item: item.number)
@@ -676,12 +682,14 @@ def build_bundle(
             (work_dir / "members").mkdir()
             converter = _Converter(work_dir)
             prepared = []
+            stage("converting")
             for done, item in enumerate(ordered, start=1):
                 prepared.append(_prepare(converter, item, done, width))
                 progress(done, total)
 
             evidence_members = [m for item in prepared for m in item.members]
             member_count = len(evidence_members) + 3
+            stage("index")
             index = work_dir / INDEX_NAME
             index.write_bytes(render_pdf(_index_html(context, prepared, member_count)))
             case = work_dir / CASE_NAME
@@ -690,6 +698,7 @@ def build_bundle(
             files = [(INDEX_NAME, index)]
             files += [(m.name, m.path) for m in evidence_members]
             files.append((CASE_NAME, case))
+            stage("packing")
             when = _zip_time(context.generated_at)
             sums: list[str] = []
             with os.fdopen(fd, "w+b") as raw:

@@ -39,6 +39,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "comment": frozenset({Role.OWNER, Role.STAFF, Role.REPRESENTATIVE}),
     "review": frozenset({Role.REPRESENTATIVE}),
     "delete_evidence": frozenset({Role.OWNER, Role.STAFF}),
+    # Building the filing bundle is a change (a job, stored files): those who change the
+    # position or review it, not a viewer (issue 7, S1).
+    "build_bundle": frozenset({Role.OWNER, Role.STAFF, Role.REPRESENTATIVE}),
     "manage_employer": frozenset({Role.OWNER}),
     "manage_members": frozenset({Role.OWNER}),
     "read_audit": frozenset({Role.OWNER, Role.REPRESENTATIVE}),

@@ -1,21 +1,38 @@
 """Filing bundles: gather the position's facts and evidence, build the ZIP, keep it.
 
-The ZIP itself is made by ``portal.bundle`` (plain Python). Here: the job row that the page
-polls for progress, the background thread, and safe download responses.
+The ZIP itself is made by ``portal.bundle`` (plain Python). Here: starting a build (``start``,
+the one place that applies the limits), the builder threads, progress on the job row, recording
+the end (done or failed) whatever happens, finding builds left "running", and safe downloads.
+
+Limits (security probe S1): only roles that may change the position start a build (the view's
+policy); one build runs per position (a unique index; a second request gets the running one);
+per employer at most ``BUNDLE_MAX_RUNNING_PER_EMPLOYER`` run at once and
+``BUNDLE_MAX_PER_HOUR`` start per hour; each process runs at most ``BUNDLE_WORKERS`` builds at
+a time (the rest wait, "queued"); a build past ``BUNDLE_TIME_LIMIT_SECONDS`` is stopped and
+marked failed. A build whose process died (same host, process gone) or that ran past the limit
+is marked failed when the bundle pages are shown and when the app starts. The job queue of a
+later issue takes over ``_dispatch``; the limits stay in ``start``.
 """
 
 import logging
+import os
+import socket
 import tempfile
 import threading
-from datetime import date
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import Response, current_app, g, send_file
-from sqlalchemy import select
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from portal.bundle import BundleContext, BundleEvidence, build_bundle
+from portal.audit import append_event
+from portal.bundle import BundleContext, BundleError, BundleEvidence, build_bundle
 from portal.documents import document_locale, render_document
-from portal.evidence import services
+from portal.evidence import bp, services
 from portal.extensions import db
 from portal.models import BundleJob, Employer, Position, User, utcnow
 from portal.positions import compliance
@@ -26,6 +43,41 @@ from portal.storage import new_key
 from portal.tenancy import scoped_select
 
 log = logging.getLogger("portal.bundle")
+
+DEFAULTS = {
+    "BUNDLE_WORKERS": 2,
+    "BUNDLE_MAX_RUNNING_PER_EMPLOYER": 2,
+    "BUNDLE_MAX_PER_HOUR": 10,
+    "BUNDLE_TIME_LIMIT_SECONDS": 600,
+}
+# Recording the end of a build is retried: a lost "failed" leaves a build running for good.
+RECORD_ATTEMPTS = 6
+RECORD_FIRST_WAIT = 0.2  # seconds, doubled after each failed attempt
+UNEXPECTED = "An unexpected error stopped the build; the details are in the server log."
+HOST = socket.gethostname()[:255]
+
+
+class BundleRefused(Exception):
+    """The employer's limit is reached: ``reason`` is "running" (``count`` builds running) or
+    "hourly" (``count`` started in the last hour); try again in ``retry_after`` seconds."""
+
+    def __init__(self, reason: str, count: int, retry_after: int):
+        super().__init__(f"bundle limit reached: {reason} ({count})")
+        self.reason, self.count, self.retry_after = reason, count, retry_after
+
+
+class BuildStopped(Exception):
+    """The build was stopped on purpose (time limit, or marked failed meanwhile)."""
+
+
+@dataclass(frozen=True)
+class Started:
+    job: BundleJob
+    new: bool  # False: a build of this position was already running; this is that one
+
+
+def setting(name: str) -> int:
+    return int(current_app.config.get(name, DEFAULTS[name]))
 
 
 def attachment(stream, content_type: str, filename: str) -> Response:
@@ -147,24 +199,262 @@ def _context(position: Position, employer: Employer, user: User):
     return context, files
 
 
-def build(job: BundleJob, position: Position, employer: Employer, user: User) -> None:
-    """Build the bundle for ``job`` and keep it in storage; record progress as it goes."""
-    context, files = _context(position, employer, user)
-    job.total_steps = len(files)
-    db.session.commit()
+# --- starting a build: the limits live here ---------------------------------------------
 
-    def progress(done: int, total: int) -> None:
-        job.done_steps, job.total_steps = done, total
+
+def start(position: Position, user_id: int, *, inline: bool | None = None) -> Started:
+    """Start a bundle build of ``position`` for ``user_id``, or return the one running.
+
+    Raises :class:`BundleRefused` when the employer's limits are reached. The caller checked
+    that the user may start a build (policy ``build_bundle``).
+    """
+    employer_id, position_id = position.employer_id, position.id
+    sweep(_running_rows(employer_id))  # a dead build must not block or count
+    _lock_employer(employer_id)  # one start at a time per employer, so the counts hold
+    running = _running_job(position_id)
+    if running is not None:
+        db.session.rollback()
+        return Started(running, False)
+    now = utcnow()
+    running_count = db.session.scalar(
+        select(func.count()).select_from(
+            scoped_select(BundleJob).where(BundleJob.status == "running").subquery()
+        )
+    )
+    if running_count >= setting("BUNDLE_MAX_RUNNING_PER_EMPLOYER"):
+        db.session.rollback()
+        raise BundleRefused("running", running_count, retry_after=30)
+    hour_ago = now - timedelta(hours=1)
+    recent = list(
+        db.session.scalars(
+            scoped_select(BundleJob)
+            .where(BundleJob.created_at > hour_ago)
+            .order_by(BundleJob.created_at)
+        )
+    )
+    if len(recent) >= setting("BUNDLE_MAX_PER_HOUR"):
+        db.session.rollback()
+        free_at = recent[-setting("BUNDLE_MAX_PER_HOUR")].created_at + timedelta(hours=1)
+        wait = max(60, int((free_at - now).total_seconds()) + 1)
+        raise BundleRefused("hourly", len(recent), retry_after=wait)
+    job = BundleJob(
+        employer_id=employer_id,
+        position_id=position_id,
+        requested_by_id=user_id,
+        status="running",
+        stage="queued",
+        heartbeat_at=now,
+        owner_host=HOST,
+        owner_pid=os.getpid(),
+    )
+    db.session.add(job)
+    try:
         db.session.commit()
+    except IntegrityError:  # another process started one in between: show that one
+        db.session.rollback()
+        running = _running_job(position_id)
+        if running is None:
+            raise
+        return Started(running, False)
+    _dispatch(job.id, position_id, employer_id, user_id, inline)
+    return Started(job, True)
 
-    with tempfile.TemporaryDirectory(dir=_tmp_dir()) as work:
-        out = Path(work) / "bundle.zip"
-        result = build_bundle(out, context, files, progress)
-        key = new_key()
-        services.evidence_storage().save(key, out)
-    job.storage_key, job.sha256, job.size_bytes = key, result.sha256, result.size
-    job.status, job.finished_at = "done", utcnow()
-    db.session.commit()
+
+def _lock_employer(employer_id: int) -> None:
+    """Hold the employer's row until commit or rollback, so concurrent starts queue up."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite has no row locks; the first write of a transaction takes the database's
+        # write lock (others wait, busy_timeout), and this write changes nothing.
+        db.session.execute(text("UPDATE employers SET id = id WHERE id = :id"), {"id": employer_id})
+    else:
+        # FOR NO KEY UPDATE: serialises starts without blocking inserts that reference it.
+        lock = select(Employer.id).where(Employer.id == employer_id)
+        db.session.execute(lock.with_for_update(key_share=True))
+
+
+def _running_job(position_id: int) -> BundleJob | None:
+    return db.session.scalar(
+        scoped_select(BundleJob).where(
+            BundleJob.position_id == position_id, BundleJob.status == "running"
+        )
+    )
+
+
+_executor_lock = threading.Lock()
+
+
+def _executor(app) -> ThreadPoolExecutor:
+    with _executor_lock:
+        executor = app.extensions.get("portal.bundle_executor")
+        if executor is None:
+            executor = ThreadPoolExecutor(
+                max_workers=int(app.config.get("BUNDLE_WORKERS", DEFAULTS["BUNDLE_WORKERS"])),
+                thread_name_prefix="bundle",
+            )
+            app.extensions["portal.bundle_executor"] = executor
+        return executor
+
+
+def _dispatch(job_id, position_id, employer_id, user_id, inline: bool | None) -> None:
+    app = current_app._get_current_object()
+    args = (app, job_id, position_id, employer_id, user_id)
+    if inline if inline is not None else app.config.get("BUNDLE_INLINE"):
+        _run(*args)
+        return
+    try:
+        _executor(app).submit(_run, *args)
+    except RuntimeError:  # the process is shutting down: no builder will take it
+        log.exception("bundle %s could not be queued", job_id)
+        record_failure(job_id, employer_id, "The server was stopping; start the build again.")
+
+
+def _run(app, job_id: int, position_id: int, employer_id: int, user_id: int) -> None:
+    with app.test_request_context():
+        try:
+            employer = db.session.get(Employer, employer_id)
+            g.employer = employer  # the tenancy scope of this job
+            g.audit_actor_id = user_id
+            job = db.session.scalar(scoped_select(BundleJob).where(BundleJob.id == job_id))
+            position = db.session.scalar(scoped_select(Position).where(Position.id == position_id))
+            user = db.session.scalar(select(User).where(User.id == user_id))
+        except Exception:
+            log.exception("bundle %s could not be loaded", job_id)
+            record_failure(job_id, employer_id, UNEXPECTED)
+            return
+        try:
+            build(job, position, employer, user)
+        except Exception:  # build() recorded the failure; the page shows it
+            log.exception("bundle %s failed", job_id)
+
+
+# --- building, with progress and a recorded end -------------------------------------------
+
+
+def build(job: BundleJob, position: Position, employer: Employer, user: User) -> None:
+    """Build the bundle for ``job`` and keep it in storage; record progress as it goes.
+
+    The end is always recorded: "done" with the ZIP, or "failed" with a reason for the user
+    (re-raising the error). Used by the builder threads and by ``flask bundle``.
+    """
+    job_id, employer_id = job.id, job.employer_id
+    deadline = job.created_at + timedelta(seconds=setting("BUNDLE_TIME_LIMIT_SECONDS"))
+    tracker = _Tracker(job_id, deadline)
+    key = None
+    try:
+        tracker.update(
+            stage="gathering", started_at=utcnow(), owner_host=HOST, owner_pid=os.getpid()
+        )
+        context, files = _context(position, employer, user)
+        db.session.commit()  # hold no write lock while other connections record progress
+        tracker.update(done_steps=0, total_steps=len(files))
+        with tempfile.TemporaryDirectory(dir=_tmp_dir()) as work:
+            out = Path(work) / "bundle.zip"
+            result = build_bundle(out, context, files, tracker.progress, tracker.stage)
+            tracker.stage("storing")
+            key = new_key()
+            services.evidence_storage().save(key, out)
+        done = {"storage_key": key, "sha256": result.sha256, "size_bytes": result.size}
+        if not _record(job_id, employer_id, "done", done):
+            raise BuildStopped("The build was stopped before it finished.")
+    except BaseException as error:
+        if key is not None:
+            services.forget_stored(key)
+        record_failure(job_id, employer_id, _reason(error))
+        raise
+    finally:
+        db.session.expire(job)  # its row was changed through other connections
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, BuildStopped | BundleError):
+        return str(error)[:500]
+    return UNEXPECTED
+
+
+class _Tracker:
+    """Writes the stage, the file count and a heartbeat on the job row, in short transactions
+    of their own, and stops the build past its deadline or once it is no longer running."""
+
+    def __init__(self, job_id: int, deadline: datetime):
+        self.job_id, self.deadline = job_id, deadline
+
+    def update(self, **values) -> None:
+        now = utcnow()
+        if now > self.deadline:
+            minutes = setting("BUNDLE_TIME_LIMIT_SECONDS") // 60
+            raise BuildStopped(f"The build took longer than {minutes} minutes and was stopped.")
+        try:
+            with db.engine.begin() as connection:
+                changed = connection.execute(
+                    update(BundleJob)
+                    .where(BundleJob.id == self.job_id, BundleJob.status == "running")
+                    .values(heartbeat_at=now, **values)
+                ).rowcount
+        except SQLAlchemyError:  # progress is for the page; the build goes on without it
+            log.warning("bundle %s: progress not recorded", self.job_id, exc_info=True)
+            return
+        if changed == 0:
+            raise BuildStopped("The build was stopped before it finished.")
+
+    def progress(self, done: int, total: int) -> None:
+        self.update(stage="converting", done_steps=done, total_steps=total)
+
+    def stage(self, name: str) -> None:
+        self.update(stage=name)
+
+
+def _record(job_id: int, employer_id: int, status: str, values: dict, actor=...) -> bool:
+    """End a running job as ``status`` (one transaction, with its audit event); False when it
+    was not running any more (already ended elsewhere)."""
+    now = utcnow()
+    values = {**values, "status": status, "stage": None, "finished_at": now}
+    with db.engine.begin() as connection:
+        changed = connection.execute(
+            update(BundleJob)
+            .where(BundleJob.id == job_id, BundleJob.status == "running")
+            .values(heartbeat_at=now, **values)
+        ).rowcount
+        if changed != 1:
+            return False
+        changes = {"status": {"before": "running", "after": status}}
+        changes |= {
+            k: {"before": None, "after": v.isoformat() if isinstance(v, datetime) else v}
+            for k, v in values.items()
+            if k not in ("status", "stage") and v is not None
+        }
+        event = {"actor_id": actor} if actor is not ... else {}
+        append_event(
+            connection,
+            action="bundle_jobs.update",
+            employer_id=employer_id,
+            entity_type="BundleJob",
+            entity_id=job_id,
+            changes=changes,
+            **event,
+        )
+    return True
+
+
+def record_failure(job_id: int, employer_id: int, reason: str, actor=...) -> bool:
+    """Mark the job failed, retrying (a busy database must not leave it "running" for good).
+
+    Each attempt is a fresh transaction. Returns False when every attempt failed; the sweep
+    finds the job later (its process is gone, or its time limit passes).
+    """
+    wait = RECORD_FIRST_WAIT
+    for attempt in range(1, RECORD_ATTEMPTS + 1):
+        try:
+            _record(job_id, employer_id, "failed", {"error": reason}, actor)
+            return True
+        except Exception:
+            log.warning(
+                "bundle %s: recording the failure, attempt %d", job_id, attempt, exc_info=True
+            )
+            if attempt < RECORD_ATTEMPTS:
+                time.sleep(wait)
+                wait *= 2
+    log.error("bundle %s: the failure could not be recorded", job_id)
+    return False
 
 
 def _tmp_dir() -> str:
@@ -173,35 +463,88 @@ def _tmp_dir() -> str:
     return str(path)
 
 
-def start(position: Position, user_id: int) -> BundleJob:
-    """Create the job and build it in a background thread (inline when configured)."""
-    job = BundleJob(
-        employer_id=position.employer_id, position_id=position.id, requested_by_id=user_id
+# --- builds left running --------------------------------------------------------------------
+
+
+def _running_rows(employer_id: int | None = None) -> list:
+    """(id, employer_id, created_at, owner_host, owner_pid) of running builds: the current
+    employer's, or every employer's when the app starts (no tenant then: bookkeeping only)."""
+    columns = (
+        BundleJob.id,
+        BundleJob.employer_id,
+        BundleJob.created_at,
+        BundleJob.owner_host,
+        BundleJob.owner_pid,
     )
-    db.session.add(job)
-    db.session.commit()
-    app = current_app._get_current_object()
-    ids = (job.id, position.id, position.employer_id, user_id)
-    if app.config.get("BUNDLE_INLINE"):
-        _run(app, *ids)
-    else:
-        threading.Thread(target=_run, args=(app, *ids), daemon=True).start()
-    return job
+    query = select(*columns).where(BundleJob.status == "running")
+    if employer_id is not None:
+        query = query.where(BundleJob.employer_id == employer_id)
+    with db.engine.connect() as connection:
+        return list(connection.execute(query))
 
 
-def _run(app, job_id: int, position_id: int, employer_id: int, user_id: int) -> None:
-    with app.test_request_context():
-        employer = db.session.get(Employer, employer_id)
-        g.employer = employer  # the tenancy scope of this job
-        g.audit_actor_id = user_id
-        job = db.session.scalar(scoped_select(BundleJob).where(BundleJob.id == job_id))
-        position = db.session.scalar(scoped_select(Position).where(Position.id == position_id))
-        user = db.session.scalar(select(User).where(User.id == user_id))
-        try:
-            build(job, position, employer, user)
-        except Exception as error:  # the page shows the failure; details go to the log
-            log.exception("bundle %s failed", job_id)
-            db.session.rollback()
-            job = db.session.scalar(scoped_select(BundleJob).where(BundleJob.id == job_id))
-            job.status, job.error, job.finished_at = "failed", str(error)[:500], utcnow()
-            db.session.commit()
+def stale_reason(row, now: datetime, time_limit: timedelta) -> str | None:
+    """Why a running build is over, or None while it may still be going."""
+    if now - row.created_at > time_limit:
+        minutes = int(time_limit.total_seconds()) // 60
+        return f"The build took longer than {minutes} minutes and was stopped."
+    if row.owner_host == HOST and row.owner_pid and not _process_alive(row.owner_pid):
+        return "The build stopped: the process building it ended before it finished."
+    return None
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def sweep(rows) -> int:
+    """Mark failed the running builds (rows of ``_running_rows``) that are over; count them."""
+    now = utcnow()
+    time_limit = timedelta(seconds=setting("BUNDLE_TIME_LIMIT_SECONDS"))
+    marked = 0
+    for row in rows:
+        reason = stale_reason(row, now, time_limit)
+        if reason and record_failure(row.id, row.employer_id, reason, actor=None):
+            log.warning("bundle %s marked failed: %s", row.id, reason)
+            marked += 1
+    return marked
+
+
+def sweep_employer(employer_id: int) -> int:
+    return sweep(_running_rows(employer_id))
+
+
+def sweep_at_start(app) -> None:
+    """Mark failed the builds this host's dead processes left running (once per process)."""
+    with _sweep_lock:
+        if app.extensions.get("portal.bundle_swept"):
+            return
+        app.extensions["portal.bundle_swept"] = True
+    try:
+        rows = _running_rows()
+    except SQLAlchemyError:  # not migrated yet
+        log.warning("bundle sweep skipped: bundle_jobs not readable", exc_info=True)
+        return
+    sweep(rows)
+
+
+_sweep_lock = threading.Lock()
+
+
+@bp.record_once
+def _sweep_when_serving(state) -> None:
+    """ "At app start" is the first request a process serves: command-line runs (``flask db
+    upgrade``, ``lmia check``) then never touch the database for this."""
+    app = state.app
+
+    def first_request() -> None:
+        if not app.extensions.get("portal.bundle_swept"):
+            sweep_at_start(app)
+
+    app.before_request(first_request)

@@ -261,6 +261,17 @@ def delete_evidence(position: Position, evidence: EvidenceFile, today: date) -> 
     return key
 
 
+# Replacing archives the old file, so it needs the permission of the archive button.
+REPLACE_PERMISSION = "manage_employer"
+
+
+def replace_evidence(position: Position, replaced_id: int) -> EvidenceFile:
+    """Archive the file that a new upload replaces (the caller checked REPLACE_PERMISSION)."""
+    replaced = evidence_item(position, replaced_id)
+    archive_evidence(replaced)
+    return replaced
+
+
 def archive_evidence(evidence: EvidenceFile) -> None:
     if evidence.archived_at is None:
         evidence.archived_at = utcnow()

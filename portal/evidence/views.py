@@ -23,7 +23,7 @@ from portal.models import BundleJob, Position
 from portal.positions import compliance
 from portal.positions.services import applicants_of, child_of
 from portal.recruitment.evidence_checklist import checklist, due_now_and_missed, snapshots_due
-from portal.tenancy import current_employer, get_scoped_or_404, policy
+from portal.tenancy import can, current_employer, get_scoped_or_404, policy
 
 
 def _targets(position: Position):
@@ -104,6 +104,7 @@ def _locker_page(
 @bp.get("/<int:position_id>/evidence")
 @policy("view")
 def locker(employer_id: int, position_id: int):
+    bundles.sweep_employer(employer_id)  # a build left running by a dead process shows failed
     return _locker_page(get_scoped_or_404(Position, position_id), UploadForm())
 
 
@@ -114,14 +115,16 @@ def upload(employer_id: int, position_id: int):
     form = UploadForm()
     form.attach_to.choices = _targets(position)
     form.replaces.choices = _replaceable(position)
+    if form.replaces.data and not can(services.REPLACE_PERMISSION):
+        # Replacing archives the old file: only those who may archive may replace (S2).
+        abort(403, description=_("Only an owner can replace a file: replacing archives it."))
     if not form.validate():
         return _locker_page(position, form, 422)
     row = None
     try:
         row = services.attach_evidence(position, form.file.data, form.data, current_user.id)
         if form.replaces.data:
-            replaced = services.evidence_item(position, int(form.replaces.data))
-            services.archive_evidence(replaced)
+            replaced = services.replace_evidence(position, int(form.replaces.data))
             reviews.resolve_requests(position, evidence_id=replaced.id)
         db.session.commit()
     except services.UploadRefused as refusal:
@@ -306,16 +309,38 @@ def sign_off(employer_id: int, position_id: int):
 
 
 @bp.post("/<int:position_id>/bundles")
-@policy("view")
+@policy("build_bundle")
 def start_bundle(employer_id: int, position_id: int):
     position = get_scoped_or_404(Position, position_id)
-    job = bundles.start(position, current_user.id)
+    try:
+        started = bundles.start(position, current_user.id)
+    except bundles.BundleRefused as refusal:
+        if refusal.reason == "running":
+            message = _(
+                "%(count)d bundles are being built for this employer already; start this one "
+                "when one of them has finished.",
+                count=refusal.count,
+            )
+        else:
+            message = _(
+                "%(count)d bundles were started for this employer in the last hour, the most "
+                "allowed; the next can start in about %(minutes)d minutes.",
+                count=refusal.count,
+                minutes=(refusal.retry_after + 59) // 60,
+            )
+        flash(message, "error")
+        page, status = _locker_page(position, UploadForm(formdata=None), 429)
+        return page, status, {"Retry-After": str(refusal.retry_after)}
+    if not started.new:
+        flash(
+            _("A bundle of this position is already being built: here is its progress."), "warning"
+        )
     return redirect(
         url_for(
             "evidence.bundle_status",
             employer_id=employer_id,
             position_id=position_id,
-            bundle_id=job.id,
+            bundle_id=started.job.id,
         )
     )
 
@@ -323,10 +348,15 @@ def start_bundle(employer_id: int, position_id: int):
 @bp.get("/<int:position_id>/bundles/<int:bundle_id>")
 @policy("view")
 def bundle_status(employer_id: int, position_id: int, bundle_id: int):
+    bundles.sweep_employer(employer_id)  # a build left running by a dead process shows failed
     position = get_scoped_or_404(Position, position_id)
     job = child_of(position, BundleJob, bundle_id)
     return render_template(
-        "evidence/bundle.html", employer=current_employer(), position=position, job=job
+        "evidence/bundle.html",
+        employer=current_employer(),
+        position=position,
+        job=job,
+        bundle=bundles.latest_bundle(position),
     )
 
 

@@ -3,7 +3,7 @@ and the filing bundles."""
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.accounts import User
@@ -133,20 +133,40 @@ class SignOff(CreatedAt, PositionChild, Base):
 
 
 class BundleJob(CreatedAt, PositionChild, Base):
-    """A filing bundle being built (or built): progress for the page, the ZIP when done."""
+    """A filing bundle being built (or built): progress for the page, the ZIP when done.
+
+    While ``status`` is "running", ``stage`` says where it is ("queued" until a builder takes
+    it). ``owner_host``/``owner_pid`` name the process that holds the job, so a build left
+    "running" by a process that died is found and marked failed (``portal.evidence.bundles``).
+    """
 
     __tablename__ = "bundle_jobs"
 
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(10), default="running")
+    stage: Mapped[str | None] = mapped_column(String(20))
     done_steps: Mapped[int] = mapped_column(default=0)
     total_steps: Mapped[int] = mapped_column(default=0)
     storage_key: Mapped[str | None] = mapped_column(String(200))
     sha256: Mapped[str | None] = mapped_column(String(64))
     size_bytes: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    owner_host: Mapped[str | None] = mapped_column(String(255))
+    owner_pid: Mapped[int | None]
     finished_at: Mapped[datetime | None]
+
+    requested_by: Mapped[User] = relationship()
 
     __table_args__ = (
         CheckConstraint("status IN ('running', 'done', 'failed')", name="status_known"),
+        # At most one build running per position, whatever the number of processes.
+        Index(
+            "uq_bundle_jobs_one_running",
+            "position_id",
+            unique=True,
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
     )

@@ -92,6 +92,8 @@ SPEC_PERMISSIONS = {
     "comment": {Role.OWNER, Role.STAFF, Role.REPRESENTATIVE},
     "review": {Role.REPRESENTATIVE},
     "delete_evidence": {Role.OWNER, Role.STAFF},
+    # Issue 7, S1: building the filing bundle is a change; a viewer only reads.
+    "build_bundle": {Role.OWNER, Role.STAFF, Role.REPRESENTATIVE},
     "manage_employer": {Role.OWNER},
     "manage_members": {Role.OWNER},
     "read_audit": {Role.OWNER, Role.REPRESENTATIVE},
@@ -134,19 +136,20 @@ SPEC_POLICIES = {
     ),
     "positions.waive_finding": "review",
     "positions.withdraw_waiver": "review",
-    # The evidence locker. Reading, downloading and building the filing bundle: every member.
+    # The evidence locker. Reading and downloading: every member.
     **dict.fromkeys(
         (
             "evidence.locker",
             "evidence.item",
             "evidence.download",
-            "evidence.start_bundle",
             "evidence.bundle_status",
             "evidence.bundle_download",
         ),
         "view",
     ),
     "evidence.upload": "edit",
+    # Issue 7, S1: starting a bundle build is a change (owner, staff, representative).
+    "evidence.start_bundle": "build_bundle",
     # Archiving and the retention period (legal hold) are the owner's; deleting (only once the
     # retention period is over) is owner and staff.
     "evidence.archive": "manage_employer",
@@ -451,6 +454,7 @@ REQUIRED_REFUSALS = {
     (Role.VIEWER, "comment"),
     (Role.VIEWER, "delete_evidence"),
     (Role.REPRESENTATIVE, "delete_evidence"),
+    (Role.VIEWER, "build_bundle"),  # issue 7, S1
 }
 REQUIRED_GRANTS = {
     (Role.REPRESENTATIVE, "review"),
