@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal.cases.model import APPLICANT_STATUSES, CHANNELS, REASON_CODES
+from portal.recruitment.consistency import applicant_problems
 
 COLUMNS = (
     "name",
@@ -151,6 +152,13 @@ def parse_applicants(
             )
         if parsed.get("reason_code") == "other" and not parsed.get("reason_detail"):
             problems.append(CsvProblem(number, "reason_detail", "explain the 'other' reason"))
+        for column, message in applicant_problems(
+            parsed.get("applied_on"),
+            parsed.get("interviewed_on"),
+            parsed.get("offered"),
+            parsed.get("hired"),
+        ).items():
+            problems.append(CsvProblem(number, column, message))
         if len(parsed.get("name") or "") > 200:
             problems.append(CsvProblem(number, "name", "longer than 200 characters"))
         if not problems:
