@@ -391,6 +391,15 @@ def import_applicants(employer_id: int, position_id: int):
         "problems": [],
         "columns": applicant_csv.COLUMNS,
         "activity_keys": [a.case_key for a in position.activities],
+        "code_lists": [
+            ("status", _("Status in Canada"), labels.APPLICANT_STATUSES),
+            ("channel", _("Applied by"), labels.CHANNELS),
+            ("reason_code", _("Why not hired"), labels.REASON_CODES),
+        ],
+        "sources": [
+            (a.case_key, a.platform or labels.METHODS.get(a.method, a.method))
+            for a in position.activities
+        ],
     }
     if request.method == "GET":
         return render_template("positions/import_applicants.html", **context)
