@@ -354,3 +354,21 @@ class WaiverForm(FlaskForm):
     reason = TextAreaField(
         _l("Why this finding is acceptable"), validators=[DataRequired(), Length(min=10, max=5000)]
     )
+
+
+class MissedCaptureForm(FlaskForm):
+    activity_id = SelectField(_l("Ad"), validators=[DataRequired(message=_l("Choose the ad."))])
+    due_from = DateField(
+        _l("First missing capture (due on)"),
+        validators=[InputRequired(message=_l("Enter the date the first missing capture was due."))],
+    )
+    due_until = DateField(
+        _l("Last missing capture (due on)"),
+        validators=[Optional()],
+        description=_l("Leave empty for one capture."),
+    )
+    reason = TextAreaField(
+        _l("Why they are missing"),
+        validators=[DataRequired(), Length(min=10, max=2000)],
+        description=_l("e.g. I took over the file on 2026-05-04; earlier captures were not kept."),
+    )

@@ -24,6 +24,7 @@ from portal.positions.forms import (
     ImportCaseForm,
     JobMatchForm,
     JobMatchModeForm,
+    MissedCaptureForm,
     PositionForm,
     WaiverForm,
 )
@@ -34,7 +35,7 @@ from portal.positions.reference import (
     noc_suggestions,
     wage_context,
 )
-from portal.recruitment import applicant_csv
+from portal.recruitment import applicant_csv, evidence_checklist
 from portal.recruitment.consistency import noc_problem
 from portal.tenancy import current_employer, get_scoped_or_404, policy
 
@@ -418,6 +419,67 @@ def import_applicants(employer_id: int, position_id: int):
     return redirect(
         url_for("positions.applicants", employer_id=employer_id, position_id=position_id)
     )
+
+
+# --- Ad captures not taken ------------------------------------------------------------------
+
+
+def _captures_page(position, form, status=200):
+    """Every capture due for each online ad, taken or not, and the form for a reason."""
+    from portal.evidence.services import evidence_of  # the locker's files, in the same scope
+
+    postings = evidence_checklist.online_postings(position.activities)
+    snapshots = evidence_checklist.snapshots_due(postings, evidence_of(position), date.today())
+    return render_template(
+        "positions/missed_captures.html",
+        employer=current_employer(),
+        position=position,
+        form=form,
+        postings=postings,
+        by_activity={a.id: [s for s in snapshots if s.activity_id == a.id] for a in postings},
+    ), status
+
+
+def _missed_capture_form(position, **data) -> MissedCaptureForm:
+    form = MissedCaptureForm(**data)
+    form.activity_id.choices = [
+        (str(a.id), f"{a.case_key} · {a.platform or labels.METHODS.get(a.method, a.method)}")
+        for a in evidence_checklist.online_postings(position.activities)
+    ]
+    return form
+
+
+@bp.get("/<int:position_id>/captures")
+@policy("view")
+def captures(employer_id: int, position_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    form = _missed_capture_form(position, activity_id=request.args.get("activity", ""))
+    return _captures_page(position, form)
+
+
+@bp.post("/<int:position_id>/captures")
+@policy("edit")
+def record_missed_capture(employer_id: int, position_id: int):
+    from portal.evidence.services import evidence_of
+
+    position = get_scoped_or_404(Position, position_id)
+    form = _missed_capture_form(position)
+    if not form.validate():
+        return _captures_page(position, form, 422)
+    activity = services.child_of(position, RecruitmentActivity, int(form.activity_id.data))
+    due_until = form.due_until.data or form.due_from.data
+    snapshots = evidence_checklist.snapshots_due([activity], evidence_of(position), date.today())
+    problems = evidence_checklist.reason_problems(snapshots, form.due_from.data, due_until)
+    if problems:
+        for name, message in problems.items():
+            form[name].errors = [*form[name].errors, message]
+        return _captures_page(position, form, 422)
+    services.record_missed_capture_reason(
+        activity, form.due_from.data, due_until, form.reason.data, current_user.id
+    )
+    db.session.commit()
+    flash(_("The reason is recorded: those captures no longer count as missing."), "success")
+    return redirect(url_for("evidence.locker", employer_id=employer_id, position_id=position_id))
 
 
 # --- Compliance ------------------------------------------------------------------------------

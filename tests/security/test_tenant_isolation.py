@@ -134,6 +134,9 @@ SPEC_POLICIES = {
     ),
     "positions.waive_finding": "review",
     "positions.withdraw_waiver": "review",
+    # Issue 7 U7 (positions): why ad captures are missing; every member sees, editors record.
+    "positions.captures": "view",
+    "positions.record_missed_capture": "edit",
     # The evidence locker. Reading, downloading and building the filing bundle: every member.
     **dict.fromkeys(
         (
