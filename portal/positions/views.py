@@ -37,7 +37,14 @@ from portal.positions.reference import (
 )
 from portal.recruitment import applicant_csv, evidence_checklist
 from portal.recruitment.consistency import noc_problem
+from portal.recruitment.timeline import for_phone
 from portal.tenancy import current_employer, get_scoped_or_404, policy
+
+
+@bp.app_template_filter("timeline_for_phone")
+def timeline_for_phone(timeline):
+    """The timeline's layout for the phone list (templates/positions/_timeline_list.html)."""
+    return for_phone(timeline)
 
 
 def _position_form_page(form, position, status=200):
