@@ -36,7 +36,7 @@ from portal.positions.reference import (
     wage_context,
 )
 from portal.recruitment import applicant_csv, evidence_checklist
-from portal.recruitment.consistency import noc_problem
+from portal.recruitment.consistency import case_problems, noc_problem
 from portal.recruitment.timeline import for_phone
 from portal.tenancy import current_employer, get_scoped_or_404, policy
 
@@ -603,11 +603,19 @@ def import_case(employer_id: int):
             _("This is not a valid lmia-case/1 file: %(error)s", error=str(error))
         )
         return render_template("positions/import_case.html", **context), 422
+    problems = case_problems(case, labour_market())
+    if problems:
+        form.file.errors.append(
+            _("The file has facts that cannot all be true. Nothing was imported.")
+        )
+        context["problems"] = problems
+        return render_template("positions/import_case.html", **context), 422
     try:
         position = services.import_case(current_employer(), case)
     except services.EmployerMismatch as mismatch:
         form.file.errors.append(_("The file describes another employer. Nothing was imported."))
         context["problems"] = mismatch.problems
+        context["problems_are_differences"] = True
         return render_template("positions/import_case.html", **context), 409
     db.session.commit()
     flash(_("The case is imported: %(title)s.", title=position.title), "success")

@@ -51,3 +51,27 @@ def job_match_problems(first_seen: date | None, invited_on: date | None) -> dict
             )
         }
     return {}
+
+
+def case_problems(case, reference: NocReference) -> list[str]:
+    """The same checks over a whole lmia-case/1 case, each naming its place in the file (the
+    import refuses a file the forms would refuse, rather than storing it and flagging it)."""
+    problems = []
+    noc = noc_problem(case.position.noc, reference)
+    if noc:
+        problems.append(f"position.noc: {noc}")
+    for index, applicant in enumerate(case.applicants):
+        found = applicant_problems(
+            applicant.applied_on, applicant.interviewed_on, applicant.offered, applicant.hired
+        )
+        problems += [
+            f"applicants[{index}].{name} ({applicant.name}): {message}"
+            for name, message in found.items()
+        ]
+    matches = case.job_match.matches if case.job_match else ()
+    for index, match in enumerate(matches):
+        found = job_match_problems(match.first_seen, match.invited_on)
+        problems += [
+            f"job_match.matches[{index}].{name}: {message}" for name, message in found.items()
+        ]
+    return problems

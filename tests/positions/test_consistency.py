@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models import Applicant, JobMatchEntry, Position
 from portal.recruitment import consistency
 from tests.helpers import text_of
-from tests.positions.support import POSITION_FORM, count, field_errors, upload
+from tests.positions.support import POSITION_FORM, count, field_errors, make_shop, upload
 
 APPLICANT = {
     "name": "Ivan Interviewed",
@@ -230,3 +230,50 @@ def test_editing_a_match_to_an_earlier_invitation_changes_nothing(shop, app):
     assert list(field_errors(response)) == ["invited_on"]
     with app.app_context():
         assert db.session.get(JobMatchEntry, entry_id).invited_on == date(2026, 3, 6)
+
+
+# --- Case files ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bistro(app, make):
+    from tests.positions.test_case_files import SAMPLE_EMPLOYER
+
+    return make_shop(app, make, **SAMPLE_EMPLOYER)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"position": {"noc": "99999"}}, "position.noc: 99999 is not a NOC 2021 unit group"),
+        ({"applicants": {"interviewed_on": "day before"}}, "applicants[0].interviewed_on ("),
+        ({"applicants": {"hired": True, "offered": False}}, "applicants[0].offered ("),
+        ({"job_match": "invited day before"}, "job_match.matches[0].invited_on: The invitation"),
+    ],
+    ids=["unknown NOC", "interview before application", "hired not offered", "early invite"],
+)
+def test_a_case_file_with_contradictions_is_refused_whole(bistro, app, change, words):
+    from tests.positions.test_case_files import ROWS, _import, _sample, _without_stated_false
+
+    document = _without_stated_false(_sample("several_findings.json"))
+    applicant = document["applicants"][0]
+    if "position" in change:
+        document["position"].update(change["position"])
+    elif change.get("applicants", {}).get("interviewed_on"):
+        applied = date.fromisoformat(applicant["applied_on"])
+        applicant["interviewed_on"] = date.fromordinal(applied.toordinal() - 1).isoformat()
+    elif "applicants" in change:
+        applicant.update(change["applicants"])
+        applicant.pop("reason_code", None)
+        applicant.pop("reason_detail", None)
+    else:
+        match = document["job_match"]["matches"][0]
+        seen = date.fromisoformat(match["first_seen"])
+        match["invited_on"] = date.fromordinal(seen.toordinal() - 1).isoformat()
+    before = {model.__name__: count(app, model) for model in ROWS}
+    response = _import(bistro, document)
+    assert response.status_code == 422, text_of(response)[:2000]
+    page = html.unescape(text_of(response))
+    assert words in page
+    assert "Nothing was imported" in page
+    assert {model.__name__: count(app, model) for model in ROWS} == before
