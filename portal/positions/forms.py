@@ -311,7 +311,11 @@ class ApplicantForm(FlaskForm):
             self.reason_detail.errors.append(_l("Explain the reason when you choose 'other'."))
             valid = False
         problems = consistency.applicant_problems(
-            self.applied_on.data, self.interviewed_on.data, self.offered.data, self.hired.data
+            self.applied_on.data,
+            self.interviewed_on.data,
+            self.offered.data,
+            self.hired.data,
+            self.resume_downloaded_on.data,
         )
         return _add_problems(self, problems) and valid
 

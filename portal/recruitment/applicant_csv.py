@@ -188,6 +188,7 @@ def parse_applicants(
             parsed.get("interviewed_on"),
             parsed.get("offered"),
             parsed.get("hired"),
+            parsed.get("resume_downloaded_on"),
         ).items():
             problems.append(CsvProblem(number, column, message))
         if parsed.get("name") == EXAMPLE_NAME:

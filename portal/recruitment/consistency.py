@@ -30,8 +30,14 @@ def applicant_problems(
     interviewed_on: date | None,
     offered: bool | None,
     hired: bool | None,
+    resume_downloaded_on: date | None = None,
 ) -> dict[str, str]:
     problems = {}
+    if applied_on and resume_downloaded_on and resume_downloaded_on < applied_on:
+        problems["resume_downloaded_on"] = (
+            f"The résumé download ({resume_downloaded_on.isoformat()}) is before the application "
+            f"({applied_on.isoformat()})."
+        )
     if applied_on and interviewed_on and interviewed_on < applied_on:
         problems["interviewed_on"] = (
             f"The interview ({interviewed_on.isoformat()}) is before the application "
@@ -62,7 +68,11 @@ def case_problems(case, reference: NocReference) -> list[str]:
         problems.append(f"position.noc: {noc}")
     for index, applicant in enumerate(case.applicants):
         found = applicant_problems(
-            applicant.applied_on, applicant.interviewed_on, applicant.offered, applicant.hired
+            applicant.applied_on,
+            applicant.interviewed_on,
+            applicant.offered,
+            applicant.hired,
+            applicant.resume_downloaded_on,
         )
         problems += [
             f"applicants[{index}].{name} ({applicant.name}): {message}"

@@ -51,6 +51,11 @@ def test_the_checks_are_plain_python_and_name_their_fields():
     assert set(consistency.applicant_problems(applied, None, False, True)) == {"offered"}
     assert consistency.applicant_problems(applied, None, True, True) == {}
     assert consistency.applicant_problems(applied, None, True, False) == {}
+    downloaded = consistency.applicant_problems
+    assert downloaded(applied, None, False, False, date(2026, 3, 10)) == {}
+    assert set(downloaded(applied, None, False, False, date(2026, 3, 9))) == {
+        "resume_downloaded_on"
+    }
     seen = date(2026, 3, 4)
     assert consistency.job_match_problems(seen, seen) == {}
     assert consistency.job_match_problems(seen, None) == {}
@@ -146,6 +151,17 @@ def test_an_interview_before_the_application_is_refused(shop, app, interviewed_o
         value = (APPLICANT | {"interviewed_on": interviewed_on})[name]
         assert value in text_of(response), name
     assert count(app, Applicant) == 0
+
+
+def test_a_resume_downloaded_before_the_application_is_refused(shop, app):
+    _, url = shop.create_position()
+    body = APPLICANT | {"channel": "direct_apply", "resume_downloaded_on": "2026-03-09"}
+    response = shop.post(url + "applicants/new", body)
+    assert response.status_code == 422
+    assert list(field_errors(response)) == ["resume_downloaded_on"]
+    assert count(app, Applicant) == 0
+    body["resume_downloaded_on"] = "2026-03-10"
+    assert shop.post(url + "applicants/new", body).status_code == 302
 
 
 def test_hired_without_offered_is_refused(shop, app):
