@@ -50,13 +50,33 @@ def _replaceable(position: Position):
     return options(pairs)
 
 
+# A file over EVIDENCE_MAX_BYTES is refused by the upload view itself (413), on a form that keeps
+# what was typed; werkzeug cuts off only a body past this many times that limit, unread.
+UPLOAD_BODY_FACTOR = 2
+
+
+def _upload_body_limit():
+    if request.endpoint == "evidence.upload":
+        hard = UPLOAD_BODY_FACTOR * current_app.config["EVIDENCE_MAX_BYTES"] + 64 * 1024
+        request.max_content_length = max(hard, current_app.config["MAX_CONTENT_LENGTH"] or 0)
+
+
+@bp.record_once
+def _raise_upload_body_limit(state):
+    # First of the app's hooks: CSRFProtect's hook reads the form, so the limit must be set before.
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _upload_body_limit)
+
+
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(error):
-    """A body over the request limit: say so on the file field, on the evidence page."""
+    """A body over even the upload route's limit: say so on the file field (nothing was read)."""
     position = get_scoped_or_404(Position, request.view_args["position_id"])
     form = UploadForm(formdata=None)
     limit_mb = current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024)
-    form.file.errors = [_("The file is larger than %(mb)d MB.", mb=limit_mb)]
+    form.file.errors = [
+        _("The file is larger than %(mb)d MB.", mb=limit_mb),
+        _("It was too large to read at all, so fill in the other fields again."),
+    ]
     return _locker_page(position, form, 413)
 
 
@@ -130,7 +150,8 @@ def upload(employer_id: int, position_id: int):
     except services.UploadRefused as refusal:
         db.session.commit()  # keeps the audit event of the refusal, nothing else was added
         form.file.errors.append(str(refusal))
-        return _locker_page(position, form, 422)
+        too_large = getattr(refusal.__cause__, "code", None) == "too_large"
+        return _locker_page(position, form, 413 if too_large else 422)
     except Exception:
         db.session.rollback()
         if row is not None:  # stored, but the row never made it: no object without a row

@@ -15,6 +15,7 @@ from portal.models.mail import OutboxMessage
 from portal.models.recruitment import (
     Applicant,
     JobMatchEntry,
+    MissedCaptureReason,
     Position,
     RecruitmentActivity,
     Waiver,
@@ -28,6 +29,7 @@ __all__ = [
     "SignOff",
     "Applicant",
     "JobMatchEntry",
+    "MissedCaptureReason",
     "Position",
     "RecruitmentActivity",
     "Waiver",

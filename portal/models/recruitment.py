@@ -122,6 +122,11 @@ class RecruitmentActivity(CreatedAt, PositionChild, Base):
     ad: Mapped[dict | None] = mapped_column(JSON)
 
     position: Mapped[Position] = relationship(back_populates="activities")
+    missed_capture_reasons: Mapped[list["MissedCaptureReason"]] = relationship(
+        back_populates="activity",
+        order_by="MissedCaptureReason.id",
+        cascade="all, delete-orphan",  # through the ORM, so each deletion is audited
+    )
 
     __table_args__ = (
         CheckConstraint("kind IN ('posting', 'event')", name="kind_known"),
@@ -186,3 +191,27 @@ class Waiver(CreatedAt, PositionChild, Base):
     withdrawn_at: Mapped[datetime | None]
 
     waived_by: Mapped[User] = relationship()
+
+
+class MissedCaptureReason(CreatedAt, PositionChild, Base):
+    """Why the weekly captures of an online ad due from ``due_from`` to ``due_until`` are missing.
+
+    Someone who takes over a campaign cannot go back and capture last month's ad: the reason
+    stops those captures counting as missing, and stays on the evidence page beside them. A later
+    reason over the same dates replaces an earlier one on the page; both stay in the table.
+    """
+
+    __tablename__ = "missed_capture_reasons"
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("recruitment_activities.id", ondelete="CASCADE"), index=True
+    )
+    due_from: Mapped[date]
+    due_until: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    activity: Mapped[RecruitmentActivity] = relationship(back_populates="missed_capture_reasons")
+    recorded_by: Mapped[User] = relationship()
+
+    __table_args__ = (CheckConstraint("due_until >= due_from", name="dates_in_order"),)

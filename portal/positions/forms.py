@@ -31,6 +31,8 @@ from portal.cases.model import (
 )
 from portal.forms import options
 from portal.positions import labels
+from portal.positions.reference import labour_market
+from portal.recruitment import consistency
 from portal.reference import PROVINCES
 
 BLANK = ("", _l("Choose…"))
@@ -50,6 +52,13 @@ def _money(label, required=True, **kwargs):
         render_kw={"inputmode": "decimal"},
         **kwargs,
     )
+
+
+def _add_problems(form, problems: dict[str, str]) -> bool:
+    """Put each consistency problem on its field; True when there were none."""
+    for name, message in problems.items():
+        form[name].errors = [*form[name].errors, message]
+    return not problems
 
 
 class PositionForm(FlaskForm):
@@ -169,6 +178,11 @@ class PositionForm(FlaskForm):
         _l("Reason for not using Job Bank (rare)"), validators=[Optional(), Length(max=5000)]
     )
     version = HiddenField()
+
+    def validate_noc_code(self, field):
+        problem = consistency.noc_problem(field.data, labour_market())
+        if problem:
+            raise ValidationError(problem)
 
     def validate_languages(self, field):
         names = [name.strip() for name in (field.data or "").split(",") if name.strip()]
@@ -296,7 +310,14 @@ class ApplicantForm(FlaskForm):
         if self.reason_code.data == "other" and not (self.reason_detail.data or "").strip():
             self.reason_detail.errors.append(_l("Explain the reason when you choose 'other'."))
             valid = False
-        return valid
+        problems = consistency.applicant_problems(
+            self.applied_on.data,
+            self.interviewed_on.data,
+            self.offered.data,
+            self.hired.data,
+            self.resume_downloaded_on.data,
+        )
+        return _add_problems(self, problems) and valid
 
 
 class JobMatchForm(FlaskForm):
@@ -306,6 +327,11 @@ class JobMatchForm(FlaskForm):
     )
     stars = IntegerField(_l("Stars"), validators=[InputRequired(), NumberRange(min=1, max=5)])
     invited_on = DateField(_l("Invited to apply on"), validators=[Optional()])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        problems = consistency.job_match_problems(self.first_seen.data, self.invited_on.data)
+        return _add_problems(self, problems) and valid
 
 
 class JobMatchModeForm(FlaskForm):
@@ -331,4 +357,22 @@ class WaiverForm(FlaskForm):
     subject = HiddenField(validators=[DataRequired(), Length(max=100)])
     reason = TextAreaField(
         _l("Why this finding is acceptable"), validators=[DataRequired(), Length(min=10, max=5000)]
+    )
+
+
+class MissedCaptureForm(FlaskForm):
+    activity_id = SelectField(_l("Ad"), validators=[DataRequired(message=_l("Choose the ad."))])
+    due_from = DateField(
+        _l("First missing capture (due on)"),
+        validators=[InputRequired(message=_l("Enter the date the first missing capture was due."))],
+    )
+    due_until = DateField(
+        _l("Last missing capture (due on)"),
+        validators=[Optional()],
+        description=_l("Leave empty for one capture."),
+    )
+    reason = TextAreaField(
+        _l("Why they are missing"),
+        validators=[DataRequired(), Length(min=10, max=2000)],
+        description=_l("e.g. I took over the file on 2026-05-04; earlier captures were not kept."),
     )

@@ -10,6 +10,7 @@ from portal.forms import options
 from portal.models import (
     Applicant,
     JobMatchEntry,
+    MissedCaptureReason,
     Position,
     RecruitmentActivity,
     Waiver,
@@ -352,3 +353,21 @@ def import_case(employer, case) -> Position:
         db.session.add(applicant)
     db.session.flush()
     return position
+
+
+def record_missed_capture_reason(
+    activity: RecruitmentActivity, due_from, due_until, reason: str, by_user_id: int
+) -> MissedCaptureReason:
+    row = MissedCaptureReason(
+        employer_id=activity.employer_id,
+        position_id=activity.position_id,
+        activity_id=activity.id,
+        due_from=due_from,
+        due_until=due_until,
+        reason=reason.strip(),
+        recorded_by_id=by_user_id,
+    )
+    activity.missed_capture_reasons.append(row)
+    db.session.add(row)
+    db.session.flush()
+    return row

@@ -24,18 +24,28 @@ from portal.positions.forms import (
     ImportCaseForm,
     JobMatchForm,
     JobMatchModeForm,
+    MissedCaptureForm,
     PositionForm,
     WaiverForm,
 )
 from portal.positions.reference import (
     economic_region_choices,
     hourly_equivalent_of,
+    labour_market,
     noc_suggestions,
     wage_context,
 )
-from portal.recruitment import applicant_csv
+from portal.recruitment import applicant_csv, evidence_checklist
+from portal.recruitment.consistency import case_problems, noc_problem
+from portal.recruitment.timeline import for_phone
 from portal.tenancy import current_employer, get_scoped_or_404, policy
 from portal.web import as_of_date
+
+
+@bp.app_template_filter("timeline_for_phone")
+def timeline_for_phone(timeline):
+    """The timeline's layout for the phone list (templates/positions/_timeline_list.html)."""
+    return for_phone(timeline)
 
 
 def _position_form_page(form, position, status=200):
@@ -112,6 +122,10 @@ def edit(employer_id: int, position_id: int):
     if request.method == "GET":
         form.version.data = str(position.version)
         form.languages.data = ", ".join(position.languages or [])
+        # A code stored before the check (or imported) is flagged at once; saving needs a fix.
+        problem = noc_problem(position.noc_code, labour_market())
+        if problem:
+            form.noc_code.errors = [problem]
         return _position_form_page(form, position)
     if not form.validate():
         return _position_form_page(form, position, 422)
@@ -386,6 +400,15 @@ def import_applicants(employer_id: int, position_id: int):
         "problems": [],
         "columns": applicant_csv.COLUMNS,
         "activity_keys": [a.case_key for a in position.activities],
+        "code_lists": [
+            ("status", _("Status in Canada"), labels.APPLICANT_STATUSES),
+            ("channel", _("Applied by"), labels.CHANNELS),
+            ("reason_code", _("Why not hired"), labels.REASON_CODES),
+        ],
+        "sources": [
+            (a.case_key, a.platform or labels.METHODS.get(a.method, a.method))
+            for a in position.activities
+        ],
     }
     if request.method == "GET":
         return render_template("positions/import_applicants.html", **context)
@@ -404,6 +427,67 @@ def import_applicants(employer_id: int, position_id: int):
     return redirect(
         url_for("positions.applicants", employer_id=employer_id, position_id=position_id)
     )
+
+
+# --- Ad captures not taken ------------------------------------------------------------------
+
+
+def _captures_page(position, form, status=200):
+    """Every capture due for each online ad, taken or not, and the form for a reason."""
+    from portal.evidence.services import evidence_of  # the locker's files, in the same scope
+
+    postings = evidence_checklist.online_postings(position.activities)
+    snapshots = evidence_checklist.snapshots_due(postings, evidence_of(position), date.today())
+    return render_template(
+        "positions/missed_captures.html",
+        employer=current_employer(),
+        position=position,
+        form=form,
+        postings=postings,
+        by_activity={a.id: [s for s in snapshots if s.activity_id == a.id] for a in postings},
+    ), status
+
+
+def _missed_capture_form(position, **data) -> MissedCaptureForm:
+    form = MissedCaptureForm(**data)
+    form.activity_id.choices = [
+        (str(a.id), f"{a.case_key} · {a.platform or labels.METHODS.get(a.method, a.method)}")
+        for a in evidence_checklist.online_postings(position.activities)
+    ]
+    return form
+
+
+@bp.get("/<int:position_id>/captures")
+@policy("view")
+def captures(employer_id: int, position_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    form = _missed_capture_form(position, activity_id=request.args.get("activity", ""))
+    return _captures_page(position, form)
+
+
+@bp.post("/<int:position_id>/captures")
+@policy("edit")
+def record_missed_capture(employer_id: int, position_id: int):
+    from portal.evidence.services import evidence_of
+
+    position = get_scoped_or_404(Position, position_id)
+    form = _missed_capture_form(position)
+    if not form.validate():
+        return _captures_page(position, form, 422)
+    activity = services.child_of(position, RecruitmentActivity, int(form.activity_id.data))
+    due_until = form.due_until.data or form.due_from.data
+    snapshots = evidence_checklist.snapshots_due([activity], evidence_of(position), date.today())
+    problems = evidence_checklist.reason_problems(snapshots, form.due_from.data, due_until)
+    if problems:
+        for name, message in problems.items():
+            form[name].errors = [*form[name].errors, message]
+        return _captures_page(position, form, 422)
+    services.record_missed_capture_reason(
+        activity, form.due_from.data, due_until, form.reason.data, current_user.id
+    )
+    db.session.commit()
+    flash(_("The reason is recorded: those captures no longer count as missing."), "success")
+    return redirect(url_for("evidence.locker", employer_id=employer_id, position_id=position_id))
 
 
 # --- Compliance ------------------------------------------------------------------------------
@@ -519,11 +603,19 @@ def import_case(employer_id: int):
             _("This is not a valid lmia-case/1 file: %(error)s", error=str(error))
         )
         return render_template("positions/import_case.html", **context), 422
+    problems = case_problems(case, labour_market())
+    if problems:
+        form.file.errors.append(
+            _("The file has facts that cannot all be true. Nothing was imported.")
+        )
+        context["problems"] = problems
+        return render_template("positions/import_case.html", **context), 422
     try:
         position = services.import_case(current_employer(), case)
     except services.EmployerMismatch as mismatch:
         form.file.errors.append(_("The file describes another employer. Nothing was imported."))
         context["problems"] = mismatch.problems
+        context["problems_are_differences"] = True
         return render_template("positions/import_case.html", **context), 409
     db.session.commit()
     flash(_("The case is imported: %(title)s.", title=position.title), "success")

@@ -1,7 +1,8 @@
 """The applicant log as CSV: the template and an all-or-nothing, row-by-row validated import.
 
 Plain Python. ``parse_applicants`` returns either the rows ready to save or every problem found,
-each naming the row (as a spreadsheet shows it, header = row 1) and the column.
+each naming the row (as a spreadsheet shows it, header = row 1) and the column. Headers and codes
+are read without regard to case or surrounding spaces ("Applied On", " Email ").
 """
 
 import csv
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal.cases.model import APPLICANT_STATUSES, CHANNELS, REASON_CODES
+from portal.recruitment.consistency import applicant_problems
 
 COLUMNS = (
     "name",
@@ -55,11 +57,36 @@ class ApplicantRow:
     reason_detail: str | None
 
 
+# The template's example row shows every column filled in; importing it unchanged is refused,
+# so a forgotten example never lands in the applicant log.
+EXAMPLE_NAME = "Example Applicant (delete this row)"
+EXAMPLE_ROW = {
+    "name": EXAMPLE_NAME,
+    "status": "citizen",
+    "source": "A1",
+    "channel": "email",
+    "applied_on": "2026-03-05",
+    "resume_downloaded_on": "",
+    "interviewed_on": "2026-03-09",
+    "offered": "no",
+    "hired": "no",
+    "reason_code": "lacks_experience",
+    "reason_detail": "The job asks for 2 years as a line cook; the applicant has 6 months.",
+}
+
+
 def template_csv() -> str:
-    """The header row users fill in (one applicant per row)."""
+    """The header row and one example row (one applicant per row)."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(COLUMNS)
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerow(EXAMPLE_ROW[name] for name in COLUMNS)
     return buffer.getvalue()
+
+
+def normalise(name: str) -> str:
+    """Headers and codes compare without case, surrounding spaces, or spaces for underscores."""
+    return "_".join(name.strip().lower().replace("-", " ").split())
 
 
 def _date(value: str):
@@ -71,9 +98,10 @@ def _date(value: str):
 
 def _choice(allowed):
     def parse(value: str):
-        if value not in allowed:
+        code = normalise(value)
+        if code not in allowed:
             raise ValueError(f'"{value}" is not one of: {", ".join(allowed)}')
-        return value
+        return code
 
     return parse
 
@@ -108,9 +136,10 @@ def parse_applicants(
     except UnicodeDecodeError:
         return [], [CsvProblem(1, "file", "the file is not UTF-8 text; save it as CSV UTF-8")]
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    typed = [name.strip() for name in (reader.fieldnames or [])]
+    header = [normalise(name) for name in typed]
     missing = [name for name in REQUIRED if name not in header]
-    unknown = [name for name in header if name not in COLUMNS]
+    unknown = [shown for shown, name in zip(typed, header, strict=True) if name not in COLUMNS]
     problems = [CsvProblem(1, name, "this column is missing") for name in missing]
     problems += [
         CsvProblem(1, name, f"unknown column; use: {', '.join(COLUMNS)}") for name in unknown
@@ -118,6 +147,7 @@ def parse_applicants(
     if problems:
         return [], problems
     reader.fieldnames = header
+    by_upper_key = {key.upper(): key for key in activity_keys}
     rows: list[ApplicantRow] = []
     for number, record in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
@@ -140,6 +170,8 @@ def parse_applicants(
                 parsed[name] = _PARSERS.get(name, str)(value)
             except ValueError as error:
                 problems.append(CsvProblem(number, name, str(error)))
+        if parsed.get("source"):  # "a1" names activity A1
+            parsed["source"] = by_upper_key.get(parsed["source"].upper(), parsed["source"])
         if parsed.get("source") and parsed["source"] not in activity_keys:
             problems.append(
                 CsvProblem(
@@ -151,6 +183,18 @@ def parse_applicants(
             )
         if parsed.get("reason_code") == "other" and not parsed.get("reason_detail"):
             problems.append(CsvProblem(number, "reason_detail", "explain the 'other' reason"))
+        for column, message in applicant_problems(
+            parsed.get("applied_on"),
+            parsed.get("interviewed_on"),
+            parsed.get("offered"),
+            parsed.get("hired"),
+            parsed.get("resume_downloaded_on"),
+        ).items():
+            problems.append(CsvProblem(number, column, message))
+        if parsed.get("name") == EXAMPLE_NAME:
+            problems.append(
+                CsvProblem(number, "name", "this is the template's example row: delete it")
+            )
         if len(parsed.get("name") or "") > 200:
             problems.append(CsvProblem(number, "name", "longer than 200 characters"))
         if not problems:

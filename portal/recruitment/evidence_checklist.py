@@ -6,8 +6,9 @@ signed offer. Online ads should be captured on day 1 and weekly while they run, 
 die when an ad expires.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 ONLINE_METHODS = frozenset({"job_bank", "job_board", "occupation_site", "social_media"})
 SNAPSHOT_EVERY_DAYS = 7
@@ -26,6 +27,36 @@ class SnapshotDue:
     activity: str
     due: date
     done: bool
+    # Why it was not taken, as the user recorded it: it then no longer counts as missing.
+    reason: str | None = None
+    activity_id: int | None = None
+
+    @property
+    def missing(self) -> bool:
+        return not self.done and self.reason is None
+
+
+@dataclass(frozen=True)
+class ExcusedCaptures:
+    """Consecutive captures of one ad not taken, for one recorded reason."""
+
+    activity: str
+    first_due: date
+    last_due: date
+    count: int
+    reason: str
+
+
+class CaptureStatus(NamedTuple):
+    due_now: list[SnapshotDue]  # to take this week
+    missed: int  # earlier weeks missing, without a reason
+    excused: list[ExcusedCaptures]  # not taken, with the reason recorded
+
+
+def reason_for(reasons, due: date) -> str | None:
+    """The latest recorded reason whose dates include ``due`` (a later one replaces earlier)."""
+    covering = [r for r in reasons if r.due_from <= due <= r.due_until]
+    return max(covering, key=lambda r: r.id).reason if covering else None
 
 
 def _status(items) -> str:
@@ -97,18 +128,58 @@ def snapshots_due(activities, evidence, today: date) -> list[SnapshotDue]:
             for e in evidence
             if e.activity_id == activity.id and e.captured_at is not None
         ]
+        reasons = getattr(activity, "missed_capture_reasons", None) or ()
         day = activity.start_date
         while day <= last:
             window_end = day + timedelta(days=SNAPSHOT_EVERY_DAYS - 1)
             done = any(day <= captured <= window_end for captured in captures)
-            due.append(SnapshotDue(_label(activity), day, done))
+            reason = None if done else reason_for(reasons, day)
+            due.append(SnapshotDue(_label(activity), day, done, reason, activity.id))
             day += timedelta(days=SNAPSHOT_EVERY_DAYS)
     return due
 
 
-def due_now_and_missed(snapshots: list[SnapshotDue], today: date):
-    """Captures to take this week (not done yet), and how many earlier weeks were missed."""
+def due_now_and_missed(snapshots: list[SnapshotDue], today: date) -> CaptureStatus:
+    """Captures to take this week, how many earlier weeks are missing without a reason, and
+    those not taken for a recorded reason (shown with it, never counted as missing)."""
     current_from = today - timedelta(days=SNAPSHOT_EVERY_DAYS - 1)
-    due_now = [s for s in snapshots if not s.done and s.due >= current_from]
-    missed = sum(1 for s in snapshots if not s.done and s.due < current_from)
-    return due_now, missed
+    due_now = [s for s in snapshots if s.missing and s.due >= current_from]
+    missed = sum(1 for s in snapshots if s.missing and s.due < current_from)
+    excused: list[ExcusedCaptures] = []
+    for snapshot in snapshots:
+        if snapshot.done or snapshot.reason is None:
+            continue
+        last = excused[-1] if excused else None
+        follows = last and last.last_due + timedelta(days=SNAPSHOT_EVERY_DAYS) == snapshot.due
+        if follows and (last.activity, last.reason) == (snapshot.activity, snapshot.reason):
+            excused[-1] = replace(last, last_due=snapshot.due, count=last.count + 1)
+        else:
+            excused.append(
+                ExcusedCaptures(snapshot.activity, snapshot.due, snapshot.due, 1, snapshot.reason)
+            )
+    return CaptureStatus(due_now, missed, excused)
+
+
+def online_postings(activities) -> list:
+    """The activities that need weekly captures."""
+    return [a for a in activities if a.kind == "posting" and a.method in ONLINE_METHODS]
+
+
+def reason_problems(
+    snapshots: list[SnapshotDue], due_from: date, due_until: date
+) -> dict[str, str]:
+    """Why a reason for the captures of one ad due from ``due_from`` to ``due_until`` cannot
+    be recorded, by field: the dates must be in order and include a capture not taken."""
+    if due_until < due_from:
+        return {"due_until": "The last date is before the first."}
+    if any(not s.done and due_from <= s.due <= due_until for s in snapshots):
+        return {}
+    missing = [s.due.isoformat() for s in snapshots if not s.done]
+    listed = ", ".join(missing[:12]) + (" …" if len(missing) > 12 else "")
+    where = f"; captures not taken are due on {listed}" if missing else ""
+    return {
+        "due_from": (
+            f"No capture of this ad due from {due_from.isoformat()} to "
+            f"{due_until.isoformat()} is missing{where}."
+        )
+    }

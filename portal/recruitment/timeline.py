@@ -31,6 +31,7 @@ class Bar:
     minimum_x: float | None  # where the minimum duration is reached
     is_event: bool
     title: str
+    name: str = ""  # the label before it is cut to fit the picture (the phone list shows it)
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,13 @@ class Timeline:
     ticks: list[tuple[float, str]] = field(default_factory=list)
 
 
-def _label(activity) -> str:
+def _full_label(activity) -> str:
     name = activity.platform or activity.method.replace("_", " ")
-    return f"{activity.id} · {name}"[:28]
+    return f"{activity.id} · {name}"
+
+
+def _label(activity) -> str:
+    return _full_label(activity)[:28]
 
 
 def build_timeline(case: Case, as_of: date) -> Timeline | None:
@@ -90,6 +95,7 @@ def build_timeline(case: Case, as_of: date) -> Timeline | None:
                     None,
                     True,
                     f"{activity.id}: event on {activity.date.isoformat()}",
+                    _full_label(activity),
                 )
             )
             continue
@@ -106,6 +112,7 @@ def build_timeline(case: Case, as_of: date) -> Timeline | None:
                 False,
                 f"{activity.id}: {activity.start.isoformat()} to "
                 f"{activity.end.isoformat() if activity.end else 'still running'}",
+                _full_label(activity),
             )
         )
     marks = [Mark("D", x(d), "submission", f"Submission date {d.isoformat()}")]
@@ -153,4 +160,62 @@ def build_timeline(case: Case, as_of: date) -> Timeline | None:
         bars=bars,
         marks=marks,
         ticks=ticks,
+    )
+
+
+# --- The same timeline as a list, for narrow screens ----------------------------------------
+
+
+@dataclass(frozen=True)
+class PhoneRow:
+    """One activity as a phone shows it: its name and dates in words over a full-width bar.
+
+    Positions are percentages of the timeline's span (0-100), so each row's bar lines up with
+    the others and with the shaded window whatever the screen's width.
+    """
+
+    label: str
+    when: str
+    start: float
+    width: float
+    is_event: bool
+    running: bool
+    minimum: float | None
+
+
+@dataclass(frozen=True)
+class PhoneTimeline:
+    window_start: float
+    window_width: float
+    window_title: str
+    rows: list[PhoneRow]
+    marks: list[tuple[Mark, float]]
+
+
+def for_phone(timeline: Timeline) -> PhoneTimeline:
+    """The drawn timeline's layout as percentages, one row per activity (the SVG is unchanged)."""
+    left = timeline.label_width
+    plot = timeline.width - timeline.label_width - 10
+
+    def pct(x: float) -> float:
+        return round(min(max((x - left) * 100 / plot, 0), 100), 2)
+
+    rows = [
+        PhoneRow(
+            label=bar.name or bar.label,
+            when=bar.title.split(": ", 1)[-1],
+            start=pct(bar.x),
+            width=max(pct(bar.x + bar.width) - pct(bar.x), 0.8),
+            is_event=bar.is_event,
+            running=bar.running,
+            minimum=None if bar.minimum_x is None else pct(bar.minimum_x),
+        )
+        for bar in timeline.bars
+    ]
+    return PhoneTimeline(
+        window_start=pct(timeline.window_x),
+        window_width=pct(timeline.window_x + timeline.window_width) - pct(timeline.window_x),
+        window_title=timeline.window_title,
+        rows=rows,
+        marks=[(mark, pct(mark.x)) for mark in timeline.marks],
     )

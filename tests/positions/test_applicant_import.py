@@ -48,14 +48,15 @@ def _applicants(app, position_id):
         return rows
 
 
-def test_the_template_is_the_header_row(shop, position):
+def test_the_template_is_the_header_row_and_an_example(shop, position):
     _, url = position
     response = shop.client().get(url + "applicants/template.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(text_of(response))))
-    assert rows == [HEADER.split(",")]
+    assert rows[0] == HEADER.split(",")
+    assert len(rows) == 2  # issue 7 U7: an example row follows the header
 
 
 def test_a_valid_file_imports_every_row(shop, app, position):

@@ -974,6 +974,19 @@ def _position_of(app, values: dict) -> Position | None:
         return position
 
 
+def _missed_capture_body(app, values: dict) -> dict:
+    """A reason for the first weekly capture of the position's seeded Job Bank posting."""
+    with app.app_context():
+        position_id = (values or {}).get("position_id", MISSING_ID)
+        query = select(RecruitmentActivity).filter_by(position_id=position_id, kind="posting")
+        activity = db.session.scalars(query.order_by(RecruitmentActivity.id)).first()
+        return {
+            "activity_id": str(activity.id if activity else MISSING_ID),
+            "due_from": (activity.start_date if activity else date(2026, 1, 5)).isoformat(),
+            "reason": f"Took over the file mid-campaign ({serial()}).",
+        }
+
+
 def tenant_body(app, endpoint: str, employer_id: int, values: dict | None = None) -> dict:
     """A valid body for an employer-scoped POST (the guard is the only thing stopping it).
 
@@ -1006,6 +1019,8 @@ def tenant_body(app, endpoint: str, employer_id: int, values: dict | None = None
         return _csv_upload()
     if endpoint == "positions.import_case":
         return _case_upload(app, employer_id)
+    if endpoint == "positions.record_missed_capture":  # issue 7 U7 (positions)
+        return _missed_capture_body(app, values)
     evidence = _evidence_body(app, endpoint, values)
     return {} if evidence is None else evidence
 

@@ -136,6 +136,9 @@ SPEC_POLICIES = {
     ),
     "positions.waive_finding": "review",
     "positions.withdraw_waiver": "review",
+    # Issue 7 U7 (positions): why ad captures are missing; every member sees, editors record.
+    "positions.captures": "view",
+    "positions.record_missed_capture": "edit",
     # The evidence locker. Reading and downloading: every member.
     **dict.fromkeys(
         (
