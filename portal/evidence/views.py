@@ -1,6 +1,16 @@
 from datetime import date
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -187,6 +197,7 @@ def _item_page(position, item, review_form=None, comment_form=None, status=200):
         comment_form=comment_form or CommentForm(),
         category_names=CATEGORY_NAMES,
         confirm_form=ConfirmForm(),
+        previewable=item.content_type in PREVIEWABLE,
     ), status
 
 
@@ -204,6 +215,34 @@ def download(employer_id: int, position_id: int, evidence_id: int):
     evidence = services.evidence_item(position, evidence_id)
     stream = services.evidence_storage().open(evidence.storage_key)
     return bundles.attachment(stream, evidence.content_type, evidence.original_filename)
+
+
+# Types a browser shows itself. The inspection guarantees the bytes are of this type (uploads
+# are judged by content), and the sandbox below keeps anything active inert.
+PREVIEWABLE = frozenset({"application/pdf", "image/png", "image/jpeg"})
+SANDBOX = "sandbox; default-src 'none'; frame-ancestors 'none'"
+
+
+@bp.get("/<int:position_id>/evidence/<int:evidence_id>/preview")
+@policy("view")
+def preview(employer_id: int, position_id: int, evidence_id: int):
+    """Show a PDF or an image in the browser (``inline``), under the same sandboxing headers as
+    a download; any other type is answered as the download it always is."""
+    position = get_scoped_or_404(Position, position_id)
+    evidence = services.evidence_item(position, evidence_id)
+    stream = services.evidence_storage().open(evidence.storage_key)
+    if evidence.content_type not in PREVIEWABLE:
+        return bundles.attachment(stream, evidence.content_type, evidence.original_filename)
+    response = send_file(
+        stream,
+        mimetype=evidence.content_type,
+        as_attachment=False,
+        download_name=evidence.original_filename,
+        max_age=0,
+    )
+    response.headers["Content-Security-Policy"] = SANDBOX
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
 
 
 @bp.post("/<int:position_id>/evidence/<int:evidence_id>/review")

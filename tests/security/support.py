@@ -964,6 +964,10 @@ def _sign_off_body(app, values: dict | None, n: int) -> dict:
     }
 
 
+# The evidence preview (inline for PDF and images, else the download): every member reads it,
+# and it answers with the stored bytes of one of the employer's files.
+SIGNOFF_ROUTE_POLICIES = {"evidence.preview": "view"}
+SIGNOFF_STORED_DOWNLOADS = frozenset({"evidence.preview"})
 # --- end of the sign-off block ---------------------------------------------------------------
 
 
