@@ -87,6 +87,7 @@ def _locker_page(
     case_json = compliance.case_json(position)
     sign_off = services.latest_sign_off(position)
     open_now = services.open_items_of(position, report, evidence)
+    still_open = {r.id for r in open_now.requests}
     sign_off_form = sign_off_form or SignOffForm(formdata=None)
     if not sign_off_form.open_fingerprint.data:
         sign_off_form.open_fingerprint.data = open_now.fingerprint()
@@ -110,8 +111,9 @@ def _locker_page(
         snapshots=due_now_and_missed(
             snapshots_due(position.activities, evidence, date.today()), date.today()
         ),
-        to_do=reviews.to_do(position),
-        asked_by_client=reviews.asked_by_client(position),
+        # Requests still open: one about a finding since fixed or waived is settled.
+        to_do=[r for r in reviews.to_do(position) if r.id in still_open],
+        asked_by_client=[r for r in reviews.asked_by_client(position) if r.id in still_open],
         report=report,
         open_now=open_now,
         category_names=CATEGORY_NAMES,
