@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from portal.evidence import services as evidence_services
 from portal.extensions import db
 from portal.models import EvidenceFile, Membership, Position, SignOff
-from portal.open_items import OpenItems, open_items
+from portal.open_items import OpenItems
 from portal.positions import compliance
 from portal.reviews import open_requests_across
 from portal.tenancy import across_my_employers
@@ -124,13 +124,9 @@ def position_statuses(
         evidence = files[(position.employer_id, position.id)] + files[(position.employer_id, None)]
         with _acting_for(membership.employer):
             report = compliance.check(position, today)
-            waived = [
-                (item.finding.rule, item.finding.subject)
-                for _area, items in report.groups
-                for item in items
-                if item.waiver is not None
-            ]
-            items = open_items(report.verdict.findings, waived, evidence, requests[position.id])
+            items = evidence_services.open_items_of(
+                position, report, evidence, requests[position.id]
+            )
             sign_off = sign_offs.get(position.id)
             state = NOT_SIGNED
             if sign_off is not None:

@@ -194,16 +194,18 @@ def content_hash(case_json: str, evidence: list[EvidenceFile]) -> str:
     return digest.hexdigest()
 
 
-def open_items_of(position: Position, report, evidence) -> OpenItems:
-    """What is still open on the position, for ``report`` (a compliance report) and its
-    active ``evidence``."""
+def open_items_of(position: Position, report, evidence, requests=None) -> OpenItems:
+    """What is still open on the position, for ``report`` (a compliance report), its active
+    ``evidence`` and its open ``requests`` (read from the database when not given)."""
     waived = [
         (item.finding.rule, item.finding.subject)
         for _area, items in report.groups
         for item in items
         if item.waiver is not None
     ]
-    return open_items(report.verdict.findings, waived, evidence, to_do_all(position))
+    if requests is None:
+        requests = to_do_all(position)
+    return open_items(report.verdict.findings, waived, evidence, requests)
 
 
 def sign_off(
