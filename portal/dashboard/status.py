@@ -76,7 +76,7 @@ def _latest_sign_offs(user_id: int) -> dict[int, SignOff]:
         .where(SignOff.employer_id.in_(_my_employer_ids(user_id)))
         .group_by(SignOff.position_id)
     )
-    rows = db.session.scalars(select(SignOff).where(SignOff.id.in_(latest)))
+    rows = db.session.scalars(across_my_employers(SignOff, user_id).where(SignOff.id.in_(latest)))
     return {row.position_id: row for row in rows}
 
 
