@@ -3,9 +3,11 @@ most urgent first; the lawyer asks the client a question about a file, the clien
 the home page (and in the outbox), answers, and the question is gone for both; the lawyer sees
 the screenshot inline on the file's page instead of downloading it."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
+from PIL import Image
 
 from portal.extensions import db
 from portal.models import Position, Role
@@ -22,6 +24,7 @@ from tests.browser.test_evidence_journey import (
     sign_in,
     upload,
 )
+from tests.evidence.corpus import text_pdf
 from tests.evidence_views.support import add_position
 
 try:
@@ -99,3 +102,34 @@ def test_dashboard_status_questions_and_preview(app, make, live_server, new_page
 
     lawyer.reload()
     expect(section(lawyer, "Your questions to clients")).to_have_count(0)
+
+
+def test_a_pdf_opens_in_chromiums_viewer_despite_the_sandbox(
+    app,  # noqa: F811
+    make,
+    live_server,
+    new_page,
+):
+    """The preview's sandboxing CSP does not stop Chromium's PDF viewer: the file is shown,
+    not downloaded."""
+    owner_user = make.user(email=OWNER_EMAIL, name=OWNER_NAME)
+    employer = make.employer(owner_user, operating_name=EMPLOYER)
+    cook = add_position(app, employer.id, "Cook")
+    owner = new_page()
+    sign_in(owner, OWNER_EMAIL)
+    owner.goto(f"/employers/{employer.id}/positions/{cook}/evidence")
+    upload(owner, {"name": "ad.pdf", "mimeType": "application/pdf", "buffer": text_pdf()}, "Ad")
+    owner.get_by_role("link", name="ad.pdf", exact=True).click()
+    link = owner.get_by_role("link", name="Open in the browser")
+    response = owner.goto(link.get_attribute("href"))
+    assert response.status == 200
+    headers = response.all_headers()  # ``headers`` leaves the security headers out
+    assert headers["content-disposition"].startswith("inline;")
+    assert headers["content-security-policy"].startswith("sandbox;")
+    assert headers["x-content-type-options"] == "nosniff"
+    owner.wait_for_timeout(1500)  # the viewer draws the page after the load event
+    shot = Image.open(io.BytesIO(owner.screenshot())).convert("RGB")
+    # The viewer: a dark frame around the white page (a "blocked" page would be all light).
+    width, height = shot.size
+    assert max(shot.getpixel((10, height // 2))) < 90, "no PDF viewer around the page"
+    assert min(shot.getpixel((width // 2, height // 2))) > 240, "no PDF page in the viewer"
