@@ -133,6 +133,9 @@ class BundleContext:
     timeline_svg: str | None
     sign_off: dict | None
     case_json: str
+    # What is open when the bundle is built (portal/open_items.py ``OpenItems.to_dict``); the
+    # cover page shows it next to the sign-off. None: not computed (older callers).
+    open_items: dict | None = None
 
 
 @dataclass(frozen=True)

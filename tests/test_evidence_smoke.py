@@ -10,6 +10,7 @@ from portal.models import EvidenceFile, Position, Role
 from tests.conftest import POSTGRES_URL, _truncate_all, build_app
 from tests.factories import Factories
 from tests.helpers import form_token, text_of
+from tests.signoff.support import confirmed_sign_off
 
 
 def _png(colour) -> bytes:
@@ -106,7 +107,9 @@ def test_upload_review_sign_off_and_bundle(database_url, tmp_path):
         data={"csrf_token": token, "decision": "accepted", "comment": ""},
     )
     token = form_token(lawyer_client, f"{base}/evidence")
-    response = lawyer_client.post(f"{base}/sign-off", data={"csrf_token": token, "note": "ok"})
+    # The position has open errors: the sign-off confirms them with a reason (issue 7, U2).
+    body = confirmed_sign_off(text_of(lawyer_client.get(f"{base}/evidence")), note="ok")
+    response = lawyer_client.post(f"{base}/sign-off", data={"csrf_token": token, **body})
     assert response.status_code == 302
     assert "current" in text_of(lawyer_client.get(f"{base}/evidence"))
 

@@ -1,11 +1,14 @@
+from datetime import date
+
 from flask import render_template
 from flask_login import current_user
 
 from portal.dashboard import bp
-from portal.extensions import db
-from portal.models import Position, Role
+from portal.dashboard.status import position_statuses
+from portal.models import Role
 from portal.positions.labels import STREAMS
-from portal.tenancy import PUBLIC, across_my_employers, memberships_of, policy
+from portal.reviews import from_representative, open_requests_across
+from portal.tenancy import PUBLIC, memberships_of, policy
 
 
 @bp.get("/")
@@ -16,11 +19,32 @@ def index():
     memberships = memberships_of(current_user.id)
     clients = [m for m in memberships if m.role == Role.REPRESENTATIVE]
     own = [m for m in memberships if m.role != Role.REPRESENTATIVE]
-    positions: dict[int, list[Position]] = {}
-    for position in db.session.scalars(
-        across_my_employers(Position, current_user.id).order_by(Position.id)
-    ):
-        positions.setdefault(position.employer_id, []).append(position)
+    requests = open_requests_across(current_user.id)
+    statuses = position_statuses(current_user.id, memberships, date.today(), requests)
+    positions: dict[int, list] = {}
+    for status in sorted(statuses, key=lambda s: s.position.id):
+        positions.setdefault(status.position.employer_id, []).append(status.position)
+    # Requests still open (a request about a finding that was fixed or waived no longer is).
+    still_open = {r.id for s in statuses for r in s.open.requests}
+    represented = {m.employer_id for m in clients}
+    # Who asked whom, as the home page's four lists (each shown only when not empty).
+    asked = {"by_clients": [], "to_clients": [], "by_representative": [], "to_representative": []}
+    for request in requests:
+        if request.id not in still_open:
+            continue
+        by_rep = from_representative(request)
+        if request.employer_id in represented:
+            asked["to_clients" if by_rep else "by_clients"].append(request)
+        else:
+            asked["by_representative" if by_rep else "to_representative"].append(request)
+    names = {m.employer_id: m.employer.display_name for m in memberships}
     return render_template(
-        "dashboard/index.html", clients=clients, own=own, positions=positions, stream_names=STREAMS
+        "dashboard/index.html",
+        clients=clients,
+        own=own,
+        positions=positions,
+        statuses=statuses,
+        stream_names=STREAMS,
+        asked=asked,
+        employer_names=names,
     )

@@ -177,8 +177,11 @@ def _context(position: Position, employer: Employer, user: User):
             "signed_by": sign_off.signed_by.full_name,
             "signed_at": sign_off.created_at.isoformat(timespec="minutes"),
             "outdated": sign_off.content_hash != services.content_hash(case_json, evidence),
+            "open_items": sign_off.open_items,
+            "confirmation_reason": sign_off.confirmation_reason,
         },
         case_json=case_json,
+        open_items=services.open_items_of(position, report, evidence).to_dict(),
     )
     storage = services.evidence_storage()
     files = [

@@ -71,6 +71,14 @@ class FindingReviewForm(FlaskForm):
 
 class SignOffForm(FlaskForm):
     note = TextAreaField(_l("Note for the file"), validators=[Optional(), Length(max=5000)])
+    # Asked only when errors, files or requests are open (portal/open_items.py decides).
+    confirm_open = BooleanField(_l("I sign off although these items are open"))
+    confirmation_reason = TextAreaField(
+        _l("Why you sign off with these items open (kept on record)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+    # The open items the page showed: a confirmation covers those, not later ones.
+    open_fingerprint = HiddenField(validators=[Optional(), Length(max=64)])
 
 
 class RetentionForm(FlaskForm):

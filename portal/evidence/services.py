@@ -27,9 +27,10 @@ from portal.models import (
     SignOff,
     utcnow,
 )
+from portal.open_items import OpenItems, open_items
 from portal.positions.reference import labour_market
 from portal.positions.services import child_of
-from portal.reviews import add_comment
+from portal.reviews import add_comment, notify_request, to_do_all
 from portal.rules import ruleset_version
 from portal.storage import Storage, new_key, storage_from_settings
 from portal.tenancy import get_scoped_or_404, scoped_select
@@ -173,14 +174,17 @@ def review_evidence(
     evidence.reviewed_by_id = reviewer_id
     evidence.reviewed_at = utcnow()
     if comment or decision == "changes_requested":
-        add_comment(
+        row = add_comment(
             position.id,
             evidence.employer_id,
             reviewer_id,
             comment or "Please replace this file.",
             evidence_id=evidence.id,
             asks_for_change=decision == "changes_requested",
+            author_role="representative",
         )
+        if row.asks_for_change:
+            notify_request(position, row)
     db.session.flush()
 
 
@@ -195,7 +199,33 @@ def content_hash(case_json: str, evidence: list[EvidenceFile]) -> str:
     return digest.hexdigest()
 
 
-def sign_off(position: Position, case_json: str, evidence, verdict, note, by_user_id):
+def open_items_of(position: Position, report, evidence, requests=None) -> OpenItems:
+    """What is still open on the position, for ``report`` (a compliance report), its active
+    ``evidence`` and its open ``requests`` (read from the database when not given)."""
+    waived = [
+        (item.finding.rule, item.finding.subject)
+        for _area, items in report.groups
+        for item in items
+        if item.waiver is not None
+    ]
+    if requests is None:
+        requests = to_do_all(position)
+    return open_items(report.verdict.findings, waived, evidence, requests)
+
+
+def sign_off(
+    position: Position,
+    case_json: str,
+    evidence,
+    verdict,
+    note,
+    by_user_id,
+    *,
+    open_now: OpenItems | None = None,
+    confirmation_reason: str | None = None,
+):
+    """Record the sign-off with what was open then, and the reason for signing regardless."""
+    open_now = open_now or OpenItems()
     row = SignOff(
         employer_id=position.employer_id,
         position_id=position.id,
@@ -204,9 +234,26 @@ def sign_off(position: Position, case_json: str, evidence, verdict, note, by_use
         findings=[f.to_dict() for f in verdict.findings],
         content_hash=content_hash(case_json, evidence),
         note=(note or "").strip() or None,
+        open_items=open_now.to_dict(),
+        confirmation_reason=(confirmation_reason or "").strip() or None
+        if open_now.needs_confirmation
+        else None,
     )
     db.session.add(row)
     db.session.flush()
+    if open_now.needs_confirmation:
+        # Besides the row's own audit entry: an event that says plainly what was signed over.
+        record_event(
+            db.session,
+            "evidence.signed_off_with_open_items",
+            employer_id=position.employer_id,
+            entity=row,
+            changes={
+                "position_id": position.id,
+                "open": open_now.counts(),
+                "reason": row.confirmation_reason,
+            },
+        )
     return row
 
 

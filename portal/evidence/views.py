@@ -1,11 +1,22 @@
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from portal import reviews
+from portal import open_items, reviews
 from portal.evidence import bp, bundles, services
 from portal.evidence.forms import (
     CATEGORY_NAMES,
@@ -95,6 +106,19 @@ def _locker_page(
     report = compliance.check(position, date.today())
     case_json = compliance.case_json(position)
     sign_off = services.latest_sign_off(position)
+    open_now = services.open_items_of(position, report, evidence)
+    still_open = {r.id for r in open_now.requests}
+    sign_off_form = sign_off_form or SignOffForm(formdata=None)
+    if not sign_off_form.open_fingerprint.data:
+        sign_off_form.open_fingerprint.data = open_now.fingerprint()
+    counts = open_now.counts()
+    sign_off_form.confirm_open.label.text = _(
+        "I sign off although these items are open: %(errors)d errors, %(files)d files not "
+        "accepted, %(requests)d requests",
+        errors=counts["errors"],
+        files=counts["files_awaiting_review"] + counts["files_changes_requested"],
+        requests=counts["requests"],
+    )
     return render_template(
         "evidence/index.html",
         employer=current_employer(),
@@ -107,14 +131,17 @@ def _locker_page(
         snapshots=due_now_and_missed(
             snapshots_due(position.activities, evidence, date.today()), date.today()
         ),
-        to_do=reviews.to_do(position),
+        # Requests still open: one about a finding since fixed or waived is settled.
+        to_do=[r for r in reviews.to_do(position) if r.id in still_open],
+        asked_by_client=[r for r in reviews.asked_by_client(position) if r.id in still_open],
         report=report,
+        open_now=open_now,
         category_names=CATEGORY_NAMES,
         sign_off=sign_off,
         sign_off_current=bool(sign_off)
         and sign_off.content_hash == services.content_hash(case_json, evidence),
         # Display-only forms: their own endpoints read what is posted to them.
-        sign_off_form=sign_off_form or SignOffForm(formdata=None),
+        sign_off_form=sign_off_form,
         retention_form=retention_form or RetentionForm(formdata=None, obj=position),
         bundle=bundles.latest_bundle(position),
         confirm_form=ConfirmForm(formdata=None),
@@ -145,7 +172,12 @@ def upload(employer_id: int, position_id: int):
         row = services.attach_evidence(position, form.file.data, form.data, current_user.id)
         if form.replaces.data:
             replaced = services.replace_evidence(position, int(form.replaces.data))
-            reviews.resolve_requests(position, evidence_id=replaced.id)
+            reviews.resolve_requests(
+                position,
+                evidence_id=replaced.id,
+                resolution="replaced",
+                by_user_id=current_user.id,
+            )
         db.session.commit()
     except services.UploadRefused as refusal:
         db.session.commit()  # keeps the audit event of the refusal, nothing else was added
@@ -191,6 +223,7 @@ def _item_page(position, item, review_form=None, comment_form=None, status=200):
         comment_form=comment_form or CommentForm(),
         category_names=CATEGORY_NAMES,
         confirm_form=ConfirmForm(),
+        previewable=item.content_type in PREVIEWABLE,
     ), status
 
 
@@ -210,6 +243,34 @@ def download(employer_id: int, position_id: int, evidence_id: int):
     return bundles.attachment(stream, evidence.content_type, evidence.original_filename)
 
 
+# Types a browser shows itself. The inspection guarantees the bytes are of this type (uploads
+# are judged by content), and the sandbox below keeps anything active inert.
+PREVIEWABLE = frozenset({"application/pdf", "image/png", "image/jpeg"})
+SANDBOX = "sandbox; default-src 'none'; frame-ancestors 'none'"
+
+
+@bp.get("/<int:position_id>/evidence/<int:evidence_id>/preview")
+@policy("view")
+def preview(employer_id: int, position_id: int, evidence_id: int):
+    """Show a PDF or an image in the browser (``inline``), under the same sandboxing headers as
+    a download; any other type is answered as the download it always is."""
+    position = get_scoped_or_404(Position, position_id)
+    evidence = services.evidence_item(position, evidence_id)
+    stream = services.evidence_storage().open(evidence.storage_key)
+    if evidence.content_type not in PREVIEWABLE:
+        return bundles.attachment(stream, evidence.content_type, evidence.original_filename)
+    response = send_file(
+        stream,
+        mimetype=evidence.content_type,
+        as_attachment=False,
+        download_name=evidence.original_filename,
+        max_age=0,
+    )
+    response.headers["Content-Security-Policy"] = SANDBOX
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
 @bp.post("/<int:position_id>/evidence/<int:evidence_id>/review")
 @policy("review")
 def review(employer_id: int, position_id: int, evidence_id: int):
@@ -222,7 +283,7 @@ def review(employer_id: int, position_id: int, evidence_id: int):
         position, evidence, form.decision.data, form.comment.data, current_user.id
     )
     if form.decision.data == "accepted":
-        reviews.resolve_requests(position, evidence_id=evidence.id)
+        reviews.resolve_requests(position, evidence_id=evidence.id, by_user_id=current_user.id)
     db.session.commit()
     flash(_("Your review is recorded."), "success")
     return _to_item(employer_id, position_id, evidence_id)
@@ -236,8 +297,8 @@ def comment(employer_id: int, position_id: int, evidence_id: int):
     form = CommentForm()
     if not form.validate():
         return _item_page(position, evidence, comment_form=form, status=422)
-    reviews.add_comment(
-        position.id, position.employer_id, current_user.id, form.body.data, evidence_id=evidence.id
+    reviews.comment_in_thread(
+        position, current_user.id, g.membership.role, form.body.data, evidence_id=evidence.id
     )
     db.session.commit()
     return _to_item(employer_id, position_id, evidence_id)
@@ -299,7 +360,12 @@ def review_finding(employer_id: int, position_id: int):
         current_user.id,
     )
     if form.decision.data == "accepted":
-        reviews.resolve_requests(position, rule_id=form.rule_id.data, subject=form.subject.data)
+        reviews.resolve_requests(
+            position,
+            rule_id=form.rule_id.data,
+            subject=form.subject.data,
+            by_user_id=current_user.id,
+        )
     db.session.commit()
     flash(_("Your review of %(rule)s is recorded.", rule=form.rule_id.data), "success")
     return redirect(
@@ -307,15 +373,55 @@ def review_finding(employer_id: int, position_id: int):
     )
 
 
+_SIGN_OFF_PROBLEMS = {
+    open_items.NOT_CONFIRMED: (
+        "confirm_open",
+        _l(
+            "Items are still open: waive each error with a reason on the compliance page, or "
+            "confirm that you sign off although they are open."
+        ),
+    ),
+    open_items.CHANGED: (
+        "confirm_open",
+        _l("What is open changed since the page was loaded: check the list again and confirm."),
+    ),
+    open_items.NO_REASON: (
+        "confirmation_reason",
+        _l(
+            "Say why you sign off with these items open (at least %(n)d characters).",
+            n=open_items.REASON_MIN_LENGTH,
+        ),
+    ),
+}
+
+
 @bp.post("/<int:position_id>/sign-off")
 @policy("review")
 def sign_off(employer_id: int, position_id: int):
+    """Sign off as ready to file. With errors, files not accepted or requests open, only with
+    the explicit confirmation of what the page showed and a reason, both kept on record."""
     position = get_scoped_or_404(Position, position_id)
     form = SignOffForm()
     if not form.validate():
         return _locker_page(position, UploadForm(formdata=None), 422, sign_off_form=form)
     evidence = services.evidence_of(position)
     report = compliance.check(position, date.today())
+    open_now = services.open_items_of(position, report, evidence)
+    problems = open_items.sign_off_problems(
+        open_now,
+        confirmed=form.confirm_open.data,
+        reason=form.confirmation_reason.data,
+        fingerprint=form.open_fingerprint.data,
+    )
+    if problems:
+        for problem in sorted(problems):
+            name, message = _SIGN_OFF_PROBLEMS[problem]
+            form[name].errors.append(str(message))
+        if open_items.CHANGED in problems:
+            form.confirm_open.data = False
+            form.open_fingerprint.data = open_now.fingerprint()  # what the page now shows
+        flash(_("Not signed off: see the open items."), "error")
+        return _locker_page(position, UploadForm(formdata=None), 422, sign_off_form=form)
     services.sign_off(
         position,
         compliance.case_json(position),
@@ -323,9 +429,17 @@ def sign_off(employer_id: int, position_id: int):
         report.verdict,
         form.note.data,
         current_user.id,
+        open_now=open_now,
+        confirmation_reason=form.confirmation_reason.data,
     )
     db.session.commit()
-    flash(_("You signed off this position as ready to file."), "success")
+    if open_now.needs_confirmation:
+        flash(
+            _("You signed off this position as ready to file, with open items on record."),
+            "success",
+        )
+    else:
+        flash(_("You signed off this position as ready to file."), "success")
     return redirect(url_for("evidence.locker", employer_id=employer_id, position_id=position_id))
 
 
@@ -399,10 +513,10 @@ def comment_finding(employer_id: int, position_id: int):
     form = FindingCommentForm()
     if not form.validate():
         abort(422, description="body: write a comment")
-    reviews.add_comment(
-        position.id,
-        position.employer_id,
+    reviews.comment_in_thread(
+        position,
         current_user.id,
+        g.membership.role,
         form.body.data,
         rule_id=form.rule_id.data,
         subject=form.subject.data,

@@ -92,8 +92,18 @@ class ReviewComment(CreatedAt, PositionChild, Base):
     # A representative's request that the employer must answer or act on.
     asks_for_change: Mapped[bool] = mapped_column(default=False)
     resolved_at: Mapped[datetime | None]
+    # The author's role when writing (representative or a member of the employer): who asked
+    # whom. Empty on rows written before it was recorded (those requests are a representative's).
+    author_role: Mapped[str | None] = mapped_column(String(20))
+    # A request's kind: "change" (a review asking for a change) or "question" (a comment
+    # waiting for the other side's answer); empty on older rows (those are changes).
+    kind: Mapped[str | None] = mapped_column(String(20))
+    # Why a request closed: replaced, accepted, answered (see portal/reviews.py).
+    resolution: Mapped[str | None] = mapped_column(String(20))
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    position: Mapped["Position"] = relationship()  # noqa: F821 (portal.models.recruitment)
 
     __table_args__ = (
         CheckConstraint("evidence_id IS NOT NULL OR rule_id IS NOT NULL", name="has_target"),
@@ -128,6 +138,10 @@ class SignOff(CreatedAt, PositionChild, Base):
     # to the data or the evidence makes the sign-off outdated.
     content_hash: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
+    # What was still open when signing (portal/open_items.py ``OpenItems.to_dict``), and the
+    # representative's reason for signing off although errors, files or requests were open.
+    open_items: Mapped[dict | None] = mapped_column(JSON)
+    confirmation_reason: Mapped[str | None] = mapped_column(Text)
 
     signed_by: Mapped[User] = relationship()
 

@@ -99,6 +99,17 @@ def files_row(page: Page, name: str):
     return section(page, "Files").get_by_role("row").filter(has_text=name)
 
 
+SIGNED_WITH_OPEN_ITEMS = "You signed off this position as ready to file, with open items on record."
+
+
+def confirm_open_items(signing, reason="The client files today; open items explained.") -> None:
+    """Tick "I sign off although these items are open" and give the reason (issue 7, U2)."""
+    signing.get_by_label(re.compile("I sign off although these items are open")).check()
+    signing.get_by_label(
+        "Why you sign off with these items open (kept on record)", exact=True
+    ).fill(reason)
+
+
 def review(page: Page, decision: str, comment: str = "") -> None:
     card = section(page, "Your review")
     card.get_by_label("Decision", exact=True).select_option(label=decision)
@@ -170,8 +181,10 @@ def test_lawyer_reviews_owner_replaces_lawyer_signs_off_and_downloads_the_bundle
     signing = section(lawyer, "Sign-off and filing bundle")
     expect(signing).to_contain_text("Not signed off yet.")
     signing.get_by_label("Note for the file", exact=True).fill("Ready to file.")
+    # The position still has open errors: the sign-off confirms them with a reason (U2).
+    confirm_open_items(signing)
     signing.get_by_role("button", name="Sign off as ready to file").click()
-    expect(flash(lawyer)).to_have_text("You signed off this position as ready to file.")
+    expect(flash(lawyer)).to_have_text(SIGNED_WITH_OPEN_ITEMS)
     signing = section(lawyer, "Sign-off and filing bundle")
     expect(signing).to_contain_text(f"Signed off as ready to file by {LAWYER_NAME}")
     expect(signing.locator("strong.status")).to_have_text("current")
@@ -246,7 +259,7 @@ def test_optional_fields_are_optional_in_the_browser(app, make, live_server, new
     lawyer = new_page()
     sign_in(lawyer, LAWYER_EMAIL)
     lawyer.goto(locker_url)
-    section(lawyer, "Sign-off and filing bundle").get_by_role(
-        "button", name="Sign off as ready to file"
-    ).click()
-    expect(flash(lawyer)).to_have_text("You signed off this position as ready to file.")
+    signing = section(lawyer, "Sign-off and filing bundle")
+    confirm_open_items(signing)  # open errors: the confirmation is required, the note is not
+    signing.get_by_role("button", name="Sign off as ready to file").click()
+    expect(flash(lawyer)).to_have_text(SIGNED_WITH_OPEN_ITEMS)

@@ -934,10 +934,41 @@ def _evidence_body(app, endpoint: str, values: dict | None) -> dict | None:
     if endpoint == "evidence.comment_finding":
         return _current_finding(app, values) | {"body": f"Posted finding comment {n}."}
     if endpoint == "evidence.sign_off":
-        return {"note": f"Posted sign-off {n}: ready to file."}
+        return _sign_off_body(app, values, n)
     if endpoint in ("evidence.archive", "evidence.delete", "evidence.start_bundle"):
         return {}  # a button: the CSRF token is the whole form
     return None
+
+
+# --- Sign-off and the lawyer's daily view (issue 7, U2 and U6) --------------------------------
+# A sign-off with open items needs the confirmation of exactly what the page showed, with a
+# reason: the body carries the position's current open-items fingerprint.
+SIGN_OFF_REASON = "Posted sign-off: the client files today, open items explained."
+
+
+def _sign_off_body(app, values: dict | None, n: int) -> dict:
+    fingerprint = ""
+    position_id = (values or {}).get("position_id")
+    with app.test_request_context():
+        position = db.session.get(Position, position_id) if position_id else None
+        if position is not None:
+            g.employer = db.session.get(Employer, position.employer_id)
+            report = compliance.check(position, date.today())
+            evidence = evidence_services.evidence_of(position)
+            fingerprint = evidence_services.open_items_of(position, report, evidence).fingerprint()
+    return {
+        "note": f"Posted sign-off {n}: ready to file.",
+        "confirm_open": "y",
+        "confirmation_reason": SIGN_OFF_REASON,
+        "open_fingerprint": fingerprint,
+    }
+
+
+# The evidence preview (inline for PDF and images, else the download): every member reads it,
+# and it answers with the stored bytes of one of the employer's files.
+SIGNOFF_ROUTE_POLICIES = {"evidence.preview": "view"}
+SIGNOFF_STORED_DOWNLOADS = frozenset({"evidence.preview"})
+# --- end of the sign-off block ---------------------------------------------------------------
 
 
 def _csv_upload() -> dict:

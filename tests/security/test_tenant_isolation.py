@@ -47,6 +47,8 @@ from tests.security.support import (
     OBJECT_ARGS,
     ORACLE_PAIRS,
     RESOLVERS,
+    SIGNOFF_ROUTE_POLICIES,
+    SIGNOFF_STORED_DOWNLOADS,
     STATE_CHANGING,
     TENANT_ARGS,
     Unresolvable,
@@ -164,6 +166,7 @@ SPEC_POLICIES = {
     "evidence.sign_off": "review",
     "evidence.comment": "comment",
     "evidence.comment_finding": "comment",
+    **SIGNOFF_ROUTE_POLICIES,  # issue 7, U6: the preview (tests/security/support.py)
 }
 SPEC_BLUEPRINTS = ("positions.", "evidence.")
 
@@ -180,7 +183,7 @@ B_MEMBERS = [("b_owner", Role.OWNER), ("b_staff", Role.STAFF), ("b_rep", Role.RE
 # Tenant GET pages that show none of B's own text besides the navigation (a file download).
 PAGES_WITHOUT_B_TEXT = {"positions.applicants_template"}
 # Downloads of stored objects: B's owner must get exactly the bytes of one of B's objects.
-STORED_DOWNLOADS = {"evidence.download", "evidence.bundle_download"}
+STORED_DOWNLOADS = {"evidence.download", "evidence.bundle_download"} | SIGNOFF_STORED_DOWNLOADS
 
 
 def _digest(response) -> str:
