@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from portal.dashboard import bp
 from portal.extensions import db
+from portal.invitations.services import invitations_waiting_for
 from portal.models import Position, Role
 from portal.positions.labels import STREAMS
 from portal.tenancy import PUBLIC, across_my_employers, memberships_of, policy
@@ -22,5 +23,10 @@ def index():
     ):
         positions.setdefault(position.employer_id, []).append(position)
     return render_template(
-        "dashboard/index.html", clients=clients, own=own, positions=positions, stream_names=STREAMS
+        "dashboard/index.html",
+        clients=clients,
+        own=own,
+        positions=positions,
+        stream_names=STREAMS,
+        pending_invitations=invitations_waiting_for(current_user),
     )
