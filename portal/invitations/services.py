@@ -134,9 +134,10 @@ def _is_open(invitation: Invitation) -> bool:
     )
 
 
-def invitations_waiting_for(user: User) -> list[Invitation]:
-    """Open invitations to the user's address, for the home page; none until it is confirmed
-    (anyone can sign up with an invitee's address, only its owner can confirm it)."""
+def invitations_waiting_for(user: User) -> list[tuple[Invitation, str]]:
+    """Open invitations to the user's address with their home-page link tokens; none until the
+    address is confirmed (anyone can sign up with an invitee's address, only its owner can
+    confirm it)."""
     if user.email_confirmed_at is None:
         return []
     found = db.session.scalars(
@@ -148,11 +149,29 @@ def invitations_waiting_for(user: User) -> list[Invitation]:
         )
         .order_by(Invitation.created_at.desc())
     )
-    return [i for i in found if active_membership(user.id, i.employer_id) is None]
+    return [
+        (invitation, waiting_link_token(invitation, user))
+        for invitation in found
+        if active_membership(user.id, invitation.employer_id) is None
+    ]
 
 
-def invitation_for_user(invitation_id: int, user: User) -> Invitation | None:
-    """An open invitation addressed to ``user``'s confirmed address, else None (the view's 404)."""
+def waiting_link_token(invitation: Invitation, user: User) -> str:
+    """The home page's link to an invitation waiting for ``user``: signed for that user."""
+    return sign("waiting-invitation", {"i": invitation.id, "u": user.id})
+
+
+def waiting_invitation_for_token(token: str, user: User) -> Invitation | None:
+    """The open invitation a home-page link names, if it is addressed to ``user``'s confirmed
+    address; else None (the view answers 404)."""
+    try:
+        payload = unsign("waiting-invitation", token, current_app.config["INVITATION_MAX_AGE"])
+    except InvalidLink:
+        return None
+    invitation_id = payload.get("i")
+    if payload.get("u") != user.id or not isinstance(invitation_id, int):
+        return None
+    # By primary key before any tenant is known: the signed link and the address are the check.
     invitation = db.session.get(Invitation, invitation_id)
     if (
         invitation is None

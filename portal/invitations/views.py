@@ -12,7 +12,7 @@ from portal.invitations.services import (
     RepresentativeLicence,
     accept_invitation,
     invitation_for_token,
-    invitation_for_user,
+    waiting_invitation_for_token,
 )
 from portal.models import Role
 from portal.tenancy import PUBLIC, SIGNED_IN, policy
@@ -67,11 +67,15 @@ def accept(token: str):
     return _accept(invitation, context, signed_in=signed_in, pending_account=pending_account)
 
 
-@bp.route("/waiting/<int:invitation_id>", methods=["GET", "POST"])
+@bp.route("/waiting/<token>", methods=["GET", "POST"])
 @policy(SIGNED_IN)
-def accept_waiting(invitation_id: int):
-    """Accept an invitation shown on the home page: addressed to the signed-in, confirmed email."""
-    invitation = invitation_for_user(invitation_id, current_user._get_current_object())
+def accept_waiting(token: str):
+    """Accept an invitation listed on the home page: addressed to the signed-in, confirmed email.
+
+    The link is signed for this user (not a bare id), so it names no employer's row to anyone
+    else, and a link copied to another account is a 404.
+    """
+    invitation = waiting_invitation_for_token(token, current_user._get_current_object())
     if invitation is None:
         abort(404)
     return _accept(invitation, {"invitation": invitation, "token": None}, signed_in=True)
