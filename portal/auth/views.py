@@ -319,7 +319,8 @@ def change_password():
             start_session(user)  # this browser stays signed in; every other one is signed out
             db.session.commit()
             flash(_("Your password is changed. Other devices were signed out."), "success")
-            return redirect(url_for("auth.account"))
+            # This browser proved the new password; devices known before are forgotten.
+            return devices.remember(redirect(url_for("auth.account")), user)
         throttle.count_attempt("password-change", user.email)
         password_form.current_password.errors.append(_("The current password is not right."))
         status = 401
