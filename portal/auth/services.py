@@ -110,7 +110,8 @@ def signup_after_response(full_name: str, email: str, password_hash: str) -> Non
             return
     if existing is None or not existing.is_active:
         return
-    record_event(db.session, "user.signup_attempted", entity=existing, actor_id=existing.id)
+    # No actor: whoever typed the address is unknown, and need not be the account's owner.
+    record_event(db.session, "user.signup_attempted", entity=existing)
     send_mail(
         existing.email,
         _("Someone tried to create an LMIA Portal account with your email"),

@@ -32,19 +32,20 @@ def after_response(job: Callable, *args, **kwargs) -> None:
     if jobs is None:
         jobs = g.after_response_jobs = []
         app = current_app._get_current_object()
-        base_url = request.url_root
+        # The same site and the same client address (for the audit log) as this request.
+        place = {"base_url": request.url_root, "environ_base": {"REMOTE_ADDR": request.remote_addr}}
 
         @after_this_request
         def run_when_closed(response):
-            response.call_on_close(lambda: _run(app, base_url, jobs))
+            response.call_on_close(lambda: _run(app, place, jobs))
             return response
 
     jobs.append((job, args, kwargs))
 
 
-def _run(app, base_url: str, jobs: list) -> None:
+def _run(app, place: dict, jobs: list) -> None:
     for job, args, kwargs in jobs:
-        with app.test_request_context("/", base_url=base_url):
+        with app.test_request_context("/", **place):
             try:
                 job(*args, **kwargs)
                 db.session.commit()

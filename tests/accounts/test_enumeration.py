@@ -181,3 +181,17 @@ def test_signup_throttle_answers_alike_too(app, make, monkeypatch):
 
     assert statuses[:20] == [302] * 20
     assert statuses[20] == 429
+
+
+def test_work_after_the_response_is_audited_with_the_requesters_address(app, make):
+    from portal.models import AuditEvent
+    from tests.accounts._support import post_form, rows
+
+    user = make.user(email=TAKEN)
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.5"
+
+    post_form(client, "/account/reset", {"email": TAKEN}, buffered=True)
+
+    (event,) = rows(app, AuditEvent, AuditEvent.action == "user.reset_requested")
+    assert (event.entity_id, event.ip_address) == (user.id, "203.0.113.5")
