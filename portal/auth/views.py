@@ -21,7 +21,6 @@ from portal.auth.sessions import end_current_session, start_session
 from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.mail.deferred import after_response
-from portal.mail.services import mail_is_kept_here
 from portal.tenancy import PUBLIC, SIGNED_IN, policy
 from portal.tokens import InvalidLink
 
@@ -72,9 +71,7 @@ def check_email():
     """What to do next after sign-up, reset or unlock: the same page for every address."""
     about = request.args.get("about")
     return render_template(
-        "auth/check_email.html",
-        about=about if about in CHECK_EMAIL_ABOUT else "signup",
-        mail_kept_here=mail_is_kept_here(),
+        "auth/check_email.html", about=about if about in CHECK_EMAIL_ABOUT else "signup"
     )
 
 
