@@ -165,3 +165,35 @@ def test_invitation_goes_through_smtp(smtp_app, smtp_server):
     assert envelope.rcpt_tos == ["hire@example.com"]
     assert link_path(_parsed(envelope).get_content(), "/invitations/")
     assert count(smtp_app, OutboxMessage) == 0
+
+
+def test_work_after_the_response_runs_on_close_and_a_failure_is_only_logged(app, caplog):
+    """portal.mail.deferred: nothing runs until the server closes the response; a job that
+    fails is logged and rolled back, and the next job still runs."""
+    from portal.mail.deferred import after_response
+
+    ran = []
+
+    def failing():
+        db.session.add(OutboxMessage(recipient="x@example.com", subject="half", body="done"))
+        raise RuntimeError("mail server down")
+
+    def working():
+        ran.append("working")
+
+    @app.get("/_probe_after_response")
+    def _probe():  # a throwaway route on this test's app
+        after_response(failing)
+        after_response(working)
+        return "answered"
+
+    _probe.access_policy = "public"
+    response = app.test_client().get("/_probe_after_response")
+    assert response.get_data(as_text=True) == "answered"
+    assert ran == []
+
+    response.close()
+
+    assert ran == ["working"]
+    assert count(app, OutboxMessage) == 0
+    assert "work after the response failed: failing" in caplog.text
