@@ -24,7 +24,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
 from portal.extensions import db, login_manager
-from portal.models import Employer, EmployerScoped, Membership, Role
+from portal.models import Employer, EmployerScoped, Invitation, Membership, Role
 
 log = logging.getLogger("portal.security")
 
@@ -163,6 +163,12 @@ def across_my_employers(model: type[Owned], user_id: int) -> Select[tuple[Owned]
         Membership.user_id == user_id, Membership.revoked_at.is_(None)
     )
     return select(model).where(model.employer_id.in_(mine))
+
+
+def invitations_addressed_to(email: str) -> Select[tuple[Invitation]]:
+    """Invitations sent to ``email``, across employers: shown only to that address's confirmed
+    owner (portal.invitations.services.invitations_waiting_for), never to an employer."""
+    return select(Invitation).where(Invitation.email == email)
 
 
 def load_for_operator(model: type[Owned], object_id: int) -> Owned | None:

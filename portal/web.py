@@ -6,7 +6,7 @@ import logging
 from datetime import date
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, render_template, request
+from flask import Flask, abort, current_app, g, has_request_context, render_template, request
 from flask_babel import format_currency, format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -43,9 +43,23 @@ def set_security_headers(response):
 
 
 def select_locale() -> str:
+    """The user's language if the portal has it translated, else the browser's, else English.
+
+    Only offered locales (portal.auth.locales) are ever used, so a page's lang says the language
+    its text is really in, and dates follow it.
+    """
+    from portal.auth.locales import default_locale, offered_locales
+
+    offered = offered_locales()
+    if not has_request_context():
+        return default_locale()
     if current_user and current_user.is_authenticated:
-        return current_user.locale
-    return request.accept_languages.best_match(["en_CA", "fr_CA", "en", "fr"]) or "en_CA"
+        return current_user.locale if current_user.locale in offered else default_locale()
+    choices = offered + sorted({code.split("_")[0] for code in offered})
+    best = request.accept_languages.best_match(choices)
+    if best and best not in offered:
+        best = next(code for code in offered if code.startswith(best))
+    return best or default_locale()
 
 
 def register_error_pages(app: Flask) -> None:

@@ -21,3 +21,51 @@ def post_form(client, url: str, data: dict, token_from: str | None = None, **kwa
 
 def text_of(response) -> str:
     return response.get_data(as_text=True)
+
+
+# Sign-up is confirmed by a link mailed to the address (issue 7, S4). Without a mail server the
+# mail is kept in the outbox table; these read the link from there.
+_MAIL_LINK = re.compile(r"https?://[^\s]+")
+
+
+def kept_mail_link(app, recipient: str, prefix: str, wait_seconds: float = 0) -> str:
+    """Return the path of the newest link starting with ``prefix`` in mail kept for
+    ``recipient``. ``wait_seconds``: for a live server, which sends mail just after responding."""
+    import time
+    from urllib.parse import urlsplit
+
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import OutboxMessage
+
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        with app.app_context():
+            bodies = db.session.scalars(
+                select(OutboxMessage.body)
+                .where(OutboxMessage.recipient == recipient.lower())
+                .order_by(OutboxMessage.id.desc())
+            ).all()
+        for body in bodies:
+            paths = [urlsplit(url).path for url in _MAIL_LINK.findall(body)]
+            found = [path for path in paths if path.startswith(prefix)]
+            if found:
+                return found[0]
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"no {prefix} link in the mail kept for {recipient}")
+        time.sleep(0.05)
+
+
+def sign_up(client, app, email: str, password: str, full_name: str = "Ana Lima"):
+    """Sign up through the form and confirm through the mailed link, as a person does; the
+    client ends signed in. Returns the confirmation's response (a redirect home)."""
+    data = {"full_name": full_name, "email": email, "password": password, "confirm": password}
+    # buffered: the response is read and closed as a server does, which runs the work the app
+    # does after answering (creating the account and mailing its link).
+    response = post_form(client, "/account/signup", data, buffered=True)
+    assert response.status_code == 302, response.status_code
+    path = kept_mail_link(app, email, "/account/confirm/")
+    response = post_form(client, path, {"password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response

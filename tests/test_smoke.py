@@ -1,18 +1,8 @@
-from tests.helpers import post_form, text_of
+from tests.helpers import post_form, sign_up, text_of
 
 
-def test_signup_create_employer_and_see_it(client):
-    response = post_form(
-        client,
-        "/account/signup",
-        {
-            "full_name": "Ana Lima",
-            "email": "ana@example.com",
-            "password": "a long enough passphrase",
-            "confirm": "a long enough passphrase",
-        },
-    )
-    assert response.status_code == 302
+def test_signup_create_employer_and_see_it(client, app):
+    sign_up(client, app, "ana@example.com", "a long enough passphrase")
     response = post_form(
         client,
         "/employers/new",

@@ -3,10 +3,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
+from portal.auth.locales import language_choices
 from portal.auth.passwords import MAX_LENGTH
 from portal.forms import new_password_fields, options
-
-LOCALES = [("en_CA", "English (Canada)"), ("fr_CA", "Français (Canada)")]
 
 
 def email_field():
@@ -44,6 +43,19 @@ class ResetRequestForm(FlaskForm):
     email = email_field()
 
 
+class UnlockRequestForm(FlaskForm):
+    email = email_field()
+
+
+class ConfirmEmailForm(FlaskForm):
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        description=_l("The password you chose when you signed up."),
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class ResetPasswordForm(FlaskForm):
     password, confirm = new_password_fields(_l("New password"))
 
@@ -59,4 +71,9 @@ class ChangePasswordForm(FlaskForm):
 
 class PreferencesForm(FlaskForm):
     full_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
-    locale = SelectField(_l("Language"), choices=options(LOCALES))
+    # Only languages the portal can show (portal.auth.locales); set per request.
+    locale = SelectField(_l("Language"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = options(language_choices())

@@ -34,12 +34,16 @@ def _buckets(scope: str, account: str | None) -> list[tuple[RateLimitItem, tuple
     return buckets
 
 
-def check(scope: str, account: str | None = None) -> None:
-    """Raise TooManyAttempts when the IP or the account has used up its attempts."""
+def check(scope: str, account: str | None = None, *, known_device: bool = False) -> None:
+    """Raise TooManyAttempts when the IP or the account has used up its attempts.
+
+    ``known_device``: the browser signed in to this account before (portal.auth.devices), so
+    strangers' failures on the account do not lock it out; its IP's limit still applies.
+    """
     if not (current_app.config["RATELIMIT_ENABLED"] and limiter.enabled):
         return
     waits = []
-    for item, keys in _buckets(scope, account):
+    for item, keys in _buckets(scope, None if known_device else account):
         if not limiter.limiter.test(item, *keys):
             reset_at = limiter.limiter.get_window_stats(item, *keys).reset_time
             waits.append(int(reset_at - time.time()) + 1)

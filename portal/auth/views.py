@@ -3,19 +3,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.audit import record_event
-from portal.auth import bp, services, throttle
+from portal.auth import bp, devices, services, throttle
 from portal.auth.forms import (
     ChangePasswordForm,
+    ConfirmEmailForm,
     LoginForm,
     PreferencesForm,
     ResetPasswordForm,
     ResetRequestForm,
     SignupForm,
+    UnlockRequestForm,
 )
+from portal.auth.locales import COMING_NOTE, coming_languages
 from portal.auth.sessions import end_current_session, start_session
 from portal.extensions import db
 from portal.forms import ConfirmForm
-from portal.mail.services import send_mail
+from portal.mail.deferred import after_response
 from portal.tenancy import PUBLIC, SIGNED_IN, policy
 from portal.tokens import InvalidLink
 from portal.web import safe_next
@@ -48,17 +51,67 @@ def signup():
     throttle.count_attempt("signup")
     if not form.validate():
         return render_template("auth/signup.html", form=form), 422
-    try:
-        user = services.register_user(form.full_name.data, form.email.data, form.password.data)
-    except services.EmailTaken:
-        form.email.errors.append(
-            _("An account already uses this email. Sign in, or reset your password.")
+    # The same answer, and the same work in the request, whether or not the address has an
+    # account: the account (or a note to its owner) is made after the response has gone.
+    services.request_signup(form.full_name.data, form.email.data, form.password.data)
+    return redirect(url_for("auth.check_email", about="signup"))
+
+
+CHECK_EMAIL_ABOUT = ("signup", "reset", "unlock")
+
+
+@bp.get("/check-email")
+@policy(PUBLIC)
+def check_email():
+    """What to do next after sign-up, reset or unlock: the same page for every address."""
+    about = request.args.get("about")
+    return render_template(
+        "auth/check_email.html", about=about if about in CHECK_EMAIL_ABOUT else "signup"
+    )
+
+
+def _invalid_confirmation(error: InvalidLink):
+    reason = (
+        _("This confirmation link has expired. Sign in to get a new one.")
+        if error.expired
+        else _(
+            "This confirmation link is not valid, or the account is already confirmed. "
+            "Try signing in."
         )
-        return render_template("auth/signup.html", form=form), 409
+    )
+    return render_template("auth/confirm_invalid.html", reason=reason), 400
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@policy(PUBLIC)
+def confirm_email(token: str):
+    """The link mailed at sign-up: the password proves this is the person who signed up, the
+    link that they own the address. Both together confirm the account and sign in."""
+    try:
+        user = services.user_for_confirmation_token(token)
+    except InvalidLink as error:
+        return _invalid_confirmation(error)
+    form = ConfirmEmailForm()
+    context = {"form": form, "email": user.email}
+    if request.method == "GET":
+        return render_template("auth/confirm_email.html", **context)
+    if not form.validate():
+        return render_template("auth/confirm_email.html", **context), 422
+    try:
+        throttle.check("login", user.email, known_device=devices.is_known(user))
+    except throttle.TooManyAttempts as error:
+        return _throttled(error, "auth/confirm_email.html", **context)
+    if services.check_password(user, form.password.data) is None:
+        throttle.count_attempt("login", user.email)
+        record_event(db.session, "user.login_failed", changes={"email": user.email})
+        db.session.commit()
+        form.password.errors.append(_("This is not the password you chose at sign-up."))
+        return render_template("auth/confirm_email.html", **context), 401
+    services.confirm_email(user)
     services.sign_in(user)
     db.session.commit()
-    flash(_("Welcome! Your account is ready."), "success")
-    return redirect(url_for("dashboard.index"))
+    flash(_("Your email address is confirmed. Welcome!"), "success")
+    return devices.remember(redirect(url_for("dashboard.index")), user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -72,22 +125,88 @@ def login():
     if not form.validate():
         return render_template("auth/login.html", form=form), 422
     email = services.normalise_email(form.email.data)
+    account = services.find_user(email)
     try:
-        throttle.check("login", email)
+        throttle.check("login", email, known_device=devices.is_known(account))
     except throttle.TooManyAttempts as error:
         record_event(db.session, "user.login_throttled", changes={"email": email})
         db.session.commit()
-        return _throttled(error, "auth/login.html", form=form)
-    user = services.authenticate(email, form.password.data)
+        return _throttled(error, "auth/login.html", form=form, unlock_form=_unlock_form(email))
+    user = services.check_password(account, form.password.data)
     if user is None:
         throttle.count_attempt("login", email)
         record_event(db.session, "user.login_failed", changes={"email": email})
         db.session.commit()
         form.password.errors.append(_("The email or the password is not right."))
         return render_template("auth/login.html", form=form), 401
+    if user.email_confirmed_at is None:
+        # Only someone who knows the password gets here, so saying so reveals nothing new.
+        try:
+            throttle.check("confirm-resend", email)
+            throttle.count_attempt("confirm-resend", email)
+            after_response(services.resend_confirmation_after_response, user.id)
+        except throttle.TooManyAttempts:
+            pass  # the links already sent still work
+        db.session.commit()  # a rehashed password
+        flash(
+            _(
+                "Confirm your email address first: open the link we sent to %(email)s. "
+                "We have just sent a new one.",
+                email=user.email,
+            ),
+            "error",
+        )
+        return render_template("auth/login.html", form=form, unconfirmed=True), 403
     services.sign_in(user)
     db.session.commit()
-    return redirect(_safe_next(request.args.get("next")))
+    return devices.remember(redirect(_safe_next(request.args.get("next"))), user)
+
+
+def _unlock_form(email: str) -> UnlockRequestForm:
+    form = UnlockRequestForm(formdata=None)
+    form.email.data = email
+    return form
+
+
+@bp.route("/unlock", methods=["GET", "POST"])
+@policy(PUBLIC)
+def request_unlock():
+    """Ask for a link that lets this browser sign in to an account others have locked."""
+    form = UnlockRequestForm()
+    if request.method == "GET":
+        return render_template("auth/unlock_request.html", form=form)
+    if not form.validate():
+        return render_template("auth/unlock_request.html", form=form), 422
+    email = services.normalise_email(form.email.data)
+    try:
+        throttle.check("unlock", email)
+    except throttle.TooManyAttempts as error:
+        return _throttled(error, "auth/unlock_request.html", form=form)
+    throttle.count_attempt("unlock", email)
+    services.request_unlock(email)
+    return redirect(url_for("auth.check_email", about="unlock"))
+
+
+@bp.route("/unlock/<token>", methods=["GET", "POST"])
+@policy(PUBLIC)
+def unlock(token: str):
+    """The e-mailed unlock link: this browser becomes one the account signs in from."""
+    try:
+        user = services.user_for_unlock_token(token)
+    except InvalidLink as error:
+        reason = (
+            _("This unlock link has expired. Ask for a new one.")
+            if error.expired
+            else _("This unlock link is not valid.")
+        )
+        return render_template("auth/unlock_invalid.html", reason=reason), 400
+    form = ConfirmForm()
+    if request.method == "GET" or not form.validate():
+        return render_template("auth/unlock.html", form=form, email=user.email)
+    record_event(db.session, "user.device_unlocked", entity=user, actor_id=user.id)
+    db.session.commit()
+    flash(_("This browser can sign in to your account now. Sign in below."), "success")
+    return devices.remember(redirect(url_for("auth.login")), user)
 
 
 @bp.post("/logout")
@@ -116,23 +235,10 @@ def request_reset():
     except throttle.TooManyAttempts as error:
         return _throttled(error, "auth/request_reset.html", form=form)
     throttle.count_attempt("reset", email)
-    user = services.find_user(email)
-    if user is not None and user.is_active:
-        link = url_for("auth.reset_password", token=services.reset_link_token(user), _external=True)
-        send_mail(
-            user.email, _("Reset your LMIA Portal password"), "password_reset", user=user, link=link
-        )
-        record_event(db.session, "user.reset_requested", entity=user, actor_id=user.id)
-        db.session.commit()
-    # Same answer whether or not the account exists, so the page cannot be used to probe emails.
-    flash(
-        _(
-            "If an account uses that email, we sent it a link to reset the password. "
-            "The link works once, for one hour."
-        ),
-        "success",
-    )
-    return redirect(url_for("auth.login"))
+    # Same answer and the same work whether or not the account exists: the look-up and the
+    # mail happen after the response, so neither the page nor its timing can probe emails.
+    services.request_reset(email)
+    return redirect(url_for("auth.check_email", about="reset"))
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -153,6 +259,7 @@ def reset_password(token: str):
     if not form.validate():
         return render_template("auth/reset_password.html", form=form), 422
     services.change_password(user, form.password.data, reason="password_reset")
+    services.confirm_email(user)  # the link came to the address
     db.session.commit()
     flash(_("Your password is changed. Sign in with the new one."), "success")
     return redirect(url_for("auth.login"))
@@ -166,17 +273,23 @@ def account():
     password_form = ChangePasswordForm()
     if request.method == "POST":
         if not preferences.validate():
-            return render_template(
-                "auth/account.html", preferences=preferences, password_form=password_form
-            ), 422
+            context = _account_context(preferences, password_form)
+            return render_template("auth/account.html", **context), 422
         user.full_name = preferences.full_name.data.strip()
         user.locale = preferences.locale.data
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.account"))
-    return render_template(
-        "auth/account.html", preferences=preferences, password_form=password_form
-    )
+    return render_template("auth/account.html", **_account_context(preferences, password_form))
+
+
+def _account_context(preferences, password_form) -> dict:
+    coming = coming_languages()
+    return {
+        "preferences": preferences,
+        "password_form": password_form,
+        "languages_note": COMING_NOTE % {"languages": ", ".join(coming)} if coming else None,
+    }
 
 
 @bp.post("/password")
@@ -190,19 +303,18 @@ def change_password():
         # A stolen session must not become a free password-guessing oracle.
         throttle.check("password-change", user.email)
     except throttle.TooManyAttempts as error:
-        return _throttled(
-            error, "auth/account.html", password_form=password_form, preferences=preferences
-        )
+        context = _account_context(preferences, password_form)
+        return _throttled(error, "auth/account.html", **context)
     if password_form.validate():
         if services.hashing().verify(user.password_hash, password_form.current_password.data):
             services.change_password(user, password_form.password.data, reason="password_change")
             start_session(user)  # this browser stays signed in; every other one is signed out
             db.session.commit()
             flash(_("Your password is changed. Other devices were signed out."), "success")
-            return redirect(url_for("auth.account"))
+            # This browser proved the new password; devices known before are forgotten.
+            return devices.remember(redirect(url_for("auth.account")), user)
         throttle.count_attempt("password-change", user.email)
         password_form.current_password.errors.append(_("The current password is not right."))
         status = 401
-    return render_template(
-        "auth/account.html", preferences=preferences, password_form=password_form
-    ), status
+    context = _account_context(preferences, password_form)
+    return render_template("auth/account.html", **context), status

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from portal.dashboard import bp
 from portal.dashboard.status import position_statuses
+from portal.invitations.services import invitations_waiting_for
 from portal.models import Role
 from portal.positions.labels import STREAMS
 from portal.reviews import from_representative, open_requests_across
@@ -47,4 +48,5 @@ def index():
         stream_names=STREAMS,
         asked=asked,
         employer_names=names,
+        pending_invitations=invitations_waiting_for(current_user),
     )

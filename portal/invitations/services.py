@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from flask import current_app, url_for
 
-from portal.auth.services import find_user, normalise_email
+from portal.auth.services import confirm_email, find_user, normalise_email
 from portal.extensions import db
 from portal.mail.services import send_mail
 from portal.models import Employer, Invitation, Membership, Role, User, utcnow
-from portal.tenancy import active_membership, scoped_select
+from portal.tenancy import active_membership, invitations_addressed_to, scoped_select
 from portal.tokens import InvalidLink, digest, sign, unsign
 
 
@@ -105,6 +105,7 @@ def accept_invitation(
         membership.law_society_number = licence.law_society_number
     invitation.accepted_at = utcnow()
     invitation.accepted_by_id = user.id
+    confirm_email(user)  # the invitation reached this address, or was shown to its proven owner
     db.session.add(membership)
     db.session.flush()
     return membership
@@ -123,3 +124,60 @@ def pending_invitations() -> list[Invitation]:
             .order_by(Invitation.created_at.desc())
         )
     )
+
+
+def _is_open(invitation: Invitation) -> bool:
+    return (
+        invitation.accepted_at is None
+        and invitation.revoked_at is None
+        and invitation.expires_at > utcnow()
+    )
+
+
+def invitations_waiting_for(user: User) -> list[tuple[Invitation, str]]:
+    """Open invitations to the user's address with their home-page link tokens; none until the
+    address is confirmed (anyone can sign up with an invitee's address, only its owner can
+    confirm it)."""
+    if user.email_confirmed_at is None:
+        return []
+    found = db.session.scalars(
+        invitations_addressed_to(user.email)
+        .where(
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+        .order_by(Invitation.created_at.desc())
+    )
+    return [
+        (invitation, waiting_link_token(invitation, user))
+        for invitation in found
+        if active_membership(user.id, invitation.employer_id) is None
+    ]
+
+
+def waiting_link_token(invitation: Invitation, user: User) -> str:
+    """The home page's link to an invitation waiting for ``user``: signed for that user."""
+    return sign("waiting-invitation", {"i": invitation.id, "u": user.id})
+
+
+def waiting_invitation_for_token(token: str, user: User) -> Invitation | None:
+    """The open invitation a home-page link names, if it is addressed to ``user``'s confirmed
+    address; else None (the view answers 404)."""
+    try:
+        payload = unsign("waiting-invitation", token, current_app.config["INVITATION_MAX_AGE"])
+    except InvalidLink:
+        return None
+    invitation_id = payload.get("i")
+    if payload.get("u") != user.id or not isinstance(invitation_id, int):
+        return None
+    # By primary key before any tenant is known: the signed link and the address are the check.
+    invitation = db.session.get(Invitation, invitation_id)
+    if (
+        invitation is None
+        or user.email_confirmed_at is None
+        or invitation.email != user.email
+        or not _is_open(invitation)
+    ):
+        return None
+    return invitation

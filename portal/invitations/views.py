@@ -1,9 +1,9 @@
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.auth import devices, throttle
 from portal.auth import services as accounts
-from portal.auth import throttle
 from portal.extensions import db
 from portal.invitations import bp
 from portal.invitations.forms import acceptance_form_class
@@ -12,9 +12,10 @@ from portal.invitations.services import (
     RepresentativeLicence,
     accept_invitation,
     invitation_for_token,
+    waiting_invitation_for_token,
 )
 from portal.models import Role
-from portal.tenancy import PUBLIC, policy
+from portal.tenancy import PUBLIC, SIGNED_IN, policy
 from portal.tokens import InvalidLink
 
 
@@ -57,9 +58,30 @@ def accept(token: str):
     context = {"invitation": invitation, "token": token}
     if signed_in and current_user.email != invitation.email:
         return render_template("invitations/wrong_account.html", **context), 403
-    if not signed_in and existing_account is not None:
+    # An account never confirmed may have been made by anyone who typed this address; the link
+    # came to the address, so whoever holds it sets the name and password.
+    unconfirmed = existing_account is not None and existing_account.email_confirmed_at is None
+    pending_account = existing_account if unconfirmed else None
+    if not signed_in and existing_account is not None and pending_account is None:
         return render_template("invitations/sign_in_first.html", **context)
+    return _accept(invitation, context, signed_in=signed_in, pending_account=pending_account)
 
+
+@bp.route("/waiting/<token>", methods=["GET", "POST"])
+@policy(SIGNED_IN)
+def accept_waiting(token: str):
+    """Accept an invitation listed on the home page: addressed to the signed-in, confirmed email.
+
+    The link is signed for this user (not a bare id), so it names no employer's row to anyone
+    else, and a link copied to another account is a 404.
+    """
+    invitation = waiting_invitation_for_token(token, current_user._get_current_object())
+    if invitation is None:
+        abort(404)
+    return _accept(invitation, {"invitation": invitation, "token": None}, signed_in=True)
+
+
+def _accept(invitation, context: dict, *, signed_in: bool, pending_account=None):
     is_representative = invitation.role == Role.REPRESENTATIVE
     form = acceptance_form_class(is_representative, needs_account=not signed_in)()
     context["form"] = form
@@ -68,11 +90,13 @@ def accept(token: str):
     if not form.validate():
         return render_template("invitations/accept.html", **context), 422
 
-    user = (
-        current_user._get_current_object()
-        if signed_in
-        else accounts.register_user(form.full_name.data, invitation.email, form.password.data)
-    )
+    if signed_in:
+        user = current_user._get_current_object()
+    elif pending_account is not None:
+        user = pending_account
+        accounts.claim_pending_account(user, form.full_name.data, form.password.data)
+    else:
+        user = accounts.register_user(form.full_name.data, invitation.email, form.password.data)
     g.audit_actor_id = user.id  # a new account is not signed in yet when the rows flush
     try:
         accept_invitation(invitation, user, _licence_from(form))
@@ -87,4 +111,5 @@ def accept(token: str):
         _("You now have access to %(employer)s.", employer=invitation.employer.display_name),
         "success",
     )
-    return redirect(url_for("employers.overview", employer_id=invitation.employer_id))
+    response = redirect(url_for("employers.overview", employer_id=invitation.employer_id))
+    return devices.remember(response, user) if not signed_in else response

@@ -16,6 +16,11 @@ def smtp_configured() -> bool:
     return bool(current_app.config.get("SMTP_HOST"))
 
 
+def mail_is_kept_here() -> bool:
+    """True in development without SMTP: mail lands in the outbox table, not in a mailbox."""
+    return not smtp_configured() and current_app.config["PORTAL_ENV"] != "production"
+
+
 def send_mail(recipient: str, subject: str, template: str, **context) -> None:
     """Render ``templates/email/<template>.txt`` and deliver it to ``recipient``."""
     body = render_template(f"email/{template}.txt", **context)

@@ -19,6 +19,9 @@ class User(CreatedAt, Base):
     locale: Mapped[str] = mapped_column(String(10), default="en_CA")
     is_active: Mapped[bool] = mapped_column(default=True)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the owner of the address proved it: a confirmation, reset or invitation link
+    # opened. Until then the account cannot sign in and its kept mail is not shown.
+    email_confirmed_at: Mapped[datetime | None]
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="user", foreign_keys="Membership.user_id"

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import OutboxMessage
-from tests.helpers import form_token, post_form, text_of
+from tests.helpers import form_token, kept_mail_link, post_form, sign_up, text_of
 
 NEW_PASSWORD = "a brand new passphrase for spring"
 SIGNUP_PASSWORD = "a long enough passphrase"
@@ -77,9 +77,21 @@ def login(client, email: str, password: str, **kwargs):
 
 
 def signup(client, email: str, password: str = SIGNUP_PASSWORD, **overrides):
+    """Post the sign-up form. ``buffered``: the response is closed as a server closes it, which
+    runs the work done after answering (the account, the mail)."""
     data = {"full_name": "Ana Lima", "email": email, "password": password, "confirm": password}
     data.update(overrides)
-    return post_form(client, "/account/signup", data)
+    return post_form(client, "/account/signup", data, buffered=True)
+
+
+def confirm_signup(app, client, email: str, password: str = SIGNUP_PASSWORD):
+    """Open the confirmation link mailed to ``email`` and enter the password."""
+    path = kept_mail_link(app, email, "/account/confirm/")
+    return post_form(client, path, {"password": password})
+
+
+def request_reset(client, email: str):
+    return post_form(client, "/account/reset", {"email": email}, buffered=True)
 
 
 def employer_form(**overrides) -> dict:
@@ -115,6 +127,11 @@ def post_with_token(client, url: str, data: dict, token: str, **kwargs):
 
 __all__ = [
     "NEW_PASSWORD",
+    "SIGNUP_PASSWORD",
+    "confirm_signup",
+    "kept_mail_link",
+    "request_reset",
+    "sign_up",
     "count",
     "employer_form",
     "field_error",

@@ -27,7 +27,8 @@ def test_invitations_and_resets_land_in_the_outbox(app, make, client):
     owner_client = make.signed_in_client(owner)
 
     assert invite(owner_client, employer.id, "new.hire@example.com", Role.STAFF).status_code == 302
-    assert post_form(client, "/account/reset", {"email": owner.email}).status_code == 302
+    reset = post_form(client, "/account/reset", {"email": owner.email}, buffered=True)
+    assert reset.status_code == 302
 
     invitation, reset = outbox(app)
     assert invitation.recipient == "new.hire@example.com"
@@ -39,7 +40,9 @@ def test_invitations_and_resets_land_in_the_outbox(app, make, client):
 def test_outbox_page_shows_only_the_signed_in_users_mail(app, make):
     ana, ben = make.user(full_name="Ana"), make.user(full_name="Ben")
     for user in (ana, ben):
-        response = post_form(app.test_client(), "/account/reset", {"email": user.email})
+        response = post_form(
+            app.test_client(), "/account/reset", {"email": user.email}, buffered=True
+        )
         assert response.status_code == 302
     ana_link = link_path(outbox(app, ana.email)[0].body, "/account/reset/")
     ben_link = link_path(outbox(app, ben.email)[0].body, "/account/reset/")
@@ -56,7 +59,7 @@ def test_outbox_page_shows_only_the_signed_in_users_mail(app, make):
 
 def test_outbox_page_needs_sign_in(client, make, app):
     user = make.user()
-    post_form(client, "/account/reset", {"email": user.email})
+    post_form(client, "/account/reset", {"email": user.email}, buffered=True)
 
     response = client.get("/outbox/")
 
@@ -120,7 +123,7 @@ def test_reset_mail_goes_through_smtp_and_not_the_outbox(smtp_app, smtp_server):
     user = Factories(smtp_app).user(email="ana@example.com")
     client = smtp_app.test_client()
 
-    response = post_form(client, "/account/reset", {"email": user.email})
+    response = post_form(client, "/account/reset", {"email": user.email}, buffered=True)
 
     assert response.status_code == 302
     assert len(collector.envelopes) == 1
@@ -140,7 +143,9 @@ def test_reset_mail_goes_through_smtp_and_not_the_outbox(smtp_app, smtp_server):
 def test_unknown_email_sends_nothing_over_smtp(smtp_app, smtp_server):
     _, collector = smtp_server
 
-    response = post_form(smtp_app.test_client(), "/account/reset", {"email": "nobody@example.com"})
+    response = post_form(
+        smtp_app.test_client(), "/account/reset", {"email": "nobody@example.com"}, buffered=True
+    )
 
     assert response.status_code == 302
     assert collector.envelopes == []
@@ -160,3 +165,35 @@ def test_invitation_goes_through_smtp(smtp_app, smtp_server):
     assert envelope.rcpt_tos == ["hire@example.com"]
     assert link_path(_parsed(envelope).get_content(), "/invitations/")
     assert count(smtp_app, OutboxMessage) == 0
+
+
+def test_work_after_the_response_runs_on_close_and_a_failure_is_only_logged(app, caplog):
+    """portal.mail.deferred: nothing runs until the server closes the response; a job that
+    fails is logged and rolled back, and the next job still runs."""
+    from portal.mail.deferred import after_response
+
+    ran = []
+
+    def failing():
+        db.session.add(OutboxMessage(recipient="x@example.com", subject="half", body="done"))
+        raise RuntimeError("mail server down")
+
+    def working():
+        ran.append("working")
+
+    @app.get("/_probe_after_response")
+    def _probe():  # a throwaway route on this test's app
+        after_response(failing)
+        after_response(working)
+        return "answered"
+
+    _probe.access_policy = "public"
+    response = app.test_client().get("/_probe_after_response")
+    assert response.get_data(as_text=True) == "answered"
+    assert ran == []
+
+    response.close()
+
+    assert ran == ["working"]
+    assert count(app, OutboxMessage) == 0
+    assert "work after the response failed: failing" in caplog.text

@@ -3,21 +3,22 @@
 from sqlalchemy import func
 
 from portal.models import AuditEvent, User, UserSession
-from tests.accounts._support import count, field_error, login, signup
+from tests.accounts._support import count, field_error, login, outbox, rows, signup
 from tests.factories import PASSWORD
 
 
-def test_signup_with_taken_email_is_409_on_the_email_field(client, make, app):
+def test_signup_with_taken_email_answers_as_for_a_new_one_and_tells_the_owner(client, make, app):
     make.user(email="ana@example.com")
 
     response = signup(client, "ANA@Example.com")
 
-    assert response.status_code == 409
-    error = field_error(response, "email")
-    assert error.startswith("Email:")
-    assert "already uses this email" in error
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account/check-email?about=signup"
     assert count(app, User, func.lower(User.email) == "ana@example.com") == 1
     assert count(app, UserSession) == 0
+    (message,) = outbox(app, "ana@example.com")
+    assert message.subject == "Someone tried to create an LMIA Portal account with your email"
+    assert "/account/reset" in message.body
 
 
 def test_signup_with_invalid_email_is_422_and_saves_nothing(client, app):
@@ -59,14 +60,16 @@ def test_signup_with_mismatched_confirmation_is_refused(client, app):
     assert count(app, User) == 0
 
 
-def test_signup_creates_one_user_and_signs_in(client, app):
+def test_signup_creates_one_unconfirmed_user_and_no_session(client, app):
     response = signup(client, "Ana@Example.com")
 
     assert response.status_code == 302
-    users = count(app, User, User.email == "ana@example.com")
-    assert users == 1
-    assert count(app, UserSession, UserSession.ended_at.is_(None)) == 1
-    assert "Hello, Ana Lima" in client.get("/").get_data(as_text=True)
+    (user,) = rows(app, User, User.email == "ana@example.com")
+    assert user.email_confirmed_at is None
+    assert count(app, UserSession) == 0
+    assert "Hello, Ana Lima" not in client.get("/").get_data(as_text=True)
+    (message,) = outbox(app, "ana@example.com")
+    assert message.subject == "Confirm your LMIA Portal account"
 
 
 def test_wrong_password_is_401_with_message_and_no_session(client, make, app):

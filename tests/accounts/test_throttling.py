@@ -149,7 +149,9 @@ def test_reset_requests_are_throttled_per_account(client, make, app):
     user = make.user()
     token = form_token(client, "/account/reset")
     for _ in range(5):
-        response = post_with_token(client, "/account/reset", {"email": user.email}, token)
+        response = post_with_token(
+            client, "/account/reset", {"email": user.email}, token, buffered=True
+        )
         assert response.status_code == 302
 
     response = post_with_token(client, "/account/reset", {"email": user.email}, token)

@@ -739,7 +739,50 @@ def _token(world: World, endpoint: str, variant: str, extra: dict):
         return _reset_token(world, variant)
     if endpoint == "invitations.accept":
         return _invitation_token(world, variant, extra)
+    if endpoint in _ACCOUNT_LINKS:
+        return _account_link_token(world, endpoint, variant)
     raise Unresolvable(f"no token kind known for {endpoint}")
+
+
+# --- Issue 7 (S4, S6, U5): sign-up confirmation, unlock and home-page invitation links. ------
+# "own": a real link for A's representative (A's invitation to the owner's address for the
+# home-page link); "foreign": signed with the real key, naming B's owner or B's invitation,
+# but without the secret part; "missing": naming nothing.
+_ACCOUNT_LINKS = {
+    "auth.confirm_email": "confirm-email",
+    "auth.unlock": "unlock",
+    "invitations.accept_waiting": "waiting-invitation",
+}
+
+
+def _account_link_token(world: World, endpoint: str, variant: str) -> str:
+    from portal.auth.services import _new_user, confirmation_token, hashing, unlock_token
+
+    purpose = _ACCOUNT_LINKS[endpoint]
+    with world.app.app_context():
+        if endpoint == "auth.confirm_email" and variant == "own":
+            # A sign-up waiting for confirmation, whose password is the one account_body sends.
+            pending = _new_user(
+                "Pending Person",
+                f"pending{serial()}@example.com",
+                hashing().hash(PASSWORD),
+                confirmed=False,
+            )
+            db.session.commit()
+            return confirmation_token(pending)
+        if endpoint == "invitations.accept_waiting":
+            b = getattr(world, "b", None)
+            invitation_id = {
+                "own": world.a.invitation_id,
+                "foreign": b.invitation_id if b else MISSING_ID,
+            }.get(variant, MISSING_ID)
+            signed_for = world.users.get("b_owner", world.users["a_owner"])
+            return sign(purpose, {"i": invitation_id, "u": signed_for.id})
+        if variant == "own":
+            user = db.session.get(User, world.users["a_rep"].id)
+            return (confirmation_token if purpose == "confirm-email" else unlock_token)(user)
+        user_id = world.users["b_owner"].id if variant == "foreign" else MISSING_ID
+        return sign(purpose, {"u": user_id, "p": "0" * 32})
 
 
 def _filename(world: World, endpoint: str, variant: str, extra: dict):
@@ -1083,6 +1126,10 @@ def account_body(world: World, endpoint: str) -> dict:
             **{k: v for k, v in _profile(1).items() if k != "version"},
             "employees_at_address": "3",
         },
+        # Issue 7 (S4, S6, U5): new account links.
+        "auth.confirm_email": {"password": PASSWORD},
+        "auth.request_unlock": {"email": users["a_viewer"].email},
+        "invitations.accept_waiting": {"cicc_number": "R712345"},
         "invitations.accept": {
             "full_name": "Invited Person",
             "password": NEW_PASSWORD,
@@ -1206,3 +1253,17 @@ def tenant_snapshot(app, employer_id: int) -> dict:
             )
             result[table.name] = [tuple(row) for row in rows]
         return result
+
+
+def signup_changes_besides_the_notice(before: dict, after: dict, world: World) -> list[str]:
+    """Issue 7 (S4): signing up with B's owner's address changes nothing but one mail to that
+    owner saying someone tried. Returns every other change (empty when there is none)."""
+    kept_before, kept_after = before["outbox_messages"], after["outbox_messages"]
+    notices = [
+        row
+        for row in kept_after
+        if row not in kept_before
+        if row[1] == world.users["b_owner"].email and row[2].startswith("Someone tried to create")
+    ]
+    rest = {**after, "outbox_messages": [row for row in kept_after if row not in notices]}
+    return snapshot_diff(before, rest)

@@ -1,0 +1,49 @@
+"""Which languages the portal can really show: English, plus each one with a compiled catalogue.
+
+Offering French before its catalogue exists marked pages lang="fr" over English text. A
+language is offered (and used) only once ``portal/translations/<locale>/LC_MESSAGES`` holds a
+compiled ``.mo``; until then the account page says it is coming.
+"""
+
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from portal.extensions import babel
+
+# Every language the portal is meant to offer, in the order the account page lists them.
+LANGUAGES = [("en_CA", "English (Canada)"), ("fr_CA", "Français (Canada)")]
+
+
+def default_locale() -> str:
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def offered_locales() -> list[str]:
+    """The locales a user may choose: the default (the text's own language) and translated ones."""
+    translated = {str(locale) for locale in babel.list_translations()}
+    translated |= {code.split("_")[0] for code in translated}
+    return [
+        code
+        for code, _name in LANGUAGES
+        if code == default_locale() or code in translated or code.split("_")[0] in translated
+    ]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    offered = offered_locales()
+    return [(code, name) for code, name in LANGUAGES if code in offered]
+
+
+def coming_languages() -> list[str]:
+    offered = offered_locales()
+    return [name for code, name in LANGUAGES if code not in offered]
+
+
+def page_language() -> str:
+    """The ``lang`` of the page: the language its text is actually in."""
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
+COMING_NOTE = _l("Coming later: %(languages)s. The portal's text is not translated yet.")

@@ -1,0 +1,96 @@
+"""Issue 7, U7: a language is offered only where the portal is translated, and pages carry the
+lang of the language their text is really in.
+
+Before: Français was offered with no French catalogue, and choosing it marked English pages
+lang="fr".
+"""
+
+import re
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+
+from portal.extensions import db
+from tests.accounts._support import field_error, page_text, post_form, text_of
+from tests.conftest import build_app
+from tests.factories import Factories
+
+_LANG = re.compile(r'<html lang="([^"]+)">')
+
+
+def _lang(response) -> str:
+    return _LANG.search(text_of(response)).group(1)
+
+
+def _choices(response) -> list[str]:
+    select = text_of(response).split('<select id="locale"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option[^>]*value="([^"]+)"', select)
+
+
+def test_only_english_is_offered_while_french_is_not_translated(make):
+    client = make.signed_in_client(make.user())
+
+    page = client.get("/account/")
+
+    assert _choices(page) == ["en_CA"]
+    assert "Coming later: Français (Canada)." in page_text(page)
+
+
+def test_choosing_an_untranslated_language_is_refused_on_the_field(make):
+    client = make.signed_in_client(make.user())
+
+    response = post_form(client, "/account/", {"full_name": "Ana", "locale": "fr_CA"})
+
+    assert response.status_code == 422
+    assert field_error(response, "locale").startswith("Language:")
+
+
+def test_a_user_who_chose_french_before_gets_pages_marked_english(make):
+    user = make.user(locale="fr_CA")
+    client = make.signed_in_client(user)
+
+    for path in ("/", "/account/"):
+        assert _lang(client.get(path)) == "en"
+
+
+def test_a_french_browser_gets_english_pages_marked_english(client):
+    page = client.get("/account/login", headers={"Accept-Language": "fr-CA,fr;q=0.9"})
+
+    assert _lang(page) == "en"
+    assert "Sign in" in page_text(page)
+
+
+@pytest.fixture
+def app_with_french(database_url, tmp_path):
+    """The app with a (tiny) compiled French catalogue, as `make messages` will one day give."""
+    catalog = Catalog(locale="fr_CA")
+    catalog.add("Sign in", "Se connecter")
+    catalog.add("Your account", "Votre compte")
+    folder = tmp_path / "translations" / "fr_CA" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with open(folder / "messages.mo", "wb") as mo:
+        write_mo(mo, catalog)
+    app = build_app(database_url, BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_compiled_catalogue_makes_french_offered_and_used(app_with_french):
+    make = Factories(app_with_french)
+    client = make.signed_in_client(make.user())
+    assert _choices(client.get("/account/")) == ["en_CA", "fr_CA"]
+    assert "Coming later" not in page_text(client.get("/account/"))
+
+    response = post_form(client, "/account/", {"full_name": "Ana", "locale": "fr_CA"})
+    assert response.status_code == 302
+    page = client.get("/account/")
+
+    assert _lang(page) == "fr"
+    assert "Votre compte" in page_text(page)
+    anonymous = app_with_french.test_client().get(
+        "/account/login", headers={"Accept-Language": "fr"}
+    )
+    assert _lang(anonymous) == "fr"
+    assert "Se connecter" in page_text(anonymous)
