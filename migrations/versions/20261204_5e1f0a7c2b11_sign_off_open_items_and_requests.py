@@ -1,7 +1,7 @@
 """sign-offs record what was open and why; review requests record who asked and how they closed
 
 Revision ID: 5e1f0a7c2b11
-Revises: 3a5626ecd552
+Revises: po7c1a2b3d4e
 Create Date: 2026-12-04 06:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e1f0a7c2b11'
-down_revision = '3a5626ecd552'
+down_revision = 'po7c1a2b3d4e'
 branch_labels = None
 depends_on = None
 

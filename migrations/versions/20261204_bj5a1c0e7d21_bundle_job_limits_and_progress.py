@@ -1,7 +1,7 @@
 """bundle jobs: stage, owner process and heartbeat; one running build per position
 
 Revision ID: bj5a1c0e7d21
-Revises: 3a5626ecd552
+Revises: a7e1c0f3b2d4
 Create Date: 2026-12-04 05:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'bj5a1c0e7d21'
-down_revision = '3a5626ecd552'
+down_revision = 'a7e1c0f3b2d4'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """record why an ad capture is missing
 
 Revision ID: po7c1a2b3d4e
-Revises: 3a5626ecd552
+Revises: bj5a1c0e7d21
 Create Date: 2026-12-04 05:52:58.333809
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'po7c1a2b3d4e'
-down_revision = '3a5626ecd552'
+down_revision = 'bj5a1c0e7d21'
 branch_labels = None
 depends_on = None
 
