@@ -35,6 +35,7 @@ class PositionStatus:
     sign_off: str  # NOT_SIGNED, SIGNED_CURRENT or SIGNED_OUTDATED
     filing_date: date | None
     days_left: int | None  # to the planned filing date; negative: overdue
+    about: object = None  # the report's labeller: a finding subject as the user knows it
 
     @property
     def overdue(self) -> bool:
@@ -142,6 +143,7 @@ def position_statuses(
                 sign_off=state,
                 filing_date=filing,
                 days_left=(filing - today).days if filing else None,
+                about=report.about,
             )
         )
     statuses.sort(key=urgency)

@@ -48,5 +48,6 @@ def index():
         stream_names=STREAMS,
         asked=asked,
         employer_names=names,
+        about_subject={s.position.id: s.about for s in statuses},
         pending_invitations=invitations_waiting_for(current_user),
     )

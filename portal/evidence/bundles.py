@@ -181,7 +181,7 @@ def _context(position: Position, employer: Employer, user: User):
             "confirmation_reason": sign_off.confirmation_reason,
         },
         case_json=case_json,
-        open_items=services.open_items_of(position, report, evidence).to_dict(),
+        open_items=_labelled(services.open_items_of(position, report, evidence).to_dict(), report),
     )
     storage = services.evidence_storage()
     files = [
@@ -309,6 +309,15 @@ def _dispatch(job_id, position_id, employer_id, user_id, inline: bool | None) ->
     except RuntimeError:  # the process is shutting down: no builder will take it
         log.exception("bundle %s could not be queued", job_id)
         record_failure(job_id, employer_id, "The server was stopping; start the build again.")
+
+
+def _labelled(open_items: dict, report) -> dict:
+    """The open findings, each with the record it is about as the user knows it (U3)."""
+    for key in ("errors", "warnings"):
+        for finding in open_items.get(key) or ():
+            about = report.about(finding.get("subject"))
+            finding["about"] = about.text if about else None
+    return open_items
 
 
 def _run(app, job_id: int, position_id: int, employer_id: int, user_id: int) -> None:

@@ -147,3 +147,22 @@ def test_a_request_on_a_finding_closes_when_answered_or_waived(locker):
     waiver = target | {"reason": "Counsel accepts the posted wage."}
     assert locker.post("/waivers", waiver, REP, page).status_code == 302
     assert home_section(locker, OWNER, BY_REP) is None  # waived: settled
+
+
+def test_a_request_on_a_finding_names_its_record_on_the_home_page(locker):
+    """U3 on the home page: a request about a finding says what the record is, not its path."""
+    finding = first_error(locker)
+    with locker.app.test_request_context():
+        g.employer = db.session.get(Employer, locker.employer_id)
+        position = db.session.get(Position, locker.position_id)
+        label = compliance.subject_labeller(position)(finding.subject)
+    target = {"rule_id": finding.rule, "subject": finding.subject}
+    question = "Which figure did you use here?"
+    page = f"{locker.base}/compliance"
+    assert locker.post("/findings/comments", target | {"body": question}, REP, page).status_code
+    for role, title in ((OWNER, BY_REP), (REP, TO_CLIENTS)):
+        section = home_section(locker, role, title)
+        assert question in section
+        assert label.text.replace("&", "&amp;") in section or label.text in section
+        if "[" in finding.subject or "." in finding.subject:
+            assert finding.subject not in section
