@@ -31,6 +31,7 @@ import click
 
 from portal.cases import CaseError, parse_case
 from portal.config import instance_path
+from portal.limits import AS_OF_FIRST, AS_OF_LAST, as_of_in_range
 from portal.rules import Verdict, all_rules, evaluate
 from portal.rules.context import Reference
 
@@ -132,6 +133,10 @@ def add_commands(group: click.Group, reference: Callable[[], Reference]) -> clic
             click.echo(f"{file}: not a valid lmia-case/1 file: {error}", err=True)
             ctx.exit(EXIT_INVALID)
         day = as_of.date() if as_of is not None else date.today()
+        if not as_of_in_range(day):
+            raise click.BadParameter(
+                f"a date from {AS_OF_FIRST} to {AS_OF_LAST}", ctx=ctx, param_hint="'--as-of'"
+            )
         verdict = evaluate(case, day, reference())
         if output == "json":
             click.echo(json.dumps(verdict.to_dict(), indent=2, ensure_ascii=False))

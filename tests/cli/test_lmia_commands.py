@@ -105,6 +105,22 @@ def test_a_bad_date_is_a_usage_error_on_both(shell):
     assert "Invalid value for '--as-of'" in by_flask.stderr
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "2100-01-01", "9999-12-31"])
+def test_an_as_of_date_outside_the_checks_range_is_a_usage_error_on_both(shell, day):
+    by_lmia, by_flask = both(shell, "check", str(CASE_FILES[0]), "--as-of", day)
+
+    assert by_lmia.returncode == by_flask.returncode == 2
+    assert by_lmia.stdout == by_flask.stdout == ""
+    for result in (by_lmia, by_flask):
+        assert "'--as-of': a date from 2000-01-01 to 2099-12-31" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_the_first_and_last_as_of_dates_are_accepted(shell):
+    for day in ("2000-01-01", "2099-12-31"):
+        assert shell.lmia("check", str(CASE_FILES[0]), "--as-of", day).returncode in (0, 1)
+
+
 # --- what the console script imports --------------------------------------------------------
 
 
