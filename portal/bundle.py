@@ -48,6 +48,9 @@ from typing import Any, BinaryIO
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+# The reasons as the applicant form words them (one copy, kept in step with the form by a test).
+from portal.rules.wording import REASON_LABELS
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 MAX_FILE_BYTES = 6_000_000  # ESDC: "6 MB" per file; 6,000,000 is under both readings of MB.
@@ -66,21 +69,6 @@ STREAM_LABELS = {
     "global_talent": "Global Talent Stream",
     "agricultural": "Agricultural",
     "pr_only": "Permanent residence only",
-}
-REASON_LABELS = {
-    "lacks_education": "Lacks the education",
-    "lacks_experience": "Lacks the experience",
-    "lacks_certification": "Lacks a required certification",
-    "lacks_language_en_fr": "Lacks English or French",
-    "declined_offer": "Declined the offer",
-    "no_show": "Did not come to the interview",
-    "no_response": "Did not respond",
-    "withdrew": "Withdrew",
-    "failed_reference_check": "Failed the reference check",
-    "not_available_for_schedule": "Not available for the schedule",
-    "not_suitable": "Not suitable",
-    "overqualified": "Overqualified",
-    "other": "Other",
 }
 SUMMARY_KEYS = (
     "local_applied",
