@@ -162,6 +162,8 @@ QUERY_PARAMETERS = {
     "page": "page number of a paged list (page_number)",
     "as_of": "date the checks run as of (as_of_date)",
     "next": "where to go after signing in (safe_next)",
+    "about": "which note the check-your-e-mail page shows (one of auth.views.CHECK_EMAIL_ABOUT)",
+    "activity": "the ad preselected on the missed-capture form (a choice the form validates)",
 }
 
 

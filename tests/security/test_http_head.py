@@ -97,9 +97,10 @@ def test_head_changes_nothing_and_answers_like_get_on_post_urls(app):
     owner = world.users["a_owner"]
     post_only = [rule for rule in rules_of(app) if "GET" not in rule.methods]
     assert post_only
+    # Resolved first: some resolvers make what their URL needs (a pending account to confirm).
+    urls = [(rule, build_url(rule, resolve_args(world, rule, "own"))) for rule in rules_of(app)]
     before = snapshot(app)
-    for rule in rules_of(app):
-        url = build_url(rule, resolve_args(world, rule, "own"))
+    for rule, url in urls:
         head = world.pool.client(owner).head(url)
         assert head.data == b"", url
         if rule in post_only:
