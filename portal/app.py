@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_http(app: Flask) -> None:
+    from portal.mail.deferred import RunAfterLastByte
     from portal.tenancy import guard_request
     from portal.web import (
         HeadAsGet,
@@ -91,7 +92,7 @@ def register_http(app: Flask) -> None:
         set_security_headers,
     )
 
-    app.wsgi_app = HeadAsGet(app.wsgi_app)
+    app.wsgi_app = HeadAsGet(RunAfterLastByte(app.wsgi_app))
     # Deny by default: one guard for every request of every blueprint.
     app.before_request_funcs.setdefault(None, []).insert(0, guard_request)
     app.after_request(set_security_headers)

@@ -53,7 +53,9 @@ def kept_mail_link(app, recipient: str, prefix: str, wait_seconds: float = 0) ->
             if found:
                 return found[0]
         if time.monotonic() >= deadline:
-            raise AssertionError(f"no {prefix} link in the mail kept for {recipient}")
+            raise AssertionError(
+                f"no {prefix} link in the mail kept for {recipient}" + _sessions_of(app)
+            )
         time.sleep(0.05)
 
 
@@ -69,3 +71,22 @@ def sign_up(client, app, email: str, password: str, full_name: str = "Ana Lima")
     response = post_form(client, path, {"password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
+
+
+def _sessions_of(app) -> str:
+    """On PostgreSQL, what the database's sessions are doing (to tell a lock wait from lost
+    mail when a live server's after-response work has not written the mail in time)."""
+    from sqlalchemy import text
+
+    from portal.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            return ""
+        rows = db.session.execute(
+            text(
+                "SELECT pid, state, wait_event_type, wait_event, left(query, 100) "
+                "FROM pg_stat_activity WHERE datname = current_database()"
+            )
+        ).all()
+    return "\nsessions: " + "\n".join(repr(tuple(row)) for row in rows)

@@ -104,6 +104,8 @@ def signup_after_response(full_name: str, email: str, password_hash: str) -> Non
                 user = _new_user(full_name, email, password_hash, confirmed=False)
         except IntegrityError:  # the same address signed up a moment ago
             existing = find_user(email)
+            if existing is None:  # not a duplicate address: a real fault, not to be hidden
+                raise
         else:
             record_event(db.session, "user.signup", entity=user, actor_id=user.id)
             send_confirmation(user)

@@ -17,6 +17,46 @@ from portal.extensions import db
 
 log = logging.getLogger("portal.mail")
 
+_PENDING = "portal.after_response"
+
+
+class RunAfterLastByte:
+    """Close a response that has work after it as soon as its last byte is written.
+
+    Production servers close the body right after writing it, but Werkzeug's development server
+    (``make run``, the browser tests) first drains the socket with a blocking read, so the work
+    waited until the browser dropped the connection: a new account's confirmation mail came
+    seconds or minutes late. The server asks for the next chunk only after writing the previous
+    one, so the end of the iteration is the moment the answer has gone. Other responses pass
+    through untouched (file downloads keep the server's file wrapper).
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        body = self.wsgi_app(environ, start_response)
+        if not environ.get(_PENDING):
+            return body
+        return _ClosedWhenExhausted(body)
+
+
+class _ClosedWhenExhausted:
+    def __init__(self, body):
+        self.body = body
+        self.closed = False
+
+    def __iter__(self):
+        yield from self.body
+        self.close()
+
+    def close(self):
+        if not self.closed:
+            self.closed = True
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+
 
 def after_response(job: Callable, *args, **kwargs) -> None:
     """Run ``job(*args, **kwargs)`` after this request's response is sent.
@@ -34,6 +74,8 @@ def after_response(job: Callable, *args, **kwargs) -> None:
         app = current_app._get_current_object()
         # The same site and the same client address (for the audit log) as this request.
         place = {"base_url": request.url_root, "environ_base": {"REMOTE_ADDR": request.remote_addr}}
+
+        request.environ[_PENDING] = True  # tells RunAfterLastByte to watch this response
 
         @after_this_request
         def run_when_closed(response):

@@ -24,7 +24,7 @@ def confirm_sign_up(page, app, email: str, password: str) -> None:
     """After "Create account": open the mailed confirmation link and enter the password."""
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     # The server mails the link just after answering: wait for it a little.
-    page.goto(kept_mail_link(app, email, "/account/confirm/", wait_seconds=10))
+    page.goto(kept_mail_link(app, email, "/account/confirm/", wait_seconds=30))
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your account")
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Confirm and sign in").click()
