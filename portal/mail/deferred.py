@@ -42,13 +42,22 @@ class RunAfterLastByte:
 
 
 class _ClosedWhenExhausted:
+    # An iterator, not a generator: a generator left unread would run the work when garbage
+    # collected, at some unrelated moment.
     def __init__(self, body):
         self.body = body
+        self.chunks = iter(body)
         self.closed = False
 
     def __iter__(self):
-        yield from self.body
-        self.close()
+        return self
+
+    def __next__(self):
+        try:
+            return next(self.chunks)
+        except StopIteration:
+            self.close()
+            raise
 
     def close(self):
         if not self.closed:

@@ -56,8 +56,9 @@ def _answer(app, monkeypatch, url, data):
     token = form_token(client, url)
     with _work_inside(app, monkeypatch) as seen:
         response = client.post(url, data={**data, "csrf_token": token})
-        body = response.get_data()
+        # The answer is made; the work after it runs once its last byte is read (written).
         inside = {"sql": list(seen["sql"]), "mail": seen["mail"]}
+    body = response.get_data()
     response.close()
     return response, body, inside
 

@@ -168,8 +168,9 @@ def test_invitation_goes_through_smtp(smtp_app, smtp_server):
 
 
 def test_work_after_the_response_runs_on_close_and_a_failure_is_only_logged(app, caplog):
-    """portal.mail.deferred: nothing runs until the server closes the response; a job that
-    fails is logged and rolled back, and the next job still runs."""
+    """portal.mail.deferred: nothing runs until the last byte of the answer is written (here:
+    read) or the server closes the response; a job that fails is logged and rolled back, and
+    the next job still runs."""
     from portal.mail.deferred import after_response
 
     ran = []
@@ -189,11 +190,16 @@ def test_work_after_the_response_runs_on_close_and_a_failure_is_only_logged(app,
 
     _probe.access_policy = "public"
     response = app.test_client().get("/_probe_after_response")
+    assert ran == []  # the answer is made, not yet written
+
     assert response.get_data(as_text=True) == "answered"
-    assert ran == []
-
+    assert ran == ["working"]  # once, after its last byte
     response.close()
-
     assert ran == ["working"]
+
+    unread = app.test_client().get("/_probe_after_response")
+    assert ran == ["working"]
+    unread.close()  # a server closes an answer the browser stopped reading
+    assert ran == ["working", "working"]
     assert count(app, OutboxMessage) == 0
     assert "work after the response failed: failing" in caplog.text
