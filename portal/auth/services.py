@@ -150,11 +150,8 @@ def user_for_confirmation_token(token: str) -> User:
     The link carries a fingerprint of the password hash: once the password changes (a reset),
     older links stop working.
     """
-    payload = unsign("confirm-email", token, CONFIRMATION_MAX_AGE)
-    user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
-    if user is None or not user.is_active or user.email_confirmed_at is not None:
-        raise InvalidLink()
-    if not hmac.compare_digest(str(payload.get("p", "")), _password_fingerprint(user)):
+    user = _user_for_link("confirm-email", token, CONFIRMATION_MAX_AGE)
+    if user.email_confirmed_at is not None:
         raise InvalidLink()
     return user
 
@@ -208,13 +205,7 @@ def unlock_token(user: User) -> str:
 
 
 def user_for_unlock_token(token: str) -> User:
-    payload = unsign("unlock", token, UNLOCK_MAX_AGE)
-    user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
-    if user is None or not user.is_active:
-        raise InvalidLink()
-    if not hmac.compare_digest(str(payload.get("p", "")), _password_fingerprint(user)):
-        raise InvalidLink()
-    return user
+    return _user_for_link("unlock", token, UNLOCK_MAX_AGE)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -259,7 +250,13 @@ def reset_link_token(user: User) -> str:
 
 def user_for_reset_token(token: str) -> User:
     """Return the user a reset link is for; raise InvalidLink if expired, used or forged."""
-    payload = unsign("password-reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    return _user_for_link("password-reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+
+
+def _user_for_link(purpose: str, token: str, max_age: int) -> User:
+    """The active account a mailed link of ``purpose`` is for; raise InvalidLink if it expired,
+    was forged, or its password changed since (the link carries a fingerprint of the hash)."""
+    payload = unsign(purpose, token, max_age)
     user = db.session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
     if user is None or not user.is_active:
         raise InvalidLink()

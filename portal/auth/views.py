@@ -1,4 +1,5 @@
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -172,19 +173,27 @@ def _unlock_form(email: str) -> UnlockRequestForm:
 @policy(PUBLIC)
 def request_unlock():
     """Ask for a link that lets this browser sign in to an account others have locked."""
-    form = UnlockRequestForm()
+    return _ask_for_a_mailed_link(
+        UnlockRequestForm(), "auth/unlock_request.html", "unlock", services.request_unlock
+    )
+
+
+def _ask_for_a_mailed_link(form, template: str, kind: str, ask) -> ResponseReturnValue:
+    """Asking for a reset or unlock link: throttled per address, and the same answer and the
+    same work whether or not the account exists (``ask`` looks it up and mails after the
+    response), so neither the page nor its timing can probe emails."""
     if request.method == "GET":
-        return render_template("auth/unlock_request.html", form=form)
+        return render_template(template, form=form)
     if not form.validate():
-        return render_template("auth/unlock_request.html", form=form), 422
+        return render_template(template, form=form), 422
     email = services.normalise_email(form.email.data)
     try:
-        throttle.check("unlock", email)
+        throttle.check(kind, email)
     except throttle.TooManyAttempts as error:
-        return _throttled(error, "auth/unlock_request.html", form=form)
-    throttle.count_attempt("unlock", email)
-    services.request_unlock(email)
-    return redirect(url_for("auth.check_email", about="unlock"))
+        return _throttled(error, template, form=form)
+    throttle.count_attempt(kind, email)
+    ask(email)
+    return redirect(url_for("auth.check_email", about=kind))
 
 
 @bp.route("/unlock/<token>", methods=["GET", "POST"])
@@ -224,21 +233,9 @@ def logout():
 @bp.route("/reset", methods=["GET", "POST"])
 @policy(PUBLIC)
 def request_reset():
-    form = ResetRequestForm()
-    if request.method == "GET":
-        return render_template("auth/request_reset.html", form=form)
-    if not form.validate():
-        return render_template("auth/request_reset.html", form=form), 422
-    email = services.normalise_email(form.email.data)
-    try:
-        throttle.check("reset", email)
-    except throttle.TooManyAttempts as error:
-        return _throttled(error, "auth/request_reset.html", form=form)
-    throttle.count_attempt("reset", email)
-    # Same answer and the same work whether or not the account exists: the look-up and the
-    # mail happen after the response, so neither the page nor its timing can probe emails.
-    services.request_reset(email)
-    return redirect(url_for("auth.check_email", about="reset"))
+    return _ask_for_a_mailed_link(
+        ResetRequestForm(), "auth/request_reset.html", "reset", services.request_reset
+    )
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
