@@ -126,7 +126,7 @@ def _locker_page(
         form=form,
         evidence=evidence,
         checklist=checklist(
-            position.activities, evidence, bool(position.job_matches), bool(position.offer)
+            position.activities, evidence, bool(position.job_matches), bool(position.workers)
         ),
         snapshots=due_now_and_missed(
             snapshots_due(position.activities, evidence, date.today()), date.today()

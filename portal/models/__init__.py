@@ -12,6 +12,7 @@ from portal.models.evidence import (
     SignOff,
 )
 from portal.models.mail import OutboxMessage
+from portal.models.offers import OfferVersion, Worker
 from portal.models.recruitment import (
     Applicant,
     JobMatchEntry,
@@ -41,6 +42,8 @@ __all__ = [
     "Invitation",
     "Membership",
     "OutboxMessage",
+    "OfferVersion",
+    "Worker",
     "Role",
     "User",
     "UserSession",

@@ -44,6 +44,8 @@ class EvidenceFile(CreatedAt, EmployerOwned, Base):
     applicant_id: Mapped[int | None] = mapped_column(
         ForeignKey("applicants.id", ondelete="SET NULL")
     )
+    # A worker's signed employment agreement (category signed_offer) names the worker.
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id", ondelete="SET NULL"))
     category: Mapped[str] = mapped_column(String(30))
     description: Mapped[str | None] = mapped_column(Text)
     evidence_date: Mapped[date | None]

@@ -1,7 +1,7 @@
 """A position (one LMIA file) and what the employer did to fill it locally.
 
 Columns hold what the portal edits, lists and checks; the rarer nested parts of a case (ad text,
-transition plan, offer, third parties, payments, document custody) are kept as JSON in the
+transition plan, third parties, payments, document custody) are kept as JSON in the
 ``lmia-case/1`` shapes, so a case file imports and exports without loss.
 """
 
@@ -67,7 +67,6 @@ class Position(CreatedAt, EmployerOwned, Base):
     job_match_mode: Mapped[str | None] = mapped_column(String(10))
     # lmia-case/1 shapes, kept whole
     transition_plan: Mapped[dict | None] = mapped_column(JSON)
-    offer: Mapped[dict | None] = mapped_column(JSON)
     third_parties: Mapped[list | None] = mapped_column(JSON)
     payments: Mapped[list | None] = mapped_column(JSON)
     document_custody: Mapped[list | None] = mapped_column(JSON)
@@ -87,6 +86,11 @@ class Position(CreatedAt, EmployerOwned, Base):
     job_matches: Mapped[list["JobMatchEntry"]] = relationship(
         back_populates="position",
         order_by="JobMatchEntry.id",
+        cascade="all, delete-orphan",
+    )
+    workers: Mapped[list["Worker"]] = relationship(  # noqa: F821 (portal.models.offers)
+        back_populates="position",
+        order_by="Worker.id",
         cascade="all, delete-orphan",
     )
 

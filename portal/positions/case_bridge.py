@@ -14,6 +14,7 @@ from portal.models import (
     JobMatchEntry,
     Position,
     RecruitmentActivity,
+    Worker,
 )
 
 CASE_FORMAT = "lmia-case/1"
@@ -179,7 +180,8 @@ def case_dict(employer: Employer, position: Position, applicants: list[Applicant
             "job_match": job_match,
             "applicants": people,
             "transition_plan": position.transition_plan,
-            "offer": position.offer,
+            # Interim (lmia-case/1 has one offer): the first worker's.
+            "offer": position.workers[0].offer if position.workers else None,
             "third_parties": position.third_parties,
             "payments": position.payments,
             "document_custody": position.document_custody,
@@ -281,7 +283,6 @@ def rows_from_case(employer: Employer, case: dict):
         job_bank_alternative_rationale=case.get("job_bank_alternative_rationale"),
         job_match_mode=job_match.get("mode"),
         transition_plan=case.get("transition_plan"),
-        offer=case.get("offer"),
         third_parties=case.get("third_parties"),
         payments=case.get("payments"),
         document_custody=case.get("document_custody"),
@@ -305,6 +306,17 @@ def rows_from_case(employer: Employer, case: dict):
         )
         position.activities.append(activity)
         activities[item["id"]] = activity
+    offer = case.get("offer")
+    if offer is not None:
+        position.workers.append(
+            Worker(
+                employer_id=employer.id,
+                name=offer.get("worker_name"),
+                language=offer.get("language"),
+                planned_start_date=_date(offer.get("start_date")),
+                offer=offer,
+            )
+        )
     for item in job_match.get("matches") or []:
         position.job_matches.append(
             JobMatchEntry(
