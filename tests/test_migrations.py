@@ -154,3 +154,114 @@ def test_the_model_check_does_notice_a_difference(empty_app):
     kinds = {_kind(difference) for difference in _differences(empty_app)}
 
     assert {"remove_table", "add_index"} <= kinds
+
+
+def _insert(connection, table: str, **values) -> int:
+    columns = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    connection.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({marks})"), values)
+    return connection.execute(text(f"SELECT max(id) FROM {table}")).scalar_one()
+
+
+def test_a_positions_single_offer_becomes_its_first_workers_and_back(empty_app):
+    """Issue 8: positions.offer moves to a Worker; findings stored about it are renamed."""
+    import json
+
+    with empty_app.app_context():
+        upgrade(revision="5e1f0a7c2b11")
+        now = "2026-12-04 09:00:00"
+        offer = {"worker_name": "Amadou Diallo", "language": "fr", "start_date": "2027-03-01"}
+        with db.engine.begin() as connection:
+            user = _insert(
+                connection,
+                "users",
+                email="o@example.com",
+                full_name="O",
+                password_hash="x",
+                locale="en",
+                is_active=True,
+                password_changed_at=now,
+                created_at=now,
+            )
+            employer = _insert(
+                connection,
+                "employers",
+                legal_name="E Inc.",
+                business_number="123456789",
+                street_address="1 Main",
+                city="Toronto",
+                province="ON",
+                postal_code="M5V 2A9",
+                phone="416-555-0100",
+                created_at=now,
+                version=1,
+            )
+            common = dict(
+                employer_id=employer,
+                noc_code="63200",
+                stream="low_wage",
+                is_caregiver=False,
+                is_seasonal=False,
+                quebec_facilitated=False,
+                street_address="1 Main",
+                city="Toronto",
+                province="ON",
+                postal_code="M5V 2A9",
+                wage_amount=17.5,
+                wage_per="hour",
+                hours_per_week=40,
+                positions=1,
+                duration_months=12,
+                duties="Cook",
+                legal_hold=False,
+                version=1,
+                created_at=now,
+            )
+            with_offer = _insert(
+                connection, "positions", title="Line cook", offer=json.dumps(offer), **common
+            )
+            without = _insert(connection, "positions", title="Chef", **common)
+            for position, subject in (
+                (with_offer, "offer"),
+                (with_offer, "offer.deductions[0]"),
+                (with_offer, "recruitment[0]"),
+                (without, "offer"),  # no offer to move: left as it was
+            ):
+                _insert(
+                    connection,
+                    "waivers",
+                    employer_id=employer,
+                    position_id=position,
+                    rule_id="OFFER-CORE",
+                    subject=subject,
+                    reason="r",
+                    waived_by_id=user,
+                    created_at=now,
+                )
+
+        upgrade()
+        with db.engine.connect() as connection:
+            workers = connection.execute(
+                text("SELECT position_id, name, language, planned_start_date, offer FROM workers")
+            ).all()
+            subjects = connection.execute(
+                text("SELECT position_id, subject FROM waivers ORDER BY id")
+            ).all()
+        assert [(w[0], w[1], w[2], str(w[3])) for w in workers] == [
+            (with_offer, "Amadou Diallo", "fr", "2027-03-01")
+        ]
+        stored = workers[0][4]
+        assert (json.loads(stored) if isinstance(stored, str) else stored) == offer
+        assert subjects == [
+            (with_offer, "workers[0].offer"),
+            (with_offer, "workers[0].offer.deductions[0]"),
+            (with_offer, "recruitment[0]"),
+            (without, "offer"),
+        ]
+
+        downgrade(revision="5e1f0a7c2b11")
+        with db.engine.connect() as connection:
+            back = connection.execute(
+                text("SELECT offer FROM positions WHERE id = :id"), {"id": with_offer}
+            ).scalar_one()
+        assert (json.loads(back) if isinstance(back, str) else back) == offer

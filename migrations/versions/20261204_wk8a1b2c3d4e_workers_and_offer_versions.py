@@ -35,7 +35,7 @@ def upgrade():
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('employer_id', sa.Integer(), nullable=False),
         sa.Column('position_id', sa.Integer(), nullable=False),
-        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "language IS NULL OR language IN ('en', 'fr')", name=op.f('ck_workers_language_known')
         ),
@@ -70,12 +70,12 @@ def upgrade():
         sa.Column('open_errors', sa.JSON(), nullable=True),
         sa.Column('waived_errors', sa.JSON(), nullable=True),
         sa.Column('created_by_id', sa.Integer(), nullable=False),
-        sa.Column('issued_at', sa.DateTime(), nullable=True),
+        sa.Column('issued_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('issued_by_id', sa.Integer(), nullable=True),
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('employer_id', sa.Integer(), nullable=False),
         sa.Column('position_id', sa.Integer(), nullable=False),
-        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "language IN ('en', 'fr')", name=op.f('ck_offer_versions_language_known')
         ),
@@ -139,9 +139,9 @@ def _move_offers_to_workers():
         'workers',
         sa.column('employer_id'), sa.column('position_id'), sa.column('name'),
         sa.column('language'), sa.column('planned_start_date', sa.Date),
-        sa.column('offer', sa.JSON), sa.column('version'), sa.column('created_at', sa.DateTime),
+        sa.column('offer', sa.JSON), sa.column('version'), sa.column('created_at', sa.DateTime(timezone=True)),
     )
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = datetime.now(UTC)
     moved = []
     for position_id, employer_id, offer in bind.execute(
         sa.select(positions.c.id, positions.c.employer_id, positions.c.offer)
