@@ -139,7 +139,8 @@ def _move_offers_to_workers():
         'workers',
         sa.column('employer_id'), sa.column('position_id'), sa.column('name'),
         sa.column('language'), sa.column('planned_start_date', sa.Date),
-        sa.column('offer', sa.JSON), sa.column('version'), sa.column('created_at', sa.DateTime(timezone=True)),
+        sa.column('offer', sa.JSON), sa.column('version'),
+        sa.column('created_at', sa.DateTime(timezone=True)),
     )
     now = datetime.now(UTC)
     moved = []
