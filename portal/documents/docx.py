@@ -4,6 +4,7 @@
 same HTML WeasyPrint prints, so the PDF and the DOCX carry the same content):
 
 - ``h1``–``h3`` → Word's Heading 1–3 styles (``h4``–``h6`` → Heading 3); ``p`` → a paragraph;
+  a heading that opens an ``ol > li`` is that item's numbered paragraph ("3. Wages");
 - ``ol > li`` → paragraphs numbered by one multi-level numbering definition in numbering.xml
   ("1.", "2.", a nested ``ol`` "3.1", "3.2"), so Word renumbers when a clause is inserted;
   ``<ol start="4">`` starts at 4; each top-level ``ol`` restarts at 1, as in HTML;
@@ -303,7 +304,9 @@ class _Writer:
             return
         tag = node.tag
         if tag in HEADINGS:
-            self.blocks(node, into, fmt=fmt, style=f"Heading {HEADINGS[tag]}")
+            # A heading that opens a list item carries the item's number: "3. Wages" is a
+            # numbered Word heading, as in ``<ol><li><h2>Wages</h2><p>…</p></li></ol>``.
+            self.blocks(node, into, item=item, fmt=fmt, style=f"Heading {HEADINGS[tag]}")
         elif tag in ("ol", "ul"):
             self.list(node, into, parent=item, fmt=fmt)
         elif tag == "table":
