@@ -33,6 +33,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 from docx import Document
@@ -461,7 +462,9 @@ class _Writer:
         style: str | None = None,
         item: _ListItem | None = None,
     ) -> None:
-        if item is not None and style is None:
+        if item is not None and item.first and style is None:
+            # Word's list style; an item's later paragraphs stay Normal (indented below), as
+            # List Paragraph's contextual spacing would run a clause's paragraphs together.
             style = "List Paragraph"
         paragraph = into.paragraph(style)
         if self.page_break_pending:
@@ -604,9 +607,11 @@ def html_to_docx(
         run = paragraph.add_run(clean_text(header))
         run.bold = True
     properties = document.core_properties
-    properties.title = clean_text(title or _title_of(root) or "")
-    properties.author = "LMIA compliance portal"
+    properties.title = clean_text(title or _title_of(root) or "")[:255]
+    properties.author = properties.last_modified_by = "LMIA compliance portal"
     properties.comments = ""
+    # The blank template's own dates are from 2013; Word shows these in the file's details.
+    properties.created = properties.modified = datetime.now(UTC).replace(microsecond=0)
     if language:
         tag = _language_tag(language)
         properties.language = tag
@@ -623,8 +628,23 @@ def _walk(node: Node):
 
 
 def _title_of(root: Node) -> str | None:
-    for node in _walk(root):
-        if node.tag == "title":
-            text = "".join(c for c in node.children if isinstance(c, str))
-            return _COLLAPSIBLE.sub(" ", text).strip() or None
+    """The HTML's ``<title>``, else its first ``<h1>``."""
+    for tag in ("title", "h1"):
+        for node in _walk(root):
+            if node.tag == tag and not _skipped_here(node):
+                text = _COLLAPSIBLE.sub(" ", "".join(_texts(node))).strip()
+                if text:
+                    return text
     return None
+
+
+def _skipped_here(node: Node) -> bool:
+    return node.attrs.get("data-docx", "").strip().lower() == "skip"
+
+
+def _texts(node: Node):
+    for child in node.children:
+        if isinstance(child, str):
+            yield child
+        elif not _skipped_here(child):
+            yield from _texts(child)

@@ -95,6 +95,7 @@ def test_ordered_lists_are_real_numbered_paragraphs(page, paragraphs):
     more = paragraphs["At least 30 a week."]
     assert numbering(more) is None
     assert more.paragraph_format.left_indent > 0
+    assert more.style.name == "Normal"
     # The number is Word's, not typed.
     assert not any(p.startswith(("1.", "2.")) for p in paragraphs)
 
@@ -278,3 +279,11 @@ def test_a_heading_opening_a_clause_is_a_numbered_heading():
     assert numbering(paragraphs["Cook."]) is None  # the clause's text, under its heading
     assert paragraphs["Cook."].paragraph_format.left_indent > 0
     assert numbering(paragraphs["Signatures"]) is None
+
+
+def test_the_title_falls_back_to_the_first_h1_and_the_dates_are_today():
+    from datetime import UTC, datetime
+
+    document = read(html_to_docx("<article><h1>Offre <em>d’emploi</em></h1><p>x</p></article>"))
+    assert document.core_properties.title == "Offre d’emploi"
+    assert document.core_properties.created.date() == datetime.now(UTC).date()
