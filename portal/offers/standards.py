@@ -148,7 +148,7 @@ class EmploymentStandards:
                 name = f"{name} {PROVINCE_FR_OF[self.province]}"
             if not self.act_fr_official:
                 name = f"{name} ({self.act_en})"
-            return name
+            return _typographic(name)
         name = self.act_en
         if PROVINCE_EN[self.province] not in name:
             name = f"{name} ({PROVINCE_EN[self.province]})"
@@ -156,6 +156,11 @@ class EmploymentStandards:
 
     def holidays(self, language: str = "en") -> tuple[str, ...]:
         return self.holidays_fr if _language(language) == "fr" else self.holidays_en
+
+
+def _typographic(french: str) -> str:
+    """French text with the typographic apostrophe the letter uses (« l’employeur »)."""
+    return french.replace("'", "\u2019")
 
 
 def _language(language: str | None) -> str:
@@ -334,9 +339,9 @@ def default_terms(
         return None
     if _language(language) == "fr":
         return {
-            "overtime": _overtime_fr(standards),
-            "vacation": _vacation_fr(standards),
-            "statutory_holidays": _holidays_fr(standards),
+            "overtime": _typographic(_overtime_fr(standards)),
+            "vacation": _typographic(_vacation_fr(standards)),
+            "statutory_holidays": _typographic(_holidays_fr(standards)),
         }
     return {
         "overtime": _overtime_en(standards),
@@ -442,9 +447,9 @@ def _overtime_fr(s: EmploymentStandards) -> str:
 def _vacation_en(s: EmploymentStandards) -> str:
     act = _cite_en(s)
     if "vacation" in s.unconfirmed:
-        return f"The employee is entitled to paid vacation and vacation pay as {act} provides."
+        return f"The worker is entitled to paid vacation and vacation pay as {act} provides."
     sentence = (
-        f"After each year of employment, the employee is entitled to at least "
+        f"After each year of employment, the worker is entitled to at least "
         f"{_weeks_en(s.vacation_weeks)} of paid vacation, with vacation pay of at least "
         f"{_pay_en(s.vacation_pay)}"
     )
@@ -459,10 +464,11 @@ def _vacation_en(s: EmploymentStandards) -> str:
 
 
 def _employee_fr(s: EmploymentStandards) -> tuple[str, str]:
-    """The employee and their vacation, in the words the province's own French uses."""
-    if s.province == "QC":  # Loi sur les normes du travail: « salarié », « congé annuel »
-        return "le salarié", "de congé annuel"
-    return "l'employé", "de vacances"
+    """The worker (« la personne salariée », as the letter writes it) and their vacation, in
+    the words the province's own French uses (Quebec's Act says « congé annuel »)."""
+    if s.province == "QC":
+        return "la personne salariée", "de congé annuel"
+    return "la personne salariée", "de vacances"
 
 
 def _vacation_fr(s: EmploymentStandards) -> str:
@@ -501,11 +507,11 @@ def _holidays_en(s: EmploymentStandards) -> str:
         under += f" and the {s.holiday_other_act_en}"
     if "holidays" in s.unconfirmed or not s.holidays_en:
         return (
-            f"The employee is entitled to the {s.holiday_term_en} set by {under}, "
+            f"The worker is entitled to the {s.holiday_term_en} set by {under}, "
             f"with holiday pay as that law provides."
         )
     return (
-        f"The employee is entitled to the {len(s.holidays_en)} {s.holiday_term_en} under {under}: "
+        f"The worker is entitled to the {len(s.holidays_en)} {s.holiday_term_en} under {under}: "
         f"{_join(s.holidays_en, 'and')}, with holiday pay as that law provides."
     )
 
