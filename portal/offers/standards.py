@@ -148,7 +148,7 @@ class EmploymentStandards:
                 name = f"{name} {PROVINCE_FR_OF[self.province]}"
             if not self.act_fr_official:
                 name = f"{name} ({self.act_en})"
-            return _typographic(name)
+            return name
         name = self.act_en
         if PROVINCE_EN[self.province] not in name:
             name = f"{name} ({PROVINCE_EN[self.province]})"
@@ -156,11 +156,6 @@ class EmploymentStandards:
 
     def holidays(self, language: str = "en") -> tuple[str, ...]:
         return self.holidays_fr if _language(language) == "fr" else self.holidays_en
-
-
-def _typographic(french: str) -> str:
-    """French text with the typographic apostrophe the letter uses (« l’employeur »)."""
-    return french.replace("'", "\u2019")
 
 
 def _language(language: str | None) -> str:
@@ -339,9 +334,9 @@ def default_terms(
         return None
     if _language(language) == "fr":
         return {
-            "overtime": _typographic(_overtime_fr(standards)),
-            "vacation": _typographic(_vacation_fr(standards)),
-            "statutory_holidays": _typographic(_holidays_fr(standards)),
+            "overtime": _overtime_fr(standards),
+            "vacation": _vacation_fr(standards),
+            "statutory_holidays": _holidays_fr(standards),
         }
     return {
         "overtime": _overtime_en(standards),
