@@ -157,7 +157,11 @@ def hostile(language: str = "en") -> LetterInputs:
         language,
         employer_address=address,
         work_location=address,
-        **dict.fromkeys(FREE_TEXT_FIELDS, HOSTILE),
+        **{
+            **dict.fromkeys(FREE_TEXT_FIELDS, HOSTILE),
+            # printed only when it differs from the legal name
+            "employer_operating_name": "Trading as " + HOSTILE,
+        },
     )
 
 
