@@ -11,7 +11,14 @@ import pytest
 from pypdf import PdfReader
 
 from portal.offers.render import letter_docx, letter_html, letter_pdf
-from tests.offers.letter_samples import HOSTILE, hostile, letter_app, line_cook
+from tests.offers.letter_samples import (
+    HOSTILE,
+    demo_case,
+    demo_letter,
+    hostile,
+    letter_app,
+    line_cook,
+)
 
 LANGUAGES = ["en", "fr"]
 MARK = {"en": "DRAFT", "fr": "ÉBAUCHE"}
@@ -275,6 +282,68 @@ def test_a_missing_item_is_noticed(app):
         "hourly wage",
         "same as the LMIA",
     }
+
+
+DEMO_VALUES = {
+    # the demo line cook's French offer: the $17.00 the checks catch, printed as offered
+    "line_cook": (
+        "fr",
+        [
+            "17,00 $ l’heure",
+            "35 360,00 $ par année",
+            "1er février 2027",
+            "catégorie FEER 3",
+            "« Cuisiniers/cuisinières »",
+            "en français, la langue officielle de son choix",
+            "le 27 novembre 2026",
+        ],
+    ),
+    "chef": (
+        "en",
+        [
+            "$38.50 an hour",
+            "$80,080.00 a year",
+            "TEER 2",
+            "(Chefs)",
+            "Date: November 26, 2026",
+            "March 1, 2027",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEMO_VALUES))
+def test_the_demo_letters_print_their_cases_own_values(app, name):
+    language, formatted = DEMO_VALUES[name]
+    case = demo_case(name)
+    worker, offer = case.workers[0], case.workers[0].offer
+    inputs = demo_letter(name)
+    assert inputs.language == language
+    with app.app_context():
+        pdf_text = squash(pdf_body(letter_pdf(inputs, draft=True)))
+        docx_text = squash(docx_body(letter_docx(inputs, draft=True)))
+    straight_from_the_case = [
+        worker.name,
+        offer.title,
+        offer.noc,
+        offer.duties,
+        offer.work_location.street,
+        offer.work_location.city,
+        offer.work_location.postal_code,
+        offer.schedule,
+        offer.overtime,
+        offer.vacation,
+        offer.statutory_holidays,
+        offer.benefits,
+        offer.probation,
+        offer.termination_notice,
+        offer.business_number,
+        case.employer.legal_name,
+        "1-866-602-9448",
+    ]
+    for value in straight_from_the_case + formatted:
+        assert squash(value) in pdf_text, value
+        assert squash(value) in docx_text, value
 
 
 # -- the formats agree --------------------------------------------------------------------------
