@@ -222,7 +222,7 @@ def required_items(language: str) -> dict[str, str]:
         "hours": "La semaine normale de travail est de 40 heures",
         "schedule": "Du mardi au samedi, de 14 h à 22 h",
         "overtime": "une fois et demie le taux horaire au-delà de 44 heures par semaine",
-        "employment standards act": "(Loi de 2000 sur les normes d'emploi)",
+        "employment standards act": "(Loi de 2000 sur les normes d'emploi de l'Ontario)",
         "vacation": "deux semaines par année, indemnité de 4 %",
         "statutory holidays": "les neuf jours fériés de l'Ontario, payés",
         "benefits": "Repas fournis pendant les quarts",
