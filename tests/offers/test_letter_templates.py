@@ -158,4 +158,10 @@ def test_agricultural_cap_and_exempt_portal_offer(app, language):
     assert ("$30.00 a week" if language == "en" else "30,00\u00a0$ par semaine") in text
     assert "A0001234" in text
     assert ("Employer Portal" if language == "en" else "Portail des employeurs") in text
+    # an LMIA-exempt hire's terms are compared with the Employer Portal offer, not an LMIA
+    assert (
+        "are the same as those of the offer of employment submitted in the Employer Portal"
+        if language == "en"
+        else "sont les mêmes que ceux de l’offre d’emploi présentée dans le Portail des employeurs"
+    ) in text
     assert ("at most 12" if language == "en" else "plus de 12") not in text
