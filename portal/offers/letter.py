@@ -212,12 +212,12 @@ def _load(name: str, value: Any) -> Any:
     if name in _DATES:
         return date.fromisoformat(value)
     if name in _DECIMALS:
-        return Decimal(value)
+        return Decimal(str(value))  # str: a JSON number read as float keeps its digits
     if name in _ADDRESSES:
         return LetterAddress(**value)
     if name == "deductions":
         return tuple(
-            LetterDeduction(purpose=d["purpose"], amount=Decimal(d["amount"]), per=d["per"])
+            LetterDeduction(purpose=d["purpose"], amount=Decimal(str(d["amount"])), per=d["per"])
             for d in value
         )
     if name == "employer_paid":
