@@ -386,11 +386,6 @@ def test_docx_structure_headings_numbering_and_tables(app, language):
     assert len(rows) == 3  # a header and one row per deduction
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="documents.docx writes an h2 that opens an ol > li as an unnumbered Heading 2 "
-    "(the item's number is dropped); owner: docs",
-)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_docx_clause_headings_are_numbered_word_headings(app, language):
     docx_module()
