@@ -165,3 +165,39 @@ def test_agricultural_cap_and_exempt_portal_offer(app, language):
         else "sont les mêmes que ceux de l’offre d’emploi présentée dans le Portail des employeurs"
     ) in text
     assert ("at most 12" if language == "en" else "plus de 12") not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "chosen", "sentence"),
+    [
+        (
+            "en",
+            "en",
+            "This agreement is written in English, the official language the worker chose.",
+        ),
+        (
+            "en",
+            "fr",
+            "This agreement is written in English; the official language the worker "
+            "chose is French.",
+        ),
+        (
+            "fr",
+            "fr",
+            "Le présent contrat est rédigé en français, la langue officielle choisie par "
+            "la personne salariée.",
+        ),
+        (
+            "fr",
+            "en",
+            "Le présent contrat est rédigé en français\u202f; la langue officielle "
+            "choisie par la personne salariée est l’anglais.",
+        ),
+    ],
+)
+def test_the_letter_never_claims_a_language_the_worker_did_not_choose(
+    app, language, chosen, sentence
+):
+    inputs = line_cook(language, rights_information_language=chosen)
+    with app.app_context():
+        assert sentence in text_of(str(letter_html(inputs, draft=False)))
