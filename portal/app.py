@@ -101,10 +101,10 @@ def register_http(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from portal.bundle_cli import list_positions, make_bundle
-    from portal.cli import seed_demo
-    from portal.lmia_cli import lmia
-    from portal.refdata_cli import refdata
+    from portal.commands.bundle import list_positions, make_bundle
+    from portal.commands.demo import seed_demo
+    from portal.commands.lmia import lmia
+    from portal.commands.refdata import refdata
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(lmia)

@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app portal seed-demo``."""
+"""``flask --app portal seed-demo``: a demo restaurant, its people, a lawyer and two positions."""
 
 import json
 import re
@@ -57,7 +57,7 @@ DEMO_EMPLOYERS = [
 # several findings (recruitment too short and too narrow, wage under the median, a fee charged
 # to a worker). Their dates are moved so that the planned filing is always 10 days away.
 DEMO_CASES = ("chef_compliant.json", "line_cook_findings.json")
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
