@@ -2,9 +2,9 @@
 file and a SHA256SUMS manifest.
 
 Plain Python (no Flask, no SQLAlchemy). The index is rendered from ``templates/bundle/index.html``
-with a Jinja environment of its own (autoescape on) and printed by WeasyPrint through a URL
-fetcher that only serves ``data:`` URIs, so nothing in a bundle can make the server read a local
-file or reach the network.
+with a Jinja environment of its own (autoescape on) and printed by WeasyPrint
+(``portal.documents.pdf``) through a URL fetcher that only serves ``data:`` URIs and the packaged
+static files, so nothing in a bundle can make the server read a local file or reach the network.
 
 ZIP layout, in this order::
 
@@ -45,8 +45,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+# The one WeasyPrint call site and its fetcher (re-exported under the names the bundle has
+# always used).
+from portal.documents.pdf import BlockedFetch as BlockedFetch
+from portal.documents.pdf import PackagedFilesFetcher, html_to_pdf
 
 # The reasons as the applicant form words them (one copy, kept in step with the form by a test).
 from portal.rules.wording import REASON_LABELS
@@ -81,10 +83,6 @@ SUMMARY_KEYS = (
 
 class BundleError(Exception):
     """The bundle cannot be built (bad input, or evidence that does not match its record)."""
-
-
-class BlockedFetch(ValueError):
-    """WeasyPrint asked for a URL that is not a ``data:`` URI."""
 
 
 @dataclass(frozen=True)
@@ -135,24 +133,15 @@ class BundleResult:
 
 # --- WeasyPrint without network or disk -----------------------------------------------------
 
-
-class DataOnlyFetcher(URLFetcher):
-    """Serves ``data:`` URIs; raises :class:`BlockedFetch` for every other URL (file, http…)."""
-
-    def __init__(self) -> None:
-        super().__init__(timeout=1, allowed_protocols={"data"}, allow_redirects=False)
-        self.blocked: list[str] = []
-
-    def fetch(self, url, headers=None):
-        if str(url)[:5].lower() != "data:":
-            self.blocked.append(str(url))
-            raise BlockedFetch(f"only data: URIs may be loaded, not {str(url)[:100]!r}")
-        return super().fetch(url, headers)
+# The bundle's name for the documents layer's fetcher (its tests spy on it); besides ``data:``
+# URIs it now also serves the packaged static files, which the index does not use.
+DataOnlyFetcher = PackagedFilesFetcher
 
 
 def render_pdf(document: str) -> bytes:
-    """Print an HTML string to PDF with nothing loaded from outside the string."""
-    return HTML(string=document, base_url=None, url_fetcher=DataOnlyFetcher()).write_pdf()
+    """Print an HTML string to PDF with nothing loaded from outside the string (and the
+    portal's packaged static files): :func:`portal.documents.pdf.html_to_pdf`."""
+    return html_to_pdf(document)
 
 
 # --- the index template ----------------------------------------------------------------------

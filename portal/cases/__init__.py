@@ -1,10 +1,12 @@
-"""LMIA cases in the portable ``lmia-case/1`` format: model, parser, canonical writer, wages.
+"""LMIA cases in the portable ``lmia-case/2`` format (``lmia-case/1`` still read): model, parser,
+canonical writer, wages.
 
 Plain Python: nothing here imports Flask, SQLAlchemy or the database models.
 """
 
 from portal.cases.model import (
     FORMAT,
+    FORMAT_V1,
     Activity,
     Ad,
     Address,
@@ -24,6 +26,7 @@ from portal.cases.model import (
     TransitionPlan,
     Wage,
     WageRange,
+    Worker,
     WorkLocation,
 )
 from portal.cases.parse import CaseError, parse_case
@@ -32,6 +35,7 @@ from portal.cases.wages import hourly_equivalent, hourly_fraction, monthly_gross
 
 __all__ = [
     "FORMAT",
+    "FORMAT_V1",
     "Activity",
     "Ad",
     "Address",
@@ -52,6 +56,7 @@ __all__ = [
     "TransitionPlan",
     "Wage",
     "WageRange",
+    "Worker",
     "WorkLocation",
     "case_to_dict",
     "case_to_json",

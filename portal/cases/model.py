@@ -1,4 +1,8 @@
-"""The ``lmia-case/1`` case model: frozen dataclasses mirroring the JSON format, key for key.
+"""The case model: frozen dataclasses mirroring the JSON format, key for key.
+
+Two formats: ``lmia-case/2`` (:data:`FORMAT`, what the portal writes: one offer per named worker
+under ``workers[].offer``) and ``lmia-case/1`` (:data:`FORMAT_V1`, a single top-level
+``offer``), still read. A :class:`Case` remembers its format, so a v1 file is written back as v1.
 
 Field names are the JSON keys. Dates are ``datetime.date``, money and hours ``Decimal``, counts
 ``int``, lists tuples (so a case is immutable and hashable). An optional key that was omitted or
@@ -8,12 +12,14 @@ Enumerations are plain strings; the allowed values are the tuples below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-FORMAT = "lmia-case/1"
+FORMAT = "lmia-case/2"
+FORMAT_V1 = "lmia-case/1"
+FORMATS = (FORMAT_V1, FORMAT)
 
 PROVINCES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
 STREAMS = ("high_wage", "low_wage", "global_talent", "agricultural", "pr_only")
@@ -64,6 +70,8 @@ REASON_CODES = (
 PLAN_KINDS = ("recruit", "retain", "train", "underrepresented", "permanent_residence")
 EMPLOYER_PAID = ("round_trip_travel", "health_insurance", "housing", "workplace_safety_insurance")
 OFFER_LANGUAGES = ("en", "fr")
+WORKER_LANGUAGES = ("en", "fr")
+PAY_FREQUENCIES = ("weekly", "biweekly", "semi_monthly", "monthly")
 THIRD_PARTY_ROLES = ("recruiter", "representative")
 PARTIES = (
     "employer",
@@ -290,6 +298,33 @@ class Offer:
     language: str | None = None
     signed_by_employer_on: date | None = None
     signed_by_worker_on: date | None = None
+    # lmia-case/2 only (the v1 parser rejects them as unknown keys).
+    employer_operating_name: str | None = None
+    business_number: str | None = None
+    pay_frequency: str | None = None
+    schedule: str | None = None
+    statutory_holidays: str | None = None
+    probation: str | None = None
+    termination_notice: str | None = None
+    housing_terms: str | None = None
+    lmia_number: str | None = None
+    employer_portal_offer_number: str | None = None
+    rights_information_given_on: date | None = None
+    signed_by_employer_name: str | None = None
+    signed_by_worker_name: str | None = None
+
+
+@_frozen
+class Worker:
+    """A named foreign worker of an ``lmia-case/2`` case, with their own job offer."""
+
+    name: str | None = None
+    country: str | None = None
+    email: str | None = None
+    language: str | None = None
+    english_requested_on: date | None = None
+    planned_start_date: date | None = None
+    offer: Offer | None = None
 
 
 @_frozen
@@ -330,7 +365,32 @@ class Case:
     job_match: JobMatch | None = None
     applicants: tuple[Applicant, ...]
     transition_plan: TransitionPlan | None = None
-    offer: Offer | None = None
+    offer: Offer | None = None  # lmia-case/1 only
+    workers: tuple[Worker, ...] | None = None  # lmia-case/2 only
     third_parties: tuple[ThirdParty, ...] | None = None
     payments: tuple[Payment, ...] | None = None
     document_custody: tuple[DocumentCustody, ...] | None = None
+    # The format the case was read from and is written back in. Left out, it follows the
+    # content: a case with a top-level ``offer`` is v1, any other v2.
+    format: str = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.format is None:
+            object.__setattr__(self, "format", FORMAT_V1 if self.offer is not None else FORMAT)
+        if self.format not in FORMATS:
+            raise ValueError(f"unknown case format {self.format!r}")
+        if self.format == FORMAT_V1 and self.workers is not None:
+            raise ValueError(f"an {FORMAT_V1} case has no workers (its offer is `offer`)")
+        if self.format == FORMAT and self.offer is not None:
+            raise ValueError(f"an {FORMAT} case keeps each offer under workers[].offer")
+
+    def offers(self) -> tuple[tuple[str, Offer], ...]:
+        """Each offer with its subject: ``offer`` (v1) or ``workers[i].offer`` (v2, 0-based;
+        workers without an offer are skipped)."""
+        if self.format == FORMAT_V1:
+            return () if self.offer is None else (("offer", self.offer),)
+        return tuple(
+            (f"workers[{index}].offer", worker.offer)
+            for index, worker in enumerate(self.workers or ())
+            if worker.offer is not None
+        )

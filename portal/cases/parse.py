@@ -1,4 +1,7 @@
-"""Read an ``lmia-case/1`` document into a :class:`~portal.cases.model.Case`, or say what is wrong.
+"""Read an ``lmia-case/2`` or ``lmia-case/1`` document into a :class:`~portal.cases.model.Case`.
+
+Or say what is wrong. The two formats differ in the offer: v1 has one top-level ``offer``, v2 a
+``workers`` list, each worker with their own ``offer`` (which may use the keys v2 added).
 
 Validation follows ``case-format.md``: required keys, unknown keys anywhere, enumerations, dates,
 numbers, duplicate activity ids, applicant sources, posting and event dates, the NAICS pattern.
@@ -152,9 +155,18 @@ def _naics(value: Any, path: str) -> str:
 
 
 def _format(value: Any, path: str) -> str:
-    if value != m.FORMAT:
-        raise CaseError(path, f'not "{m.FORMAT}" ({_show(value)})')
+    if value not in m.FORMATS:
+        raise CaseError(path, f'not "{m.FORMAT_V1}" or "{m.FORMAT}" ({_show(value)})')
     return value
+
+
+def _email(value: Any, path: str) -> str:
+    # An address as typed: the format keeps it as a string; the portal's form checks its shape.
+    return _string(value, path)
+
+
+def _v1_offer(value: Any, path: str) -> Any:
+    raise CaseError(path, f"not in {m.FORMAT}: each worker's offer is workers[].offer")
 
 
 def _list(item: Parser) -> Parser:
@@ -402,31 +414,60 @@ _deduction = _object(
     {"purpose": (_enum(m.PURPOSES), True), "amount": (_number, True), "per": _PER},
 )
 
-_offer = _object(
+_OFFER_V1_SPEC: Spec = {
+    "date": (_date, False),
+    "worker_name": (_string, False),
+    "employer_legal_name": (_string, False),
+    "employer_address": (_address, False),
+    "title": (_string, False),
+    "noc": (_string, False),
+    "duties": (_string, False),
+    "work_location": (_address, False),
+    "wage": (_wage, False),
+    "hours_per_week": (_positive_number, False),
+    "overtime": (_string, False),
+    "vacation": (_string, False),
+    "benefits": (_string, False),
+    "start_date": (_date, False),
+    "duration_months": (_integer(1), False),
+    "deductions": (_list(_deduction), False),
+    "employer_paid": (_list(_enum(m.EMPLOYER_PAID)), False),
+    "housing_rent_monthly": (_number, False),
+    "states_no_fees": (_boolean, False),
+    "language": (_enum(m.OFFER_LANGUAGES), False),
+    "signed_by_employer_on": (_date, False),
+    "signed_by_worker_on": (_date, False),
+}
+_offer = _object(m.Offer, _OFFER_V1_SPEC)
+_offer_v2 = _object(
     m.Offer,
     {
-        "date": (_date, False),
-        "worker_name": (_string, False),
-        "employer_legal_name": (_string, False),
-        "employer_address": (_address, False),
-        "title": (_string, False),
-        "noc": (_string, False),
-        "duties": (_string, False),
-        "work_location": (_address, False),
-        "wage": (_wage, False),
-        "hours_per_week": (_positive_number, False),
-        "overtime": (_string, False),
-        "vacation": (_string, False),
-        "benefits": (_string, False),
-        "start_date": (_date, False),
-        "duration_months": (_integer(1), False),
-        "deductions": (_list(_deduction), False),
-        "employer_paid": (_list(_enum(m.EMPLOYER_PAID)), False),
-        "housing_rent_monthly": (_number, False),
-        "states_no_fees": (_boolean, False),
-        "language": (_enum(m.OFFER_LANGUAGES), False),
-        "signed_by_employer_on": (_date, False),
-        "signed_by_worker_on": (_date, False),
+        **_OFFER_V1_SPEC,
+        "employer_operating_name": (_string, False),
+        "business_number": (_string, False),
+        "pay_frequency": (_enum(m.PAY_FREQUENCIES), False),
+        "schedule": (_string, False),
+        "statutory_holidays": (_string, False),
+        "probation": (_string, False),
+        "termination_notice": (_string, False),
+        "housing_terms": (_string, False),
+        "lmia_number": (_string, False),
+        "employer_portal_offer_number": (_string, False),
+        "rights_information_given_on": (_date, False),
+        "signed_by_employer_name": (_string, False),
+        "signed_by_worker_name": (_string, False),
+    },
+)
+_worker = _object(
+    m.Worker,
+    {
+        "name": (_string, False),
+        "country": (_string, False),
+        "email": (_email, False),
+        "language": (_enum(m.WORKER_LANGUAGES), False),
+        "english_requested_on": (_date, False),
+        "planned_start_date": (_date, False),
+        "offer": (_offer_v2, False),
     },
 )
 
@@ -465,7 +506,7 @@ _document_custody = _object(
     },
 )
 
-_CASE_SPEC: Spec = {
+_CASE_V1_SPEC: Spec = {
     "format": (_format, True),
     "submission_date": (_date, False),
     "employer": (_employer, True),
@@ -480,6 +521,14 @@ _CASE_SPEC: Spec = {
     "payments": (_list(_payment), False),
     "document_custody": (_list(_document_custody), False),
 }
+# v2: the same keys, with ``workers`` where v1 had ``offer`` (kept in the same place).
+_CASE_V2_SPEC: Spec = {}
+for _name, _spec in _CASE_V1_SPEC.items():
+    if _name == "offer":
+        _CASE_V2_SPEC["offer"] = (_v1_offer, False)
+        _CASE_V2_SPEC["workers"] = (_list(_worker), False)
+    else:
+        _CASE_V2_SPEC[_name] = _spec
 
 
 def _load(text: str | bytes) -> Any:
@@ -505,8 +554,13 @@ def parse_case(document: str | bytes | Mapping[str, Any]) -> m.Case:
     data = _load(document) if isinstance(document, str | bytes) else document
     if not isinstance(data, Mapping):
         raise CaseError("", f"not a JSON object ({_show(data)})")
-    fields = _fields(data, "", _CASE_SPEC)
-    fields.pop("format")
+    # An unknown or missing format is read by the shape that fits, so its other faults read
+    # as they always did; the format's own error still comes in key order.
+    version = data.get("format")
+    if version not in m.FORMATS:
+        version = m.FORMAT if "workers" in data else m.FORMAT_V1
+    spec = _CASE_V1_SPEC if version == m.FORMAT_V1 else _CASE_V2_SPEC
+    fields = _fields(data, "", spec)
     case = m.Case(**fields)
     ids = {activity.id for activity in case.recruitment}
     for index, applicant in enumerate(case.applicants):

@@ -1,4 +1,4 @@
-"""Write a case back to its canonical ``lmia-case/1`` form.
+"""Write a case back to its canonical form, in the format it was read from (v1 or v2).
 
 :func:`case_to_dict` gives the JSON-ready dict (``None`` keys omitted, dates as ``YYYY-MM-DD``,
 tuples as lists, money still ``Decimal``); :func:`case_to_json` writes it as text with every
@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from portal.cases.model import FORMAT, Case
+from portal.cases.model import Case
 
 
 def _plain(value: Any) -> Any:
@@ -32,8 +32,13 @@ def _plain(value: Any) -> Any:
 
 
 def case_to_dict(case: Case) -> dict[str, Any]:
-    """Return the canonical JSON form of ``case`` as a dict (``format`` first)."""
-    return {"format": FORMAT, **_plain(case)}
+    """Return the canonical JSON form of ``case`` as a dict (``format`` first).
+
+    The format is the case's own: a case read from an ``lmia-case/1`` file is written as v1.
+    """
+    body = _plain(case)
+    del body["format"]
+    return {"format": case.format, **body}
 
 
 def _write(value: Any, indent: str, step: str, out: list[str]) -> None:

@@ -36,6 +36,7 @@ def case_records(position: Position, applicants: list[Applicant]) -> CaseRecords
         activities=tuple(activity.id for activity in position.activities),
         applicants=tuple(applicant.id for applicant in applicants),
         job_matches=tuple(entry.id for entry in position.job_matches),
+        workers=tuple(worker.id for worker in position.workers),
     )
 
 

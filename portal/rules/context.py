@@ -17,7 +17,7 @@ from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
 
-from portal.cases.model import Activity, Applicant, Case, Wage
+from portal.cases.model import Activity, Applicant, Case, Offer, Wage, Worker
 from portal.cases.wages import hourly_fraction, monthly_gross
 from portal.rules.text import blank, money
 
@@ -87,6 +87,69 @@ class Prevailing:
     hourly: Fraction
     source: str
     basis: str
+
+
+@dataclass(frozen=True)
+class OfferOf:
+    """One job offer as the per-offer rules see it: its subject, and the facts the worker's
+    record supplies when the offer leaves them out (``lmia-case/2``).
+
+    ``subject`` is ``offer`` (v1) or ``workers[i].offer`` (v2). ``worker_name``, ``language``
+    and ``start_date`` are the offer's own, else the worker's name, preferred language and
+    planned start date: the letter the portal writes prints those, so a v2 offer need not
+    repeat them. ``words`` begins a message: "The offer" for a v1 case (its messages are
+    unchanged), "Worker Amadou Diallo's offer" (or "Worker 2's offer") for v2, so the findings
+    of a position with two workers say whose offer each is about.
+    """
+
+    subject: str
+    offer: Offer
+    worker: Worker | None
+    worker_name: str | None
+    language: str | None
+    start_date: date | None
+    owner: str  # "The" (v1) or "Worker Amadou Diallo's"
+
+    @property
+    def words(self) -> str:
+        return f"{self.owner} offer"
+
+
+def _filled(text: str | None) -> str | None:
+    return None if text is None or blank(text) else text
+
+
+def offers_of(case: Case) -> tuple[OfferOf, ...]:
+    """Every offer of the case, with its subject (``Case.offers``) and its worker's facts."""
+    result = []
+    for subject, offer in case.offers():
+        worker = None
+        if subject.startswith("workers["):
+            index = int(subject[len("workers[") : subject.index("]")])
+            worker = (case.workers or ())[index]
+        if worker is None:
+            result.append(
+                OfferOf(
+                    subject, offer, None, offer.worker_name, offer.language, offer.start_date, "The"
+                )
+            )
+            continue
+        name = _filled(offer.worker_name) or _filled(worker.name)
+        # Messages name the worker as the portal lists them (their record), else as the offer does.
+        known = _filled(worker.name) or name
+        owner = f"Worker {known.strip()}'s" if known else f"Worker {index + 1}'s"
+        result.append(
+            OfferOf(
+                subject,
+                offer,
+                worker,
+                name,
+                offer.language or worker.language,
+                offer.start_date or worker.planned_start_date,
+                owner,
+            )
+        )
+    return tuple(result)
 
 
 def activity_label(activity: Activity) -> str:
@@ -266,27 +329,36 @@ class Context:
             job_bank, f"{median}, {relation} the {money(declared)} given in the case", "job_bank"
         )
 
+    # --- offers (one per worker in lmia-case/2) ------------------------------------------------
+
     @cached_property
-    def offer_hours(self) -> Decimal:
-        offer = self.case.offer
+    def offers(self) -> tuple[OfferOf, ...]:
+        """Each offer with its subject; the per-offer rules run once for each."""
+        return offers_of(self.case)
+
+    def offer_hours(self, offer: Offer | None) -> Decimal:
+        """The offer's hours per week, else the position's."""
         if offer is not None and offer.hours_per_week is not None:
             return offer.hours_per_week
         return self.position.hours_per_week
 
-    @cached_property
-    def offer_hourly(self) -> Fraction | None:
+    def offer_hourly(self, offer: Offer | None) -> Fraction | None:
         """The offer's wage per hour (offer's hours, else the position's); None without one."""
-        offer = self.case.offer
         if offer is None or offer.wage is None:
             return None
-        return self.hourly_of(offer.wage, self.offer_hours)
+        return self.hourly_of(offer.wage, self.offer_hours(offer))
+
+    def monthly_gross(self, offer: Offer | None = None) -> Fraction:
+        """Monthly gross pay (hourly × hours × 52 ÷ 12) of the offer, else of the position."""
+        hourly = self.offer_hourly(offer)
+        if hourly is not None:
+            return monthly_gross(hourly, self.offer_hours(offer))
+        return monthly_gross(self.hourly, self.position.hours_per_week)
 
     @cached_property
-    def monthly_gross(self) -> Fraction:
-        """Monthly gross pay (hourly × hours × 52 ÷ 12) of the offer, else of the position."""
-        if self.offer_hourly is not None:
-            return monthly_gross(self.offer_hourly, self.offer_hours)
-        return monthly_gross(self.hourly, self.position.hours_per_week)
+    def first_offer_with_wage(self) -> Offer | None:
+        """The first offer that states a wage (v1: the offer; v2: in worker order)."""
+        return next((item.offer for item in self.offers if item.offer.wage is not None), None)
 
     def naics_starts_with(self, prefixes: tuple[str, ...]) -> bool:
         return bool(self.naics) and self.naics.startswith(prefixes)

@@ -114,7 +114,8 @@ def worker_charged_recruitment_costs(ctx: Context) -> Iterator[Hit]:
     The LMIA fee never; from 2022-09-26 also recruitment, placement, representative and
     processing fees and payment for a job offer; for low-wage and agricultural positions also
     travel and health insurance. Covers payments by the worker or their family, deductions from
-    pay, and deductions written into the offer. One finding per payment or deduction.
+    pay, and deductions written into the offer (each worker's offer in lmia-case/2). One finding
+    per payment or deduction.
     """
     barred = unrecoverable(ctx)
     for index, payment in enumerate(ctx.case.payments or ()):
@@ -132,16 +133,16 @@ def worker_charged_recruitment_costs(ctx: Context) -> Iterator[Hit]:
             f"{PARTY_WORDS[payment.payee]}; this cost may not be charged to the worker.",
             "Refund the worker in full, stop any such charge, and keep proof of the refund.",
         )
-    offer = ctx.case.offer
-    for index, deduction in enumerate(offer.deductions or () if offer else ()):
-        if deduction.purpose in barred:
-            yield Hit(
-                f"offer.deductions[{index}]",
-                f"The offer deducts {money(deduction.amount)} a {deduction.per} for "
-                f"{PURPOSE_WORDS[deduction.purpose]}; this cost may not be recovered from the "
-                "worker.",
-                "Remove the deduction from the offer; the employer bears this cost.",
-            )
+    for item in ctx.offers:
+        for index, deduction in enumerate(item.offer.deductions or ()):
+            if deduction.purpose in barred:
+                yield Hit(
+                    f"{item.subject}.deductions[{index}]",
+                    f"{item.words} deducts {money(deduction.amount)} a {deduction.per} for "
+                    f"{PURPOSE_WORDS[deduction.purpose]}; this cost may not be recovered from "
+                    "the worker.",
+                    "Remove the deduction from the offer; the employer bears this cost.",
+                )
 
 
 @rule(
@@ -217,12 +218,14 @@ def worker_pays_employer(ctx: Context) -> Iterator[Hit]:
     of a sold job or payroll cycling.
 
     Except statutory deductions (income tax, CPP/QPP, EI withheld for remittance: never a
-    signal) and rent for housing of at most 30% of monthly gross pay (of the offer, else the
-    position); a loan repayment is a warning (keep the written loan agreement; repayment from
-    wages must be voluntary and allowed by provincial employment standards); wages handed back
-    count whoever receives them. Payments FEE-NO-RECOVERY already reports are not repeated.
+    signal) and rent for housing of at most 30% of monthly gross pay (of the first offer that
+    states a wage, else the position: a payment names no worker until issue 9 ties payments to
+    workers, so with several workers the first offer's pay stands for all); a loan repayment is
+    a warning (keep the written loan agreement; repayment from wages must be voluntary and
+    allowed by provincial employment standards); wages handed back count whoever receives them.
+    Payments FEE-NO-RECOVERY already reports are not repeated.
     """
-    limit = HOUSING_SHARE * ctx.monthly_gross
+    limit = HOUSING_SHARE * ctx.monthly_gross(ctx.first_offer_with_wage)
     for index, payment in enumerate(ctx.case.payments or ()):
         if payment.payer not in WORKER_SIDE or payment.purpose == "statutory":
             continue
@@ -311,20 +314,24 @@ def local_applicants_not_genuinely_considered(ctx: Context) -> Iterator[Hit]:
     applies="an offer and recruitment exist",
 )
 def offer_before_advertising(ctx: Context) -> Iterator[Hit]:
-    """A job offer dated before any recruitment began suggests the job was promised in advance."""
-    offer = ctx.case.offer
-    if offer is None or offer.date is None or not ctx.activities:
+    """A job offer dated before any recruitment began suggests the job was promised in advance.
+
+    Per offer (each worker's in lmia-case/2).
+    """
+    if not ctx.activities:
         return
     starts = [a.start if a.kind == "posting" else a.date for a in ctx.activities]
     first = min(day for day in starts if day is not None)
-    if offer.date < first:
-        yield Hit(
-            "offer",
-            f"The offer is dated {offer.date}, before the first recruitment activity began "
-            f"({first}).",
-            "Explain why the offer came first; an officer may conclude the job was never open to "
-            "local applicants.",
-        )
+    for item in ctx.offers:
+        offer = item.offer
+        if offer.date is not None and offer.date < first:
+            yield Hit(
+                item.subject,
+                f"{item.words} is dated {offer.date}, before the first recruitment activity "
+                f"began ({first}).",
+                "Explain why the offer came first; an officer may conclude the job was never "
+                "open to local applicants.",
+            )
 
 
 @rule(

@@ -227,31 +227,36 @@ def low_wage_obligations_missing(ctx: Context) -> Iterator[Hit]:
     """The offer should show the employer paying travel, insurance, and affordable rent.
 
     Round-trip travel, health insurance and workplace safety insurance in ``employer_paid``; rent
-    charged to the worker at most 30% of monthly gross pay (hourly × hours × 52 ÷ 12).
+    charged to the worker at most 30% of monthly gross pay (hourly × hours × 52 ÷ 12). Per offer
+    (each worker's in lmia-case/2), with that offer's pay.
     """
-    offer = ctx.case.offer
-    if offer is None or not (ctx.group in ("LW", "AG") or ctx.position.caregiver):
+    if not (ctx.group in ("LW", "AG") or ctx.position.caregiver):
         return
-    paid = set(offer.employer_paid or ())
-    problems = []
-    lacking = [words for key, words in OBLIGATIONS.items() if key not in paid]
-    if lacking:
-        problems.append(f"it does not say the employer pays {listing(lacking)}")
-    rent = offer.housing_rent_monthly
-    if rent is not None:
-        limit = RENT_SHARE * ctx.monthly_gross
-        if rent > limit:
-            problems.append(
-                f"the rent of {money(rent)} a month is more than 30% of the monthly gross pay of "
-                f"{money(ctx.monthly_gross)} ({money(limit)})"
+    for item in ctx.offers:
+        offer = item.offer
+        paid = set(offer.employer_paid or ())
+        problems = []
+        lacking = [words for key, words in OBLIGATIONS.items() if key not in paid]
+        if lacking:
+            problems.append(f"it does not say the employer pays {listing(lacking)}")
+        rent = offer.housing_rent_monthly
+        if rent is not None:
+            gross = ctx.monthly_gross(offer)
+            limit = RENT_SHARE * gross
+            if rent > limit:
+                problems.append(
+                    f"the rent of {money(rent)} a month is more than 30% of the monthly gross "
+                    f"pay of {money(gross)} ({money(limit)})"
+                )
+        if problems:
+            yield Hit(
+                item.subject,
+                f"{item.words} falls short of the employer's obligations: "
+                + "; ".join(problems)
+                + ".",
+                "State in the offer that the employer pays round-trip travel, health insurance "
+                "and workplace safety insurance, and keep rent at or below 30% of gross pay.",
             )
-    if problems:
-        yield Hit(
-            "offer",
-            "The offer falls short of the employer's obligations: " + "; ".join(problems) + ".",
-            "State in the offer that the employer pays round-trip travel, health insurance and "
-            "workplace safety insurance, and keep rent at or below 30% of gross pay.",
-        )
 
 
 @rule(

@@ -1,4 +1,8 @@
-"""Job offer and employment agreement rules, OFFER [lmia-domain.md §6]."""
+"""Job offer and employment agreement rules, OFFER [lmia-domain.md §6].
+
+Each rule runs once per offer (``Context.offers``): the case's one ``offer`` (lmia-case/1) or
+each worker's ``workers[i].offer`` (lmia-case/2), the finding's subject naming which.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from portal.rules import sources as src
-from portal.rules.context import Context
+from portal.rules.context import Context, OfferOf
 from portal.rules.registry import ALL_STREAMS, ERROR, WARNING, Hit, rule
 from portal.rules.text import blank, listing, norm_name
 
@@ -46,18 +50,22 @@ def offer_missing_core_terms(ctx: Context) -> Iterator[Hit]:
     """The job offer must state its core terms.
 
     Worker, employer legal name and address, title, NOC, duties, work location, wage, hours,
-    overtime, vacation, start date and duration.
+    overtime, vacation, start date and duration. Per offer; in lmia-case/2 the worker's name
+    and planned start date stand in for an offer that leaves them out (the letter prints them).
     """
-    offer = ctx.case.offer
-    if offer is None:
-        return
-    missing = [words for key, words in CORE_ITEMS if _lacks(getattr(offer, key))]
-    if missing:
-        yield Hit(
-            "offer",
-            f"The offer is missing: {listing(missing, limit=len(CORE_ITEMS))}.",
-            "Complete the offer with every missing term before it is signed.",
-        )
+    for item in ctx.offers:
+        given = {"worker_name": item.worker_name, "start_date": item.start_date}
+        missing = [
+            words
+            for key, words in CORE_ITEMS
+            if _lacks(given[key] if key in given else getattr(item.offer, key))
+        ]
+        if missing:
+            yield Hit(
+                item.subject,
+                f"{item.words} is missing: {listing(missing, limit=len(CORE_ITEMS))}.",
+                "Complete the offer with every missing term before it is signed.",
+            )
 
 
 @rule(
@@ -72,11 +80,14 @@ def offer_missing_core_terms(ctx: Context) -> Iterator[Hit]:
 def offer_differs_from_position(ctx: Context) -> Iterator[Hit]:
     """The offer must be for the same job: NOC, title, at least the hours, and the work city.
 
-    Terms the offer leaves out are OFFER-CORE's finding.
+    Terms the offer leaves out are OFFER-CORE's finding. Per offer.
     """
-    offer = ctx.case.offer
-    if offer is None:
-        return
+    for item in ctx.offers:
+        yield from _offer_mismatches(ctx, item)
+
+
+def _offer_mismatches(ctx: Context, item: OfferOf) -> Iterator[Hit]:
+    offer = item.offer
     position = ctx.position
     problems = []
     if offer.noc is not None and not blank(offer.noc) and offer.noc.strip() != position.noc:
@@ -100,8 +111,8 @@ def offer_differs_from_position(ctx: Context) -> Iterator[Hit]:
             )
     if problems:
         yield Hit(
-            "offer",
-            "The offer does not match the LMIA position: " + "; ".join(problems) + ".",
+            item.subject,
+            f"{item.words} does not match the LMIA position: " + "; ".join(problems) + ".",
             "Make the offer's NOC, title, hours and work location the same as the position's.",
         )
 
@@ -122,13 +133,17 @@ def agreement_not_signed_in_time(ctx: Context) -> Iterator[Hit]:
 
     Fires when work has started (start date on or before the as-of date T) without both
     signatures, when a signature is dated after the start date, or when the agreement's language
-    is not recorded.
+    is not recorded. Per offer; in lmia-case/2 the worker's planned start date and preferred
+    language count when the offer gives none (the letter is written in that language).
     """
-    offer = ctx.case.offer
-    if offer is None:
-        return
+    for item in ctx.offers:
+        yield from _agreement_problems(ctx, item)
+
+
+def _agreement_problems(ctx: Context, item: OfferOf) -> Iterator[Hit]:
+    offer = item.offer
     problems = []
-    start = offer.start_date
+    start = item.start_date
     signatures = (
         ("employer", offer.signed_by_employer_on),
         ("worker", offer.signed_by_worker_on),
@@ -144,12 +159,12 @@ def agreement_not_signed_in_time(ctx: Context) -> Iterator[Hit]:
         for who, day in signatures:
             if day is not None and day > start:
                 problems.append(f"the {who} signed on {day}, after the start date {start}")
-    if offer.language is None:
+    if item.language is None:
         problems.append("the language of the agreement (English or French) is not recorded")
     if problems:
         yield Hit(
-            "offer",
-            "The employment agreement is not in order: " + "; ".join(problems) + ".",
+            item.subject,
+            f"{item.owner} employment agreement is not in order: " + "; ".join(problems) + ".",
             "Have both parties sign and date the agreement on or before the first day of work, "
             "in the official language the worker chose, and record that language.",
         )
@@ -166,13 +181,14 @@ def agreement_not_signed_in_time(ctx: Context) -> Iterator[Hit]:
     effective_from=SOR_2022_142,
 )
 def offer_silent_on_fees(ctx: Context) -> Iterator[Hit]:
-    """The offer should state that no recruitment or LMIA fee is charged or recovered."""
-    offer = ctx.case.offer
-    if offer is not None and offer.states_no_fees is not True:
+    """The offer should state that no recruitment or LMIA fee is charged or recovered. Per offer."""
+    for item in ctx.offers:
+        if item.offer.states_no_fees is True:
+            continue
         yield Hit(
-            "offer",
-            "The offer does not state that no recruitment or LMIA fee is charged to or recovered "
-            "from the worker.",
+            item.subject,
+            f"{item.words} does not state that no recruitment or LMIA fee is charged to or "
+            "recovered from the worker.",
             "Add a clause saying that no recruitment fee, LMIA fee or representative fee is or "
             "will be charged to or recovered from the worker.",
         )

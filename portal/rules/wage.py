@@ -189,25 +189,28 @@ def offer_wage_below_position_or_ad(ctx: Context) -> Iterator[Hit]:
     """The job offer's wage must not be below the position's wage or the lowest advertised wage.
 
     Per hour, with the offer's hours (else the position's); ads converted with the position's
-    hours.
+    hours. Per offer (each worker's in lmia-case/2).
     """
-    offered = ctx.offer_hourly
-    if offered is None:
-        return
-    problems = []
-    if offered < ctx.hourly:
-        problems.append(f"the position's {money(ctx.hourly)}")
     advertised = _advertised_hourly(ctx)
-    if advertised:
-        _, label, lowest = min(advertised, key=lambda item: item[2])
-        if offered < lowest:
-            problems.append(f"the {money(lowest)} advertised in {label}")
-    if problems:
-        yield Hit(
-            "offer",
-            f"The offer pays {money(offered)} an hour, less than " + " and ".join(problems) + ".",
-            "Offer at least the wage of the LMIA position and of every ad.",
-        )
+    for item in ctx.offers:
+        offered = ctx.offer_hourly(item.offer)
+        if offered is None:
+            continue
+        problems = []
+        if offered < ctx.hourly:
+            problems.append(f"the position's {money(ctx.hourly)}")
+        if advertised:
+            _, label, lowest = min(advertised, key=lambda entry: entry[2])
+            if offered < lowest:
+                problems.append(f"the {money(lowest)} advertised in {label}")
+        if problems:
+            yield Hit(
+                item.subject,
+                f"{item.words} pays {money(offered)} an hour, less than "
+                + " and ".join(problems)
+                + ".",
+                "Offer at least the wage of the LMIA position and of every ad.",
+            )
 
 
 @rule(

@@ -103,6 +103,7 @@ class CaseGenerator:
                 )
             )
         ids = [a.id for a in activities]
+        version = self.pick(m.FORMATS)
         return m.Case(
             submission_date=maybe(day),
             employer=m.Employer(
@@ -194,7 +195,10 @@ class CaseGenerator:
                     ),
                 )
             ),
-            offer=maybe(self.offer),
+            # Half the cases are lmia-case/1 (one offer), half lmia-case/2 (workers).
+            format=version,
+            offer=maybe(self.offer) if version == m.FORMAT_V1 else None,
+            workers=maybe(self.workers) if version == m.FORMAT else None,
             third_parties=maybe(
                 lambda: tuple(
                     m.ThirdParty(
@@ -252,9 +256,45 @@ class CaseGenerator:
             published_languages=maybe(lambda: self.some(m.PUBLISHED_LANGUAGES)),
         )
 
-    def offer(self) -> m.Offer:
+    def workers(self) -> tuple[m.Worker, ...]:
         maybe, text, day = self.maybe, self.text, self.day
+        return tuple(
+            m.Worker(
+                name=maybe(text),
+                country=maybe(text),
+                email=maybe(text),
+                language=maybe(lambda: self.pick(m.WORKER_LANGUAGES)),
+                english_requested_on=maybe(day),
+                planned_start_date=maybe(day),
+                offer=maybe(lambda: self.offer(v2=True)),
+            )
+            for _ in range(self.rng.randint(0, 3))
+        )
+
+    def offer(self, v2: bool = False) -> m.Offer:
+        maybe, text, day = self.maybe, self.text, self.day
+        extra = {}
+        if v2:
+            extra = {
+                key: maybe(text)
+                for key in (
+                    "employer_operating_name",
+                    "business_number",
+                    "schedule",
+                    "statutory_holidays",
+                    "probation",
+                    "termination_notice",
+                    "housing_terms",
+                    "lmia_number",
+                    "employer_portal_offer_number",
+                    "signed_by_employer_name",
+                    "signed_by_worker_name",
+                )
+            }
+            extra["pay_frequency"] = maybe(lambda: self.pick(m.PAY_FREQUENCIES))
+            extra["rights_information_given_on"] = maybe(day)
         return m.Offer(
+            **extra,
             date=maybe(day),
             worker_name=maybe(text),
             employer_legal_name=maybe(text),

@@ -28,6 +28,7 @@ from portal.cases import (
     ThirdParty,
     TransitionPlan,
     Wage,
+    Worker,
     WorkLocation,
 )
 from portal.rules import Verdict, evaluate
@@ -239,6 +240,32 @@ def add_applicant(case: Case, new: Applicant) -> Case:
 
 def offer(case: Case, **changes) -> Case:
     return replace(case, offer=replace(case.offer, **changes))
+
+
+def with_workers(case: Case, *names: str | None) -> Case:
+    """The case as lmia-case/2: one worker per name, each with a copy of the case's offer
+    (the worker's name written in it, so every offer stays clean)."""
+    assert case.offer is not None
+    workers = tuple(
+        Worker(name=name, language="en", offer=replace(case.offer, worker_name=name))
+        for name in names
+    )
+    return replace(case, format="lmia-case/2", offer=None, workers=workers)
+
+
+def two_workers(case: Case | None = None) -> Case:
+    """The compliant low-wage case with two workers, Amadou Diallo and Ana Cruz."""
+    return with_workers(case or low_wage_case(), "Amadou Diallo", "Ana Cruz")
+
+
+def worker(case: Case, index: int, **changes) -> Case:
+    workers = list(case.workers)
+    workers[index] = replace(workers[index], **changes)
+    return replace(case, workers=tuple(workers))
+
+
+def worker_offer(case: Case, index: int, **changes) -> Case:
+    return worker(case, index, offer=replace(case.workers[index].offer, **changes))
 
 
 def hourly(amount: str) -> Wage:

@@ -1,0 +1,51 @@
+"""The letter as HTML (on screen), PDF (WeasyPrint) and DOCX (python-docx), from one template.
+
+The PDF is the on-screen fragment inside a printable shell (``offers/letter/document.html``);
+the DOCX is the same fragment converted element by element, so both carry the same clauses.
+A draft says so on every page: the PDF in a page-margin box, the DOCX in the page header.
+Needs an app context (the app's Jinja environment, its autoescaping), never a request.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from markupsafe import Markup
+
+from portal.offers.letter import LetterInputs
+
+DRAFT_MARK = {"en": "DRAFT", "fr": "ÉBAUCHE"}
+
+
+def _render(template: str, inputs: LetterInputs, draft: bool) -> str:
+    # Through the environment itself, not render_template: no page context, no request.
+    return current_app.jinja_env.get_template(template).render(
+        letter=inputs, draft=draft, mark=DRAFT_MARK[inputs.language]
+    )
+
+
+def template_name(inputs: LetterInputs) -> str:
+    """The letter's template for its language (pages ``{% include %}`` the same one)."""
+    return f"offers/letter/{inputs.language}.html"
+
+
+def letter_html(inputs: LetterInputs, *, draft: bool) -> Markup:
+    """The letter as an HTML fragment (escaped by the template), with a DRAFT banner if draft."""
+    return Markup(_render(template_name(inputs), inputs, draft))  # noqa: S704 - autoescaped
+
+
+def document_html(inputs: LetterInputs, *, draft: bool) -> str:
+    """The whole printable HTML document the PDF is made from."""
+    return _render("offers/letter/document.html", inputs, draft)
+
+
+def letter_pdf(inputs: LetterInputs, *, draft: bool) -> bytes:
+    from portal.documents.pdf import html_to_pdf
+
+    return html_to_pdf(document_html(inputs, draft=draft))
+
+
+def letter_docx(inputs: LetterInputs, *, draft: bool) -> bytes:
+    from portal.documents.docx import html_to_docx
+
+    header = DRAFT_MARK[inputs.language] if draft else None
+    return html_to_docx(str(letter_html(inputs, draft=False)), header=header)
