@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.evidence import bp as evidence_bp
     from portal.invitations import bp as invitations_bp
     from portal.mail import bp as mail_bp
+    from portal.offers.views import bp as offers_bp
     from portal.positions import bp as positions_bp
 
     blueprints = (
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
         mail_bp,
         positions_bp,
         evidence_bp,
+        offers_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -1,6 +1,6 @@
 """Name what a finding is about as the user knows it, not as a path into the case file.
 
-A finding's ``subject`` is a path into the ``lmia-case/1`` document (``applicants[4]``,
+A finding's ``subject`` is a path into the case document (``applicants[4]``, ``workers[1].offer``,
 ``recruitment[2]``, ``job_match.matches[1]``, ``applicants[4].reason_detail``): right for the
 case file, ``lmia check`` and the keys of waivers and reviews, but not what a screen shows.
 :class:`SubjectLabeller` turns it into a label ("Applicant: Priya Sharma · The reason in your
@@ -30,6 +30,7 @@ JOB_MATCH_ENTRY = "job_match_entry"  # id: JobMatchEntry.id
 JOB_MATCH = "job_match"  # the position's Job Match page
 POSITION = "position"  # the position (its page and form)
 EMPLOYER = "employer"  # the employer's profile
+WORKER = "worker"  # id: Worker.id (the worker's page, with their offer)
 PAGES = (
     APPLICANT,
     APPLICANTS,
@@ -39,6 +40,7 @@ PAGES = (
     JOB_MATCH,
     POSITION,
     EMPLOYER,
+    WORKER,
 )
 
 
@@ -72,6 +74,7 @@ class CaseRecords:
     activities: tuple[int, ...] = ()
     applicants: tuple[int, ...] = ()
     job_matches: tuple[int, ...] = ()
+    workers: tuple[int, ...] = ()
 
 
 # --- Words: form labels and the case's codes --------------------------------------------------
@@ -207,6 +210,29 @@ OFFER_FIELDS = {
     "language": "language",
     "signed_by_employer_on": "employer's signature date",
     "signed_by_worker_on": "worker's signature date",
+    # lmia-case/2
+    "employer_operating_name": "employer's operating name",
+    "business_number": "business number",
+    "pay_frequency": "pay frequency",
+    "schedule": "schedule",
+    "statutory_holidays": "statutory holidays",
+    "probation": "probation",
+    "termination_notice": "termination notice",
+    "housing_terms": "housing terms",
+    "lmia_number": "LMIA number",
+    "employer_portal_offer_number": "Employer Portal offer number",
+    "rights_information_given_on": "date the worker rights information was given",
+    "signed_by_employer_name": "employer's signature name",
+    "signed_by_worker_name": "worker's signature name",
+}
+# A worker's own keys (lmia-case/2 ``workers[i]``).
+WORKER_FIELDS = {
+    "name": "Name (as on the passport)",
+    "country": "Country",
+    "email": "E-mail",
+    "language": "Preferred language",
+    "english_requested_on": "Asked for the agreement in English on",
+    "planned_start_date": "Planned start date",
 }
 
 METHODS = {
@@ -351,6 +377,7 @@ class SubjectLabeller:
             "position": self._position,
             "employer": self._employer,
             "offer": self._offer,
+            "workers": self._worker,
             "payments": self._payment,
             "third_parties": self._third_party,
             "document_custody": self._custody,
@@ -415,20 +442,35 @@ class SubjectLabeller:
         return f"Employer: {name}", _field(rest, EMPLOYER_FIELDS), RecordRef(EMPLOYER)
 
     def _offer(self, index, rest):
-        offer = self.case.offer
+        return self._offer_parts(self.case.offer, "The job offer", rest, None)
+
+    def _offer_parts(self, offer, record, rest, ref):
+        """(record, field, ref) of a path inside an offer: v1's, or a worker's in v2."""
         if rest[:1] == ["deductions"] and len(rest) > 1 and isinstance(rest[1], int):
             number = rest[1] + 1
             deduction = _item(offer.deductions if offer else None, rest[1])
             if deduction is None:
-                return f"The job offer · deduction {number}", _field(rest[2:], {}), None
+                return f"{record} · deduction {number}", _field(rest[2:], {}), ref
             purpose = _PURPOSES.get(deduction.purpose, "other purpose")
             record = (
-                f"The job offer · deduction {number} ({purpose}, "
+                f"{record} · deduction {number} ({purpose}, "
                 f"{_money(deduction.amount)} a {deduction.per})"
             )
-            return record, _field(rest[2:], {}), None
+            return record, _field(rest[2:], {}), ref
         field = _field(rest, OFFER_FIELDS)
-        return "The job offer", field[:1].upper() + field[1:] if field else None, None
+        return record, field[:1].upper() + field[1:] if field else None, ref
+
+    def _worker(self, index, rest):
+        worker = _item(self.case.workers, index) if index is not None else None
+        if index is None:
+            return "The workers", _field(rest, WORKER_FIELDS), None
+        name = ((worker.name if worker else None) or "").strip()
+        record = f"Worker: {name}" if name else f"Worker {index + 1}"
+        ref = RecordRef(WORKER, _id(self.records.workers, index))
+        if rest[:1] == ["offer"]:
+            offer = worker.offer if worker else None
+            return self._offer_parts(offer, f"{record} · job offer", rest[1:], ref)
+        return record, _field(rest, WORKER_FIELDS), ref
 
     def _payment(self, index, rest):
         number = "" if index is None else f" {index + 1}"

@@ -53,6 +53,12 @@ def _targets(position: Position):
     return options(pairs)
 
 
+def _workers(position: Position):
+    pairs = [("", _("None"))]
+    pairs += [(str(w.id), w.name or f"#{w.id}") for w in position.workers]
+    return options(pairs)
+
+
 def _replaceable(position: Position):
     pairs = [("", _("Nothing (a new piece of evidence)"))]
     pairs += [
@@ -102,6 +108,7 @@ def _locker_page(
     """The evidence page; a refused sign-off or retention form comes back with its input."""
     form.attach_to.choices = _targets(position)
     form.replaces.choices = _replaceable(position)
+    form.worker_id.choices = _workers(position)
     evidence = services.evidence_of(position)
     report = compliance.check(position, date.today())
     case_json = compliance.case_json(position)
@@ -162,6 +169,7 @@ def upload(employer_id: int, position_id: int):
     form = UploadForm()
     form.attach_to.choices = _targets(position)
     form.replaces.choices = _replaceable(position)
+    form.worker_id.choices = _workers(position)
     if form.replaces.data and not can(services.REPLACE_PERMISSION):
         # Replacing archives the old file: only those who may archive may replace (S2).
         abort(403, description=_("Only an owner can replace a file: replacing archives it."))
@@ -197,6 +205,16 @@ def upload(employer_id: int, position_id: int):
         ),
         "success",
     )
+    if row.worker_id is not None:  # a signed agreement: back to its worker's page
+        return redirect(
+            url_for(
+                "offers.worker",
+                employer_id=employer_id,
+                position_id=position_id,
+                worker_id=row.worker_id,
+                _anchor="signatures",
+            )
+        )
     return redirect(url_for("evidence.locker", employer_id=employer_id, position_id=position_id))
 
 

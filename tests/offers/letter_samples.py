@@ -157,7 +157,11 @@ def hostile(language: str = "en") -> LetterInputs:
         language,
         employer_address=address,
         work_location=address,
-        **dict.fromkeys(FREE_TEXT_FIELDS, HOSTILE),
+        **{
+            **dict.fromkeys(FREE_TEXT_FIELDS, HOSTILE),
+            # printed only when it differs from the legal name
+            "employer_operating_name": "Trading as " + HOSTILE,
+        },
     )
 
 
@@ -175,13 +179,19 @@ def first_page_png(pdf: bytes, scale: float = 1.5) -> bytes:
     return out.getvalue()
 
 
+def letter_app():
+    """An app for rendering only: letters need its Jinja environment, not its database."""
+    from portal import create_app
+    from tests.conftest import TEST_CONFIG
+
+    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
 def regenerate_png(path: Path = PNG) -> Path:
     """Write the README image: page 1 of the French line-cook letter, issued (no DRAFT)."""
-    from portal import create_app
     from portal.offers.render import letter_pdf
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    with app.app_context():
+    with letter_app().app_context():
         pdf = letter_pdf(line_cook("fr"), draft=False)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(first_page_png(pdf))

@@ -80,6 +80,10 @@ def _rule_subject_shapes() -> set[str]:
                 continue
             if path.match(text) and text.split("[")[0].split(".")[0] in TOP_LEVEL:
                 shapes.add(text)
+    # The per-offer rules take their subjects from Case.offers() (v1 "offer", v2
+    # "workers[i].offer"), adding ".deductions[j]" for FEE-NO-RECOVERY.
+    for offer in ("offer", "workers[0].offer"):
+        shapes |= {offer, f"{offer}.deductions[0]"}
     return shapes
 
 
@@ -93,13 +97,57 @@ def _rich_case() -> Case:
     return parse_case(json.dumps(document))
 
 
+def _rich_v2_case() -> Case:
+    """The rich case as lmia-case/2: its offer is Amadou Diallo's; a second, nameless worker."""
+    document = json.loads((ROOT / "tests/data/cases/several_findings.json").read_text())
+    offer = document.pop("offer")
+    offer["deductions"] = [{"purpose": "housing", "amount": 50, "per": "week"}]
+    offer["pay_frequency"] = "biweekly"
+    document["format"] = "lmia-case/2"
+    document["workers"] = [{"name": "Amadou Diallo", "offer": offer}, {"offer": {}}]
+    return parse_case(json.dumps(document))
+
+
 def test_every_subject_shape_in_the_rules_is_labelled_in_words():
     shapes = _rule_subject_shapes()
     # The scan finds the subjects the catalog defines (rules.md, "Subjects").
     assert {"applicants[0]", "recruitment[0]", "payments[0]", "offer", "position.wage"} <= shapes
-    labeller = SubjectLabeller(_rich_case())
-    for subject in sorted(shapes):
-        assert_in_words(labeller(subject), subject)
+    for case in (_rich_case(), _rich_v2_case()):
+        labeller = SubjectLabeller(case)
+        for subject in sorted(shapes):
+            assert_in_words(labeller(subject), subject)
+
+
+@pytest.mark.parametrize(
+    ("subject", "text", "ref"),
+    [
+        ("workers[0]", "Worker: Amadou Diallo", RecordRef(fl.WORKER, 7)),
+        ("workers[0].language", "Worker: Amadou Diallo · Preferred language", None),
+        ("workers[0].offer", "Worker: Amadou Diallo · job offer", RecordRef(fl.WORKER, 7)),
+        ("workers[0].offer.wage", "Worker: Amadou Diallo · job offer · Wage", None),
+        (
+            "workers[0].offer.pay_frequency",
+            "Worker: Amadou Diallo · job offer · Pay frequency",
+            None,
+        ),
+        (
+            "workers[0].offer.deductions[0]",
+            "Worker: Amadou Diallo · job offer · deduction 1 (housing, $50.00 a week)",
+            RecordRef(fl.WORKER, 7),
+        ),
+        ("workers[1].offer", "Worker 2 · job offer", RecordRef(fl.WORKER, 9)),
+        ("workers[1].offer.lmia_number", "Worker 2 · job offer · LMIA number", None),
+        ("workers[5].offer", "Worker 6 · job offer", RecordRef(fl.WORKER, None)),
+        ("workers", "The workers", None),
+    ],
+)
+def test_a_workers_subject_reads_as_the_worker_and_their_offer(subject, text, ref):
+    label = SubjectLabeller(_rich_v2_case(), CaseRecords(workers=(7, 9)))(subject)
+
+    assert label.text == text
+    assert_in_words(label, subject)
+    if ref is not None:
+        assert label.ref == ref
 
 
 @pytest.mark.parametrize(
