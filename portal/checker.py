@@ -121,7 +121,7 @@ def add_commands(group: click.Group, reference: Callable[[], Reference]) -> clic
     )
     @click.pass_context
     def check(ctx: click.Context, file: str, as_of, output: str) -> None:
-        """Check FILE (an lmia-case/1 JSON document, or - for standard input) against the rules."""
+        """Check FILE (an lmia-case/2 or /1 JSON document, or - for stdin) against the rules."""
         try:
             raw = _read(file)
         except OSError as error:
@@ -130,7 +130,7 @@ def add_commands(group: click.Group, reference: Callable[[], Reference]) -> clic
         try:
             case = parse_case(raw)
         except CaseError as error:
-            click.echo(f"{file}: not a valid lmia-case/1 file: {error}", err=True)
+            click.echo(f"{file}: not a valid lmia-case file: {error}", err=True)
             ctx.exit(EXIT_INVALID)
         day = as_of.date() if as_of is not None else date.today()
         if not as_of_in_range(day):

@@ -1,8 +1,10 @@
-"""Between the database and the portable ``lmia-case/1`` form.
+"""Between the database and the portable ``lmia-case/2`` form.
 
-``case_dict`` builds the case of a position as the JSON-shaped dict the format defines;
-``rows_from_case`` turns a validated case (as that same dict shape) into new rows. The parsing,
-validation and the engine's dataclasses live in ``portal.cases``.
+``case_dict`` builds the case of a position as the JSON-shaped dict the format defines (v2: one
+``workers[i]`` per Worker row, in id order, each with their offer); ``rows_from_case`` turns a
+validated case (as that same dict shape, v2 or v1) into new rows: a v1 file's single ``offer``
+becomes the first worker's. The parsing, validation and the engine's dataclasses live in
+``portal.cases``.
 """
 
 from datetime import date
@@ -17,7 +19,7 @@ from portal.models import (
     Worker,
 )
 
-CASE_FORMAT = "lmia-case/1"
+CASE_FORMAT = "lmia-case/2"
 
 
 def json_number(amount):
@@ -72,7 +74,7 @@ def employer_section(employer: Employer, position: Position) -> dict:
 
 
 def case_dict(employer: Employer, position: Position, applicants: list[Applicant]) -> dict:
-    """The position as an lmia-case/1 document (a dict ready for json.dumps)."""
+    """The position as an lmia-case/2 document (a dict ready for json.dumps)."""
     requirements = _without_none(
         {
             "education": position.education,
@@ -180,13 +182,59 @@ def case_dict(employer: Employer, position: Position, applicants: list[Applicant
             "job_match": job_match,
             "applicants": people,
             "transition_plan": position.transition_plan,
-            # Interim (lmia-case/1 has one offer): the first worker's.
-            "offer": position.workers[0].offer if position.workers else None,
+            "workers": [worker_section(worker) for worker in position.workers] or None,
             "third_parties": position.third_parties,
             "payments": position.payments,
             "document_custody": position.document_custody,
         }
     )
+
+
+def worker_section(worker: Worker) -> dict:
+    """One ``workers[i]`` object: the worker's facts and their offer, as stored."""
+    return _without_none(
+        {
+            "name": worker.name,
+            "country": worker.country,
+            "email": worker.email,
+            "language": worker.language,
+            "english_requested_on": _iso(worker.english_requested_on),
+            "planned_start_date": _iso(worker.planned_start_date),
+            "offer": worker.offer,
+        }
+    )
+
+
+def _workers_of(employer: Employer, case: dict) -> list[Worker]:
+    """Worker rows of a case dict: v2's ``workers``, or v1's ``offer`` as the first worker."""
+    if case.get("workers") is not None:
+        return [
+            Worker(
+                employer_id=employer.id,
+                name=item.get("name"),
+                country=item.get("country"),
+                email=item.get("email"),
+                language=item.get("language"),
+                english_requested_on=_date(item.get("english_requested_on")),
+                planned_start_date=_date(item.get("planned_start_date")),
+                offer=item.get("offer"),
+            )
+            for item in case["workers"]
+        ]
+    offer = case.get("offer")
+    if offer is None:
+        return []
+    # lmia-case/1: the one offer is the first worker's; the worker's record starts from what
+    # the offer says about them.
+    return [
+        Worker(
+            employer_id=employer.id,
+            name=offer.get("worker_name"),
+            language=offer.get("language"),
+            planned_start_date=_date(offer.get("start_date")),
+            offer=offer,
+        )
+    ]
 
 
 def employer_mismatches(employer: Employer, case: dict) -> list[str]:
@@ -232,7 +280,8 @@ def _json_ready(value):
 
 
 def rows_from_case(employer: Employer, case: dict):
-    """Build a new position, its activities, applicants and Job Match from a valid case dict."""
+    """Build a new position, its activities, applicants, Job Match and workers from a valid case
+    dict (lmia-case/2, or /1 whose offer becomes the first worker's)."""
     case = _json_ready(case)
     section = case["position"]
     location = section["work_location"]
@@ -306,17 +355,7 @@ def rows_from_case(employer: Employer, case: dict):
         )
         position.activities.append(activity)
         activities[item["id"]] = activity
-    offer = case.get("offer")
-    if offer is not None:
-        position.workers.append(
-            Worker(
-                employer_id=employer.id,
-                name=offer.get("worker_name"),
-                language=offer.get("language"),
-                planned_start_date=_date(offer.get("start_date")),
-                offer=offer,
-            )
-        )
+    position.workers.extend(_workers_of(employer, case))
     for item in job_match.get("matches") or []:
         position.job_matches.append(
             JobMatchEntry(

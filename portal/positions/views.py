@@ -600,7 +600,7 @@ def import_case(employer_id: int):
         return render_template("positions/import_case.html", **context), 422
     except CaseError as error:
         form.file.errors.append(
-            _("This is not a valid lmia-case/1 file: %(error)s", error=str(error))
+            _("This is not a valid lmia-case file: %(error)s", error=str(error))
         )
         return render_template("positions/import_case.html", **context), 422
     problems = case_problems(case, labour_market())

@@ -48,7 +48,7 @@ def test_check_prints_the_same_bytes_and_exits_the_same(shell, case_file, output
     if case_file.name.startswith("invalid_"):
         assert by_lmia.returncode == 2
         assert by_lmia.stdout == ""
-        assert by_lmia.stderr.startswith(f"{case_file}: not a valid lmia-case/1 file: ")
+        assert by_lmia.stderr.startswith(f"{case_file}: not a valid lmia-case file: ")
         return
     assert by_lmia.returncode in (0, 1)
     if output == "json":

@@ -1,4 +1,5 @@
-"""Case files (lmia-case/1): export, import into another position, export again: no loss.
+"""Case files (lmia-case/2; lmia-case/1 still imports): export, import into another position,
+export again: no loss.
 A file of another employer is refused (409) naming what differs; an invalid file is a 422
 naming the bad path. Refused imports create nothing."""
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.models import Applicant, JobMatchEntry, Position, RecruitmentActivity
+from portal.models import Applicant, JobMatchEntry, Position, RecruitmentActivity, Worker
 from tests.helpers import text_of
 from tests.positions.support import count, make_shop, upload
 
@@ -25,7 +26,7 @@ SAMPLE_EMPLOYER = {
     "postal_code": "M5V 2A9",
     "naics_code": "722511",
 }
-ROWS = (Position, RecruitmentActivity, Applicant, JobMatchEntry)
+ROWS = (Position, RecruitmentActivity, Applicant, JobMatchEntry, Worker)
 
 
 @pytest.fixture
@@ -69,8 +70,66 @@ def _without_stated_false(document: dict) -> dict:
     return document
 
 
+def _as_v2(v1: dict) -> dict:
+    """What a v1 file exports as: v2, its offer the first worker's (name, language and start
+    date copied from the offer), in the place v1 kept the offer."""
+    document = {}
+    for key, value in v1.items():
+        if key == "offer":
+            worker = {
+                "name": value.get("worker_name"),
+                "language": value.get("language"),
+                "planned_start_date": value.get("start_date"),
+                "offer": value,
+            }
+            document["workers"] = [{k: v for k, v in worker.items() if v is not None}]
+        else:
+            document[key] = value
+    document["format"] = "lmia-case/2"
+    return document
+
+
+TWO_WORKERS = [
+    {
+        "name": "Amadou Diallo",
+        "country": "Côte d'Ivoire",
+        "email": "amadou.diallo@example.org",
+        "language": "fr",
+        "english_requested_on": "2026-02-01",
+        "planned_start_date": "2026-07-01",
+        "offer": {
+            "date": "2026-02-25",
+            "worker_name": "Amadou Diallo",
+            "wage": {"amount": 19.5, "per": "hour"},
+            "hours_per_week": 40,
+            "deductions": [{"purpose": "statutory", "amount": 80.25, "per": "week"}],
+            "employer_paid": ["round_trip_travel", "health_insurance"],
+            "states_no_fees": True,
+            "language": "fr",
+            "employer_operating_name": "Maple Leaf Bistro",
+            "business_number": "871234563RT0001",
+            "pay_frequency": "biweekly",
+            "schedule": "Du mardi au samedi, de 10 h à 18 h 30",
+            "statutory_holidays": "Les jours fériés de l'Ontario, payés.",
+            "probation": "Trois mois.",
+            "termination_notice": "Selon la Loi de 2000 sur les normes d'emploi.",
+            "housing_terms": "Aucun logement fourni.",
+            "lmia_number": "1234567",
+            "employer_portal_offer_number": "A1234567",
+            "rights_information_given_on": "2026-02-25",
+            "signed_by_employer_name": "Giulia Marchetti",
+            "signed_by_worker_name": "Amadou Diallo",
+            "signed_by_employer_on": "2026-02-26",
+            "signed_by_worker_on": "2026-02-27",
+        },
+    },
+    {"name": "Ana Cruz", "language": "en"},
+]
+
+
 def test_export_import_export_loses_nothing(bistro, app):
-    sample = _without_stated_false(_sample("several_findings.json"))
+    v1 = _without_stated_false(_sample("several_findings.json"))
+    sample = _as_v2(v1)
     first_id = _imported_position(_import(bistro, sample))
     raw_1, export_1 = _export(bistro, first_id)
     # The rich sample (offer, third parties, payments, custody, Job Match, applicants) survives.
@@ -84,6 +143,43 @@ def test_export_import_export_loses_nothing(bistro, app):
     assert count(app, Position, employer_id=bistro.employer_id) == 2
     assert count(app, Applicant, position_id=second_id) == len(sample["applicants"])
     assert count(app, RecruitmentActivity, position_id=second_id) == len(sample["recruitment"])
+
+
+def test_a_v1_file_imports_its_offer_as_the_first_worker(bistro, app):
+    v1 = _without_stated_false(_sample("several_findings.json"))
+    position_id = _imported_position(_import(bistro, v1))
+    _, exported = _export(bistro, position_id)
+
+    assert exported["format"] == "lmia-case/2"
+    assert "offer" not in exported
+    (worker,) = exported["workers"]
+    assert worker["offer"] == v1["offer"]
+    assert worker["name"] == v1["offer"]["worker_name"]
+    assert exported == _as_v2(v1)
+    assert count(app, Worker, position_id=position_id) == 1
+
+
+def test_two_workers_with_every_key_round_trip_byte_for_byte(bistro, app):
+    document = _as_v2(_without_stated_false(_sample("several_findings.json")))
+    document["workers"] = TWO_WORKERS
+    first_id = _imported_position(_import(bistro, document))
+    raw_1, export_1 = _export(bistro, first_id)
+    assert export_1 == document  # every worker key and every new offer key kept
+
+    second_id = _imported_position(_import(bistro, raw_1))
+    raw_2, _ = _export(bistro, second_id)
+    assert raw_2 == raw_1
+    assert count(app, Worker, position_id=second_id) == 2
+
+
+def test_a_v2_file_with_a_top_level_offer_is_refused(bistro, app):
+    document = _as_v2(_without_stated_false(_sample("several_findings.json")))
+    document["offer"] = document["workers"][0]["offer"]
+    before = _counts(app)
+    response = _import(bistro, document)
+    assert response.status_code == 422
+    assert "workers[].offer" in text_of(response)
+    assert _counts(app) == before
 
 
 def test_a_position_made_in_the_portal_round_trips(bistro, app):
@@ -163,9 +259,10 @@ def test_an_invalid_file_is_refused_naming_the_path(bistro, app, problem, change
 @pytest.mark.parametrize(
     ("content", "words"),
     [
-        (b"{not json", "not a valid lmia-case/1 file"),
+        (b"{not json", "not a valid lmia-case file"),
         ("{}".encode("utf-16"), "not UTF-8"),
-        (b'{"format": "lmia-case/2"}', "format"),
+        (b'{"format": "lmia-case/3"}', "format"),
+        (b'{"format": "lmia-case/2"}', "employer: required"),
     ],
 )
 def test_unreadable_files_are_refused(bistro, app, content, words):
