@@ -31,6 +31,7 @@ from portal.evidence.forms import (
 from portal.extensions import db
 from portal.forms import ConfirmForm, options
 from portal.models import BundleJob, Position
+from portal.offers import services as offer_services
 from portal.positions import compliance
 from portal.positions.services import applicants_of, child_of
 from portal.recruitment.evidence_checklist import checklist, due_now_and_missed, snapshots_due
@@ -133,7 +134,10 @@ def _locker_page(
         form=form,
         evidence=evidence,
         checklist=checklist(
-            position.activities, evidence, bool(position.job_matches), bool(position.workers)
+            position.activities,
+            evidence,
+            bool(position.job_matches),
+            offer_services.issued_workers(position),
         ),
         snapshots=due_now_and_missed(
             snapshots_due(position.activities, evidence, date.today()), date.today()

@@ -9,7 +9,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from portal.cases import Case
+from portal.cases import FORMAT, Case
 from portal.rules import ERROR, Context, get_rule
 
 TIMING_RULES = ("REC-DURATION-4W", "REC-AG-14D", "REC-WINDOW-3M", "REC-ONGOING")
@@ -43,9 +43,17 @@ def filing_window(case: Case, reference) -> FilingWindow | None:
     days = [a.start or a.date for a in case.recruitment if (a.start or a.date)]
     if not days:
         return None
-    # Applicants, offers and payments do not move these dates; leave them out of the key.
+    # Applicants, offers, workers and payments do not move these dates; leave them out of the
+    # key (and the format, which only says where the offers are).
     timing_case = replace(
-        case, applicants=(), offer=None, payments=None, job_match=None, submission_date=None
+        case,
+        format=FORMAT,
+        applicants=(),
+        offer=None,
+        workers=None,
+        payments=None,
+        job_match=None,
+        submission_date=None,
     )
     key = (timing_case, getattr(reference, "version", id(reference)))
     if key in _CACHE:

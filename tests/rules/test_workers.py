@@ -7,10 +7,13 @@ from decimal import Decimal
 import pytest
 
 from portal.cases import Address, Deduction, Payment
+from portal.recruitment import filing_window as fw
 from tests.rules.builders import (
+    REFERENCE,
     change_ad_everywhere,
     found,
     hourly,
+    low_wage_case,
     one,
     position,
     replace,
@@ -260,3 +263,16 @@ def test_housing_limit_uses_the_first_offer_with_a_wage(amount, fires):
     case = replace(case, payments=(payment,))
 
     assert subjects(case, "FRAUD-WORKER-PAYS") == (["payments[0]"] if fires else [])
+
+
+# --- the filing window does not depend on workers ------------------------------------------------
+
+
+def test_workers_do_not_change_the_filing_windows_cache_key():
+    fw._CACHE.clear()
+    one_offer = fw.filing_window(low_wage_case(), REFERENCE)
+    two = fw.filing_window(worker_offer(two_workers(), 1, wage=hourly("30")), REFERENCE)
+    none = fw.filing_window(replace(low_wage_case(), offer=None), REFERENCE)
+
+    assert one_offer == two == none
+    assert len(fw._CACHE) == 1
