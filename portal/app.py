@@ -106,6 +106,7 @@ def register_commands(app: Flask) -> None:
     from portal.commands.bundle import list_positions, make_bundle
     from portal.commands.demo import seed_demo
     from portal.commands.lmia import lmia
+    from portal.commands.offers import list_workers, offer_letter
     from portal.commands.refdata import refdata
 
     app.cli.add_command(seed_demo)
@@ -113,6 +114,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(refdata)
     app.cli.add_command(list_positions)
     app.cli.add_command(make_bundle)
+    app.cli.add_command(list_workers)
+    app.cli.add_command(offer_letter)
 
 
 def configure_logging(app: Flask) -> None:
