@@ -6,13 +6,14 @@ import hashlib
 import io
 import json
 import re
+import sqlite3
 
 import docx
 import pytest
 from pypdf import PdfReader
 
 from portal.commands.demo import DEMO_CASES, DEMO_DIR
-from tests.cli.support import ok
+from tests.cli.support import demo_shell, ok
 
 CHEF, COOK = 1, 2  # position ids, in seed-demo's order (DEMO_CASES)
 
@@ -158,3 +159,22 @@ def test_offer_letter_accepts_an_upper_case_extension(shell):
     result = ok(shell.flask("offer-letter", str(CHEF), "--worker", "1", "--out", "CHEF.PDF"))
 
     assert written(shell, result, "CHEF.PDF").startswith(b"%PDF-")
+
+
+def test_workers_keeps_one_line_for_a_blank_or_multi_line_name(tmp_path):
+    """A worker imported without a name, or with a line break in it, stays on one line."""
+    shell, seeded = demo_shell(tmp_path)
+    ok(seeded)
+    with sqlite3.connect(shell.home / "demo.sqlite3") as database:
+        for name in (None, "  Ana\nMaria   Cruz "):
+            database.execute(
+                "INSERT INTO workers (employer_id, position_id, created_at, name, version)"
+                " VALUES (1, ?, '2026-12-01 10:00:00', ?, 1)",
+                (COOK, name),
+            )
+    database.close()
+
+    result = ok(shell.flask("workers", "--position", str(COOK)))
+
+    cook = demo_workers()[1]
+    assert result.stdout == f"{COOK} 2 {cook['name']}\n{COOK} 3 -\n{COOK} 4 Ana Maria Cruz\n"
