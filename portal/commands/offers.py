@@ -102,6 +102,10 @@ def offer_letter(position_id: int, worker_id: int, out: Path, language: str | No
     if worker is None or worker.position_id != position.id:
         raise click.ClickException(f"no worker {worker_id} on position {position_id}")
 
+    if not worker.offer:
+        raise click.ClickException(
+            f"worker {worker_id} has no job offer yet: enter its terms on the worker's page"
+        )
     inputs = services.current_inputs(position, worker, language)
     errors = services.blocking_errors(position, worker, date.today())
     write = render.letter_pdf if suffix == ".pdf" else render.letter_docx

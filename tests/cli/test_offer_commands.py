@@ -162,7 +162,8 @@ def test_offer_letter_accepts_an_upper_case_extension(shell):
 
 
 def test_workers_keeps_one_line_for_a_blank_or_multi_line_name(tmp_path):
-    """A worker imported without a name, or with a line break in it, stays on one line."""
+    """A worker imported without a name, or with a line break in it, stays on one line (and a
+    worker without an offer has no letter yet)."""
     shell, seeded = demo_shell(tmp_path)
     ok(seeded)
     with sqlite3.connect(shell.home / "demo.sqlite3") as database:
@@ -178,3 +179,8 @@ def test_workers_keeps_one_line_for_a_blank_or_multi_line_name(tmp_path):
 
     cook = demo_workers()[1]
     assert result.stdout == f"{COOK} 2 {cook['name']}\n{COOK} 3 -\n{COOK} 4 Ana Maria Cruz\n"
+    no_offer = shell.flask("offer-letter", str(COOK), "--worker", "3", "--out", "x.pdf")
+    assert no_offer.returncode == 1
+    assert "Error: worker 3 has no job offer yet" in no_offer.stderr
+    assert "Traceback" not in no_offer.stderr
+    assert not (shell.home / "x.pdf").exists()
