@@ -147,11 +147,14 @@ class LetterInputs:
         return format_decimal(value, locale=self.locale)
 
     def date(self, value: date | None) -> str:
-        """``January 15, 2027`` / ``15 janvier 2027``."""
+        """``January 15, 2027`` / ``15 janvier 2027``, ``1er février 2027``."""
         if value is None:
             return ""
-        pattern = "d MMMM y" if self.language == "fr" else "MMMM d, y"
-        return format_date(value, pattern, locale=self.locale)
+        if self.language == "fr":
+            # French writes the first of the month as an ordinal: « 1er février 2027 ».
+            day = "1er" if value.day == 1 else str(value.day)
+            return f"{day} {format_date(value, 'MMMM y', locale=self.locale)}"
+        return format_date(value, "MMMM d, y", locale=self.locale)
 
     # -- storage -------------------------------------------------------------------------------
 

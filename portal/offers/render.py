@@ -48,4 +48,9 @@ def letter_docx(inputs: LetterInputs, *, draft: bool) -> bytes:
     from portal.documents.docx import html_to_docx
 
     header = DRAFT_MARK[inputs.language] if draft else None
-    return html_to_docx(str(letter_html(inputs, draft=False)), header=header)
+    # The fragment without its on-screen banner: Word shows the mark in every page's header.
+    return html_to_docx(
+        str(letter_html(inputs, draft=False)),
+        header=header,
+        language=f"{inputs.language}-CA",
+    )

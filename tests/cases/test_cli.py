@@ -10,7 +10,7 @@ from portal.cases import case_to_json, parse_case
 from portal.lmia_cli import lmia
 from portal.reference.labour_market import LabourMarketData
 from tests.conftest import build_app
-from tests.rules.builders import BASES
+from tests.rules.builders import BASES, EXAMPLES
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "cases"
 AS_OF = "2026-03-02"
@@ -232,3 +232,33 @@ def test_the_example_files_are_the_builder_base_cases(name, make):
 
     assert parse_case(text) == BASES[make]()
     assert text == case_to_json(BASES[make]())
+
+
+def test_an_lmia_case_2_file_with_two_workers(cli_app):
+    result, answer = check_json(cli_app, "two_workers.json")
+
+    assert result.exit_code == 1, result.output
+    # The cook of compliant_low_wage.json (LW-CMA, as above); Ana Cruz's offer is below the wage.
+    assert [(f["rule"], f["subject"]) for f in answer["findings"]] == [
+        ("LW-CMA", "position"),
+        ("WAGE-AD-OFFER", "workers[1].offer"),
+    ]
+    assert answer["findings"][1]["message"] == (
+        "Worker Ana Cruz's offer pays $19.00 an hour, less than the position's $19.50 and the "
+        "$19.50 advertised in the Job Bank ad."
+    )
+
+    text = run(cli_app, "check", str(CASES / "two_workers.json"), "--as-of", AS_OF)
+    lines = text.stdout.strip().splitlines()
+    assert text.exit_code == 1
+    assert lines[1].startswith("error   WAGE-AD-OFFER workers[1].offer: Worker Ana Cruz's offer")
+    assert lines[-1].startswith("2 errors, 0 warnings, 0 info (as of 2026-03-02")
+
+
+@pytest.mark.parametrize(("name", "make"), sorted(EXAMPLES.items()))
+def test_the_v2_example_files_are_their_builders(name, make):
+    text = (CASES / name).read_text(encoding="utf-8")
+
+    assert text.startswith('{\n  "format": "lmia-case/2",')
+    assert parse_case(text) == make()
+    assert text == case_to_json(make())

@@ -83,6 +83,8 @@ def test_french_typography(app):
     assert "17,50\u00a0$ l’heure" in text
     assert "36\u00a0400,00\u00a0$ par année" in text
     assert "15 janvier 2027" in text and "10 décembre 2026" in text
+    assert line_cook("fr").date(date(2027, 2, 1)) == "1er février 2027"
+    assert line_cook("en").date(date(2027, 2, 1)) == "February 1, 2027"
     assert "La semaine normale de travail est de 40\u00a0heures" in text
     assert "40\u00a0heures par semaine" in text
     assert "«\u00a0Cuisiniers/cuisinières\u00a0»" in text

@@ -60,7 +60,15 @@ def test_every_finding_of_the_examples_names_its_record():
                 assert_in_words(label, finding.subject)
                 seen.add(finding.subject.split("[")[0].split(".")[0])
     # The examples reach every kind of record the brief names, lists included.
-    assert {"applicants", "recruitment", "position", "payments", "third_parties", "offer"} <= seen
+    assert {
+        "applicants",
+        "recruitment",
+        "position",
+        "payments",
+        "third_parties",
+        "offer",
+        "workers",
+    } <= seen
 
 
 def _rule_subject_shapes() -> set[str]:

@@ -268,6 +268,39 @@ def worker_offer(case: Case, index: int, **changes) -> Case:
     return worker(case, index, offer=replace(case.workers[index].offer, **changes))
 
 
+def two_workers_case() -> Case:
+    """The example file ``tests/data/cases/two_workers.json``: the low-wage cook as
+    lmia-case/2 with two workers; Amadou Diallo's offer (in French, every new key) is clean, Ana
+    Cruz's pays $19.00 an hour, below the position's and the ads' $19.50 (WAGE-AD-OFFER)."""
+    case = two_workers()
+    case = worker(
+        case,
+        0,
+        country="Côte d'Ivoire",
+        email="amadou.diallo@example.org",
+        language="fr",
+        planned_start_date=day("2026-07-01"),
+    )
+    case = worker_offer(
+        case,
+        0,
+        language="fr",
+        employer_operating_name="Maple Leaf Bistro",
+        business_number="871234563RT0001",
+        pay_frequency="biweekly",
+        schedule="Du mardi au samedi, de 10 h à 18 h 30",
+        statutory_holidays="Les jours fériés de l'Ontario, payés selon la loi.",
+        probation="Trois mois.",
+        termination_notice="Préavis selon la Loi de 2000 sur les normes d'emploi.",
+        housing_terms="Logement fourni par l'employeur, 400 $ par mois.",
+        lmia_number="1234567",
+        rights_information_given_on=day("2026-02-25"),
+        signed_by_employer_name="Giulia Marchetti",
+        signed_by_worker_name="Amadou Diallo",
+    )
+    return worker_offer(case, 1, wage=hourly("19.00"))
+
+
 def hourly(amount: str) -> Wage:
     return Wage(amount=Decimal(amount), per="hour")
 
@@ -672,6 +705,8 @@ def global_talent_case() -> Case:
     case = position(high_wage_case(), stream="global_talent")
     return replace(case, transition_plan=None, recruitment=(), job_match=None, applicants=())
 
+
+EXAMPLES = {"two_workers.json": two_workers_case}
 
 BASES = {
     "low_wage": low_wage_case,
