@@ -402,13 +402,14 @@ def waive(employer_id: int, position_id: int, worker_id: int):
     form = OfferWaiverForm()
     findings = services.worker_findings(position, worker, as_of_date())
     known = {(item.finding.rule, item.finding.subject) for item in findings}
+    problem = None
     if not form.validate():
-        form.reason.errors = form.reason.errors or [
-            _("A waiver needs a reason of at least 10 characters.")
-        ]
-        return _worker_page(position, worker, status=422, waiver_form=form)
-    if (form.rule_id.data, form.subject.data) not in known:
-        form.reason.errors = [_("There is no such finding to waive; reload the page.")]
+        problem = _("A waiver needs a reason of at least 10 characters.")
+    elif (form.rule_id.data, form.subject.data) not in known:
+        problem = _("There is no such finding to waive; reload the page and try again.")
+    if problem:
+        form.reason.errors = [problem]
+        flash(problem, "error")
         return _worker_page(position, worker, status=422, waiver_form=form)
     position_services.waive(
         position, form.rule_id.data, form.subject.data, form.reason.data, current_user.id
