@@ -63,9 +63,9 @@ def line_cook(language: str = "fr", **changes) -> LetterInputs:
         work_location=TORONTO,
         province="ON",
         employment_standards_act=(
-            "Loi de 2000 sur les normes d'emploi"
+            "Loi de 2000 sur les normes d'emploi de l'Ontario"
             if language == "fr"
-            else "Employment Standards Act, 2000"
+            else "Employment Standards Act, 2000 (Ontario)"
         ),
         stream="low_wage",
         lmia_number="A1234567",
