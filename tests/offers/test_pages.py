@@ -108,6 +108,19 @@ def test_a_new_worker_gets_an_offer_prefilled_from_the_position(hiring):
     assert "round_trip_travel" in offer["employer_paid"]  # a low-wage position
 
 
+def test_a_new_workers_offer_states_the_provinces_standards_in_their_language(hiring):
+    english_id, english_url = hiring.add_worker()
+    offer = hiring.worker(english_id).offer
+    assert "Employment Standards Act, 2000 (Ontario)" in offer["overtime"]
+    assert "vacation" in offer["vacation"] and "public holidays" in offer["statutory_holidays"]
+    french_id, _ = hiring.add_worker(name="Jean Roy", language="fr")
+    assert "Loi de 2000 sur les normes d'emploi" in hiring.worker(french_id).offer["overtime"]
+    # Prefilled from the position, the offer lacks no core term and matches the position.
+    checks = text_of(hiring.get(english_url)).split('id="checks"')[1].split("</section>")[0]
+    assert "OFFER-CORE" not in checks and "OFFER-MATCH" not in checks
+    assert "WAGE-AD-OFFER" not in checks
+
+
 def test_no_more_workers_than_the_position_is_approved_for(offers):
     hiring = make_hiring(offers, positions="1")
     hiring.add_worker()
@@ -581,3 +594,15 @@ def test_the_compliance_page_links_a_worker_finding_to_the_worker(hiring):
     complete_offer(hiring, worker_url, wage_amount="17.00")
     page = text_of(hiring.get(f"{hiring.position_url}compliance", who="rep"))
     assert f'href="{worker_url}">Worker: Amélie Tremblay · job offer</a>' in page
+
+
+def test_an_employer_profile_change_follows_into_the_offers(hiring):
+    worker_id, worker_url = hiring.add_worker()
+    complete_offer(hiring, worker_url)
+    profile_url = f"/employers/{hiring.shop.employer_id}/profile"
+    body = form_values(text_of(hiring.get(profile_url)))
+    body |= {"operating_name": "Renamed Bistro", "street_address": "9 New Street"}
+    assert hiring.post(profile_url, body).status_code == 302
+    offer = hiring.worker(worker_id).offer
+    assert offer["employer_operating_name"] == "Renamed Bistro"
+    assert offer["employer_address"]["street"] == "9 New Street"
