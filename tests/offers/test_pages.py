@@ -423,9 +423,7 @@ def test_downloads_are_the_stored_bytes_as_attachments(hiring):
     assert (version.pdf_size, version.docx_size) == (len(pdf.data), len(docx.data))
     for response, extension in ((pdf, "pdf"), (docx, "docx")):
         disposition = response.headers["Content-Disposition"]
-        assert disposition == (
-            f"attachment; filename=offer-worker-{worker_id}-v1-en.{extension}"
-        )
+        assert disposition == (f"attachment; filename=offer-worker-{worker_id}-v1-en.{extension}")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert docx.headers["Content-Type"].startswith("application/vnd.openxmlformats")
 
@@ -606,3 +604,33 @@ def test_an_employer_profile_change_follows_into_the_offers(hiring):
     offer = hiring.worker(worker_id).offer
     assert offer["employer_operating_name"] == "Renamed Bistro"
     assert offer["employer_address"]["street"] == "9 New Street"
+
+
+def test_a_draft_made_before_a_waiver_is_not_issued_a_clean_version_is(hiring):
+    worker_id, worker_url = hiring.add_worker()
+    complete_offer(hiring, worker_url, wage_amount="17.00")
+    hiring.generate(worker_url)
+    (draft,) = hiring.versions(worker_id)
+    assert 'id="issue-blocked"' in text_of(hiring.get(worker_url))
+    reason = "Agreed with the worker; the ad's figure was a typo."
+    waiver = {"rule_id": "WAGE-AD-OFFER", "subject": "workers[0].offer", "reason": reason}
+    assert hiring.post(f"{worker_url}waivers", waiver, who="rep", form_page=worker_url).status_code
+    page = text_of(hiring.get(worker_url))
+    assert "generate a clean version" in page and "Issue version 1" not in page
+    refused = hiring.issue(worker_url, draft.id)
+    assert refused.status_code == 409 and "says DRAFT" in text_of(refused)
+    hiring.generate(worker_url)
+    clean = hiring.versions(worker_id)[1]
+    assert not clean.is_draft and clean.inputs_sha256 == draft.inputs_sha256
+    assert "no change in the terms" in text_of(hiring.get(worker_url))
+    assert hiring.issue(worker_url, clean.id).status_code == 302
+
+
+def test_an_offer_saved_meanwhile_by_someone_else_is_not_overwritten(hiring):
+    worker_id, worker_url = hiring.add_worker()
+    stale = hiring.offer_form(worker_url) | COMPLETE
+    complete_offer(hiring, worker_url, schedule="Saved first")
+    response = hiring.post(f"{worker_url}offer", stale | {"schedule": "Saved second"})
+    assert response.status_code == 409
+    assert 'value="Saved second"' in text_of(response)
+    assert hiring.worker(worker_id).offer["schedule"] == "Saved first"
