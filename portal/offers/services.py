@@ -391,7 +391,7 @@ def is_out_of_date(worker: Worker) -> bool:
     issued = issued_version(worker)
     if issued is None:
         return False
-    position = db.session.get(Position, worker.position_id)
+    position = worker.position
     return not is_current(position, worker, issued)
 
 
@@ -488,7 +488,7 @@ def issue(version: OfferVersion, user: User | int, as_of: date | None = None) ->
     if version.issued_at is not None:
         raise IssueRefused(f"Version {version.number} is already issued.")
     worker = version.worker
-    position = db.session.get(Position, worker.position_id)
+    position = worker.position
     report = compliance.check(position, as_of)
     blocking = blocking_errors(position, worker, as_of, report)
     if blocking:
