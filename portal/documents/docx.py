@@ -4,6 +4,7 @@
 same HTML WeasyPrint prints, so the PDF and the DOCX carry the same content):
 
 - ``h1``–``h3`` → Word's Heading 1–3 styles (``h4``–``h6`` → Heading 3); ``p`` → a paragraph;
+  a heading that opens an ``ol > li`` is that item's numbered paragraph ("3. Wages");
 - ``ol > li`` → paragraphs numbered by one multi-level numbering definition in numbering.xml
   ("1.", "2.", a nested ``ol`` "3.1", "3.2"), so Word renumbers when a clause is inserted;
   ``<ol start="4">`` starts at 4; each top-level ``ol`` restarts at 1, as in HTML;
@@ -32,6 +33,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 from docx import Document
@@ -303,7 +305,9 @@ class _Writer:
             return
         tag = node.tag
         if tag in HEADINGS:
-            self.blocks(node, into, fmt=fmt, style=f"Heading {HEADINGS[tag]}")
+            # A heading that opens a list item carries the item's number: "3. Wages" is a
+            # numbered Word heading, as in ``<ol><li><h2>Wages</h2><p>…</p></li></ol>``.
+            self.blocks(node, into, item=item, fmt=fmt, style=f"Heading {HEADINGS[tag]}")
         elif tag in ("ol", "ul"):
             self.list(node, into, parent=item, fmt=fmt)
         elif tag == "table":
@@ -458,7 +462,9 @@ class _Writer:
         style: str | None = None,
         item: _ListItem | None = None,
     ) -> None:
-        if item is not None and style is None:
+        if item is not None and item.first and style is None:
+            # Word's list style; an item's later paragraphs stay Normal (indented below), as
+            # List Paragraph's contextual spacing would run a clause's paragraphs together.
             style = "List Paragraph"
         paragraph = into.paragraph(style)
         if self.page_break_pending:
@@ -601,9 +607,11 @@ def html_to_docx(
         run = paragraph.add_run(clean_text(header))
         run.bold = True
     properties = document.core_properties
-    properties.title = clean_text(title or _title_of(root) or "")
-    properties.author = "LMIA compliance portal"
+    properties.title = clean_text(title or _title_of(root) or "")[:255]
+    properties.author = properties.last_modified_by = "LMIA compliance portal"
     properties.comments = ""
+    # The blank template's own dates are from 2013; Word shows these in the file's details.
+    properties.created = properties.modified = datetime.now(UTC).replace(microsecond=0)
     if language:
         tag = _language_tag(language)
         properties.language = tag
@@ -620,8 +628,23 @@ def _walk(node: Node):
 
 
 def _title_of(root: Node) -> str | None:
-    for node in _walk(root):
-        if node.tag == "title":
-            text = "".join(c for c in node.children if isinstance(c, str))
-            return _COLLAPSIBLE.sub(" ", text).strip() or None
+    """The HTML's ``<title>``, else its first ``<h1>``."""
+    for tag in ("title", "h1"):
+        for node in _walk(root):
+            if node.tag == tag and not _skipped_here(node):
+                text = _COLLAPSIBLE.sub(" ", "".join(_texts(node))).strip()
+                if text:
+                    return text
     return None
+
+
+def _skipped_here(node: Node) -> bool:
+    return node.attrs.get("data-docx", "").strip().lower() == "skip"
+
+
+def _texts(node: Node):
+    for child in node.children:
+        if isinstance(child, str):
+            yield child
+        elif not _skipped_here(child):
+            yield from _texts(child)

@@ -25,7 +25,6 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
-    ValidationError,
 )
 
 from portal.cases.model import PURPOSES
@@ -112,17 +111,22 @@ class WorkerForm(FlaskForm):
     # Set by the view: the position's province decides whether English needs a request.
     quebec = False
 
-    def validate_english_requested_on(self, field):
-        if self.quebec and self.language.data == "en":
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        field = self.english_requested_on
+        if self.quebec and self.language.data == "en" and not field.errors:
             if field.data is None:
-                raise ValidationError(
+                field.errors.append(
                     _l(
                         "For a Québec position, an agreement in English needs the date the "
                         "worker asked for it in writing."
                     )
                 )
-            if field.data > date.today():
-                raise ValidationError(_l("The date is in the future."))
+                valid = False
+            elif field.data > date.today():
+                field.errors.append(_l("The date is in the future."))
+                valid = False
+        return valid
 
 
 class DeductionRow(Form):

@@ -212,12 +212,12 @@ def _load(name: str, value: Any) -> Any:
     if name in _DATES:
         return date.fromisoformat(value)
     if name in _DECIMALS:
-        return Decimal(value)
+        return Decimal(str(value))  # str: a JSON number read as float keeps its digits
     if name in _ADDRESSES:
         return LetterAddress(**value)
     if name == "deductions":
         return tuple(
-            LetterDeduction(purpose=d["purpose"], amount=Decimal(d["amount"]), per=d["per"])
+            LetterDeduction(purpose=d["purpose"], amount=Decimal(str(d["amount"])), per=d["per"])
             for d in value
         )
     if name == "employer_paid":
@@ -266,26 +266,19 @@ def housing_cap(
 
 
 def _act_name(province: str | None, on: date, language: str) -> str | None:
-    """The province's employment standards act, from the reference table (docs' standards)."""
+    """The province's employment standards act as a sentence cites it ("Employment Standards
+    Act, 2000 (Ontario)"), from the reference table; None when the table has no row for it."""
     if not province:
         return None
     try:
         from portal.offers.standards import employment_standards
-    except ImportError:
+    except ImportError:  # the reference table ships with the documents layer
         return None
     try:
         standards = employment_standards(province, on)
-    except (KeyError, LookupError, ValueError):
+    except ValueError:
         return None
-    for attribute in (f"act_name_{language}", f"act_{language}", "act_name"):
-        value = getattr(standards, attribute, None)
-        if isinstance(value, dict):
-            value = value.get(language)
-        if callable(value):
-            value = value(language)
-        if isinstance(value, str) and value:
-            return value
-    return None
+    return None if standards is None else standards.act(language)
 
 
 def _address(value: Any) -> LetterAddress | None:

@@ -8,18 +8,18 @@ Needs an app context (the app's Jinja environment, its autoescaping), never a re
 
 from __future__ import annotations
 
-from flask import current_app
 from markupsafe import Markup
 
+from portal.documents import render_document
 from portal.offers.letter import LetterInputs
 
 DRAFT_MARK = {"en": "DRAFT", "fr": "ÉBAUCHE"}
 
 
 def _render(template: str, inputs: LetterInputs, draft: bool) -> str:
-    # Through the environment itself, not render_template: no page context, no request.
-    return current_app.jinja_env.get_template(template).render(
-        letter=inputs, draft=draft, mark=DRAFT_MARK[inputs.language]
+    # A document, not a page: no page context, no request, and the letter's own locale.
+    return render_document(
+        template, locale=inputs.locale, letter=inputs, draft=draft, mark=DRAFT_MARK[inputs.language]
     )
 
 

@@ -391,7 +391,7 @@ def is_out_of_date(worker: Worker) -> bool:
     issued = issued_version(worker)
     if issued is None:
         return False
-    position = db.session.get(Position, worker.position_id)
+    position = worker.position
     return not is_current(position, worker, issued)
 
 
@@ -488,7 +488,7 @@ def issue(version: OfferVersion, user: User | int, as_of: date | None = None) ->
     if version.issued_at is not None:
         raise IssueRefused(f"Version {version.number} is already issued.")
     worker = version.worker
-    position = db.session.get(Position, worker.position_id)
+    position = worker.position
     report = compliance.check(position, as_of)
     blocking = blocking_errors(position, worker, as_of, report)
     if blocking:
@@ -523,9 +523,14 @@ def issue(version: OfferVersion, user: User | int, as_of: date | None = None) ->
 
 
 def changes_between(older: OfferVersion, newer: dict, language: str = "en") -> list[str]:
+    """What changed from ``older`` to the inputs ``newer``, in words (the letter's
+    describe_changes), signatures left out: they record the signing, not the terms."""
     from portal.offers.changes import describe_changes
 
-    return describe_changes(older.inputs, newer, language)
+    def terms_of(inputs: dict) -> dict:
+        return {k: v for k, v in inputs.items() if k not in SIGNATURE_KEYS}
+
+    return describe_changes(terms_of(older.inputs), terms_of(newer), language)
 
 
 def record_signatures(worker: Worker, fields: dict) -> None:

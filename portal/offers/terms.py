@@ -61,16 +61,23 @@ def _address(row) -> dict | None:
     return parts if all(parts.values()) else None
 
 
+def employer_terms(employer) -> dict[str, Any]:
+    """The offer terms the employer's profile states."""
+    return {
+        "employer_legal_name": employer.legal_name,
+        "employer_operating_name": employer.operating_name,
+        "business_number": employer.business_number,
+        "employer_address": _address(employer),
+    }
+
+
 def mirrored_terms(position, employer) -> dict[str, Any]:
     """The offer terms the position and the employer state (``MIRRORED`` keys)."""
     wage = None
     if position.wage_amount is not None and position.wage_per:
         wage = {"amount": json_number(position.wage_amount), "per": position.wage_per}
     return {
-        "employer_legal_name": employer.legal_name,
-        "employer_operating_name": employer.operating_name,
-        "business_number": employer.business_number,
-        "employer_address": _address(employer),
+        **employer_terms(employer),
         "title": position.title,
         "noc": position.noc_code,
         "duties": position.duties,

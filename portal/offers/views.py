@@ -7,6 +7,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.evidence import bundles
 from portal.evidence.forms import UploadForm
@@ -297,8 +299,20 @@ def offer_terms(employer_id: int, position_id: int, worker_id: int):
         )
         form.version.data = str(worker.version)
         return _offer_page(form, position, worker, 409)
-    services.save_offer(worker, form.data, form.kept_deductions())
-    db.session.commit()
+    try:
+        services.save_offer(worker, form.data, form.kept_deductions())
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(
+            _(
+                "Someone else changed this offer while you were editing. Your changes are below "
+                "and were not saved; check them and save again."
+            ),
+            "error",
+        )
+        form.version.data = str(services.worker_of(position, worker_id).version)
+        return _offer_page(form, position, worker, 409)
     flash(_("The offer terms are saved."), "success")
     return redirect(_worker_url(employer_id, position_id, worker_id))
 
@@ -313,6 +327,13 @@ def generate(employer_id: int, position_id: int, worker_id: int):
     generated = services.generate(position, worker, current_user.id, as_of_date())
     try:
         db.session.commit()
+    except IntegrityError:
+        # Someone generated the same number at the same moment: theirs stands.
+        db.session.rollback()
+        for key in generated.stored_keys:
+            forget_stored(key)
+        flash(_("Another version was generated at the same moment; here it is."), "warning")
+        return redirect(_worker_url(employer_id, position_id, worker_id, _anchor="versions"))
     except Exception:
         db.session.rollback()
         for key in generated.stored_keys:
@@ -402,13 +423,14 @@ def waive(employer_id: int, position_id: int, worker_id: int):
     form = OfferWaiverForm()
     findings = services.worker_findings(position, worker, as_of_date())
     known = {(item.finding.rule, item.finding.subject) for item in findings}
+    problem = None
     if not form.validate():
-        form.reason.errors = form.reason.errors or [
-            _("A waiver needs a reason of at least 10 characters.")
-        ]
-        return _worker_page(position, worker, status=422, waiver_form=form)
-    if (form.rule_id.data, form.subject.data) not in known:
-        form.reason.errors = [_("There is no such finding to waive; reload the page.")]
+        problem = _("A waiver needs a reason of at least 10 characters.")
+    elif (form.rule_id.data, form.subject.data) not in known:
+        problem = _("There is no such finding to waive; reload the page and try again.")
+    if problem:
+        form.reason.errors = [problem]
+        flash(problem, "error")
         return _worker_page(position, worker, status=422, waiver_form=form)
     position_services.waive(
         position, form.rule_id.data, form.subject.data, form.reason.data, current_user.id

@@ -95,6 +95,7 @@ def test_ordered_lists_are_real_numbered_paragraphs(page, paragraphs):
     more = paragraphs["At least 30 a week."]
     assert numbering(more) is None
     assert more.paragraph_format.left_indent > 0
+    assert more.style.name == "Normal"
     # The number is Word's, not typed.
     assert not any(p.startswith(("1.", "2.")) for p in paragraphs)
 
@@ -262,3 +263,27 @@ def test_an_unclosed_tag_soup_still_converts():
     data = html_to_docx("<p>one<p>two<ul><li>a<li>b</ul></div></span><p>three")
     texts = [p.text for p in read(data).paragraphs]
     assert texts == ["one", "two", "a", "b", "three"]
+
+
+def test_a_heading_opening_a_clause_is_a_numbered_heading():
+    data = html_to_docx(
+        "<ol><li><h2>Position</h2><p>Cook.</p></li><li><h2>Wages</h2><p>$18.00</p>"
+        "<ol><li>Overtime</li></ol></li></ol><h2>Signatures</h2>"
+    )
+    paragraphs = {p.text: p for p in read(data).paragraphs}
+    position, wages = paragraphs["Position"], paragraphs["Wages"]
+    assert position.style.name == wages.style.name == "Heading 2"
+    num_id = numbering(position)[0]
+    assert numbering(position) == numbering(wages) == (num_id, 0)
+    assert numbering(paragraphs["Overtime"]) == (num_id, 1)
+    assert numbering(paragraphs["Cook."]) is None  # the clause's text, under its heading
+    assert paragraphs["Cook."].paragraph_format.left_indent > 0
+    assert numbering(paragraphs["Signatures"]) is None
+
+
+def test_the_title_falls_back_to_the_first_h1_and_the_dates_are_today():
+    from datetime import UTC, datetime
+
+    document = read(html_to_docx("<article><h1>Offre <em>d’emploi</em></h1><p>x</p></article>"))
+    assert document.core_properties.title == "Offre d’emploi"
+    assert document.core_properties.created.date() == datetime.now(UTC).date()

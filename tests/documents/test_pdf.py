@@ -149,3 +149,15 @@ def test_urls_in_the_html_never_reach_the_network_or_the_disk(fetched):
         "http://169.254.169.254/css",
         "http://169.254.169.254/latest/meta-data/",
     }
+
+
+def test_weasyprint_is_called_from_the_documents_layer_only():
+    from pathlib import Path
+
+    portal = Path(pdf_module.__file__).resolve().parent.parent
+    importers = sorted(
+        str(path.relative_to(portal))
+        for path in portal.rglob("*.py")
+        if "import weasyprint" in path.read_text() or "from weasyprint" in path.read_text()
+    )
+    assert importers == ["documents/pdf.py"]

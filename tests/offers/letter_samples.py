@@ -1,8 +1,9 @@
-"""Letters for the tests and the README image: the demo line cook's offer (low-wage, Toronto),
-and the same letter with hostile text in every free-text field.
+"""Letters for the tests and the README image: a complete line-cook agreement (low-wage,
+Toronto; every optional fact filled), the same letter with hostile text in every free-text field,
+and the demo cases' own letters (portal/demo/*.json, through ``letter_inputs``).
 
 ``python -m tests.offers.letter_samples`` regenerates portal/static/docs/offer-letter-fr-page1.png
-(the first page of the French letter, rendered with pypdfium2).
+(the first page of the demo line cook's French letter, rendered with pypdfium2).
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ from portal.offers.letter import (
     LetterInputs,
 )
 
-PNG = Path(__file__).resolve().parents[2] / "portal/static/docs/offer-letter-fr-page1.png"
+ROOT = Path(__file__).resolve().parents[2]
+PNG = ROOT / "portal/static/docs/offer-letter-fr-page1.png"
+DEMOS = {
+    "line_cook": ROOT / "portal/demo/line_cook_findings.json",
+    "chef": ROOT / "portal/demo/chef_compliant.json",
+}
 
 HOSTILE = (
     "<script>alert(1)</script> <b>x</b> { MERGEFIELD x } "
@@ -57,9 +63,9 @@ def line_cook(language: str = "fr", **changes) -> LetterInputs:
         work_location=TORONTO,
         province="ON",
         employment_standards_act=(
-            "Loi de 2000 sur les normes d'emploi"
+            "Loi de 2000 sur les normes d'emploi de l'Ontario"
             if language == "fr"
-            else "Employment Standards Act, 2000"
+            else "Employment Standards Act, 2000 (Ontario)"
         ),
         stream="low_wage",
         lmia_number="A1234567",
@@ -179,6 +185,25 @@ def first_page_png(pdf: bytes, scale: float = 1.5) -> bytes:
     return out.getvalue()
 
 
+def demo_case(name: str):
+    from portal.cases import parse_case
+
+    return parse_case(DEMOS[name].read_text())
+
+
+def demo_letter(name: str, language: str | None = None) -> LetterInputs:
+    """The demo case's first worker's letter, the NOC title from the packaged NOC table."""
+    from portal.offers.letter import letter_inputs
+    from portal.reference.labour_market import LabourMarketData
+
+    case = demo_case(name)
+    worker = case.workers[0]
+    chosen = language or worker.language or "en"
+    unit = LabourMarketData.packaged().noc(worker.offer.noc or case.position.noc)
+    title = None if unit is None else (unit.title_fr if chosen == "fr" else unit.title_en)
+    return letter_inputs(case, 0, noc_title=title, language=language)
+
+
 def letter_app():
     """An app for rendering only: letters need its Jinja environment, not its database."""
     from portal import create_app
@@ -187,12 +212,18 @@ def letter_app():
     return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
-def regenerate_png(path: Path = PNG) -> Path:
-    """Write the README image: page 1 of the French line-cook letter, issued (no DRAFT)."""
+def readme_pdf() -> bytes:
+    """The demo line cook's French letter as seeded: a draft, since the checks catch its
+    wage ($17.00 against the ad's $17.50)."""
     from portal.offers.render import letter_pdf
 
     with letter_app().app_context():
-        pdf = letter_pdf(line_cook("fr"), draft=False)
+        return letter_pdf(demo_letter("line_cook"), draft=True)
+
+
+def regenerate_png(path: Path = PNG) -> Path:
+    """Write the README image: page 1 of :func:`readme_pdf`."""
+    pdf = readme_pdf()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(first_page_png(pdf))
     return path

@@ -241,3 +241,27 @@ def test_round_trip_keeps_nones_and_empty_lists():
 def test_from_json_refuses_unknown_fields():
     with pytest.raises(ValueError, match="wgae"):
         LetterInputs.from_json({"language": "en", "wgae": "1"})
+
+
+@pytest.mark.parametrize(
+    ("language", "act"),
+    [
+        ("en", "Employment Standards Act, 2000 (Ontario)"),
+        ("fr", "Loi de 2000 sur les normes d'emploi de l'Ontario"),
+    ],
+)
+def test_the_act_named_in_the_overtime_clause_comes_from_the_reference_table(language, act):
+    pytest.importorskip("portal.offers.standards", reason="the documents layer's standards")
+    inputs = letter_inputs(v2_case({}), 0, noc_title=None, language=language)
+    assert inputs.employment_standards_act == act
+
+
+def test_from_json_reads_numbers_written_as_json_numbers_digit_for_digit():
+    data = {
+        "language": "en",
+        "wage_amount": 17.1,
+        "deductions": [{"purpose": "meals", "amount": 25.1, "per": "week"}],
+    }
+    inputs = LetterInputs.from_json(data)
+    assert inputs.wage_amount == Decimal("17.1")
+    assert inputs.deductions[0].amount == Decimal("25.1")

@@ -11,7 +11,14 @@ import pytest
 from pypdf import PdfReader
 
 from portal.offers.render import letter_docx, letter_html, letter_pdf
-from tests.offers.letter_samples import HOSTILE, hostile, letter_app, line_cook
+from tests.offers.letter_samples import (
+    HOSTILE,
+    demo_case,
+    demo_letter,
+    hostile,
+    letter_app,
+    line_cook,
+)
 
 LANGUAGES = ["en", "fr"]
 MARK = {"en": "DRAFT", "fr": "ÉBAUCHE"}
@@ -215,7 +222,7 @@ def required_items(language: str) -> dict[str, str]:
         "hours": "La semaine normale de travail est de 40 heures",
         "schedule": "Du mardi au samedi, de 14 h à 22 h",
         "overtime": "une fois et demie le taux horaire au-delà de 44 heures par semaine",
-        "employment standards act": "(Loi de 2000 sur les normes d'emploi)",
+        "employment standards act": "(Loi de 2000 sur les normes d'emploi de l'Ontario)",
         "vacation": "deux semaines par année, indemnité de 4 %",
         "statutory holidays": "les neuf jours fériés de l'Ontario, payés",
         "benefits": "Repas fournis pendant les quarts",
@@ -269,12 +276,69 @@ def test_the_docx_has_every_required_item(app, language):
 def test_a_missing_item_is_noticed(app):
     with app.app_context():
         html = str(letter_html(line_cook("en", lmia_number=None, hourly_wage=None), draft=False))
-    # without an LMIA number the agreement is compared with the offer of employment instead
-    assert set(missing(html_text(html)[0], "en")) == {
-        "LMIA number",
-        "hourly wage",
-        "same as the LMIA",
-    }
+    assert set(missing(html_text(html)[0], "en")) == {"LMIA number", "hourly wage"}
+
+
+DEMO_VALUES = {
+    # the demo line cook's French offer: the $17.00 the checks catch, printed as offered
+    "line_cook": (
+        "fr",
+        [
+            "17,00 $ l’heure",
+            "35 360,00 $ par année",
+            "1er février 2027",
+            "catégorie FEER 3",
+            "« Cuisiniers/cuisinières »",
+            "en français, la langue officielle de son choix",
+            "le 27 novembre 2026",
+        ],
+    ),
+    "chef": (
+        "en",
+        [
+            "$38.50 an hour",
+            "$80,080.00 a year",
+            "TEER 2",
+            "(Chefs)",
+            "Date: November 26, 2026",
+            "March 1, 2027",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEMO_VALUES))
+def test_the_demo_letters_print_their_cases_own_values(app, name):
+    language, formatted = DEMO_VALUES[name]
+    case = demo_case(name)
+    worker, offer = case.workers[0], case.workers[0].offer
+    inputs = demo_letter(name)
+    assert inputs.language == language
+    with app.app_context():
+        pdf_text = squash(pdf_body(letter_pdf(inputs, draft=True)))
+        docx_text = squash(docx_body(letter_docx(inputs, draft=True)))
+    straight_from_the_case = [
+        worker.name,
+        offer.title,
+        offer.noc,
+        offer.duties,
+        offer.work_location.street,
+        offer.work_location.city,
+        offer.work_location.postal_code,
+        offer.schedule,
+        offer.overtime,
+        offer.vacation,
+        offer.statutory_holidays,
+        offer.benefits,
+        offer.probation,
+        offer.termination_notice,
+        offer.business_number,
+        case.employer.legal_name,
+        "1-866-602-9448",
+    ]
+    for value in straight_from_the_case + formatted:
+        assert squash(value) in pdf_text, value
+        assert squash(value) in docx_text, value
 
 
 # -- the formats agree --------------------------------------------------------------------------
@@ -320,6 +384,19 @@ def test_docx_structure_headings_numbering_and_tables(app, language):
     assert len(document.tables) >= 2  # pay, deductions
     rows = [[cell.text for cell in row.cells] for row in document.tables[1].rows]
     assert len(rows) == 3  # a header and one row per deduction
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_docx_clause_headings_are_numbered_word_headings(app, language):
+    docx_module()
+    from docx import Document
+
+    with app.app_context():
+        document = Document(io.BytesIO(letter_docx(line_cook(language), draft=False)))
+    headings = [p for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert len(headings) == 14
+    numbered = [p.text for p in headings if p._p.pPr is not None and p._p.pPr.numPr is not None]
+    assert numbered == [p.text for p in headings[:13]]  # the signatures are not a clause
 
 
 # -- DRAFT --------------------------------------------------------------------------------------

@@ -158,4 +158,46 @@ def test_agricultural_cap_and_exempt_portal_offer(app, language):
     assert ("$30.00 a week" if language == "en" else "30,00\u00a0$ par semaine") in text
     assert "A0001234" in text
     assert ("Employer Portal" if language == "en" else "Portail des employeurs") in text
+    # an LMIA-exempt hire's terms are compared with the Employer Portal offer, not an LMIA
+    assert (
+        "are the same as those of the offer of employment submitted in the Employer Portal"
+        if language == "en"
+        else "sont les mêmes que ceux de l’offre d’emploi présentée dans le Portail des employeurs"
+    ) in text
     assert ("at most 12" if language == "en" else "plus de 12") not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "chosen", "sentence"),
+    [
+        (
+            "en",
+            "en",
+            "This agreement is written in English, the official language the worker chose.",
+        ),
+        (
+            "en",
+            "fr",
+            "This agreement is written in English; the official language the worker "
+            "chose is French.",
+        ),
+        (
+            "fr",
+            "fr",
+            "Le présent contrat est rédigé en français, la langue officielle choisie par "
+            "la personne salariée.",
+        ),
+        (
+            "fr",
+            "en",
+            "Le présent contrat est rédigé en français\u202f; la langue officielle "
+            "choisie par la personne salariée est l’anglais.",
+        ),
+    ],
+)
+def test_the_letter_never_claims_a_language_the_worker_did_not_choose(
+    app, language, chosen, sentence
+):
+    inputs = line_cook(language, rights_information_language=chosen)
+    with app.app_context():
+        assert sentence in text_of(str(letter_html(inputs, draft=False)))
