@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.evidence import bp as evidence_bp
     from portal.invitations import bp as invitations_bp
     from portal.mail import bp as mail_bp
+    from portal.offers.views import bp as offers_bp
     from portal.positions import bp as positions_bp
 
     blueprints = (
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
         mail_bp,
         positions_bp,
         evidence_bp,
+        offers_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -101,16 +103,19 @@ def register_http(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from portal.bundle_cli import list_positions, make_bundle
-    from portal.cli import seed_demo
-    from portal.lmia_cli import lmia
-    from portal.refdata_cli import refdata
+    from portal.commands.bundle import list_positions, make_bundle
+    from portal.commands.demo import seed_demo
+    from portal.commands.lmia import lmia
+    from portal.commands.offers import list_workers, offer_letter
+    from portal.commands.refdata import refdata
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(lmia)
     app.cli.add_command(refdata)
     app.cli.add_command(list_positions)
     app.cli.add_command(make_bundle)
+    app.cli.add_command(list_workers)
+    app.cli.add_command(offer_letter)
 
 
 def configure_logging(app: Flask) -> None:

@@ -10,7 +10,8 @@ ZIP layout, in this order::
 
     00-index.pdf
     NN-<category>-<date|undated>.<ext>      one or more per evidence item, by number
-    case.json                               the lmia-case/1 document
+    agreement-NN-<worker>-vN.pdf            each worker's issued employment agreement
+    case.json                               the case document (lmia-case/2)
     SHA256SUMS                              "<hex>  <name>" for every other member
 
 ESDC's online upload takes PDF, JPG, TXT and RTF files of at most 6 MB each. PNG becomes JPEG,
@@ -18,6 +19,11 @@ DOCX becomes PDF (text and tables), JPEG over the limit is re-encoded smaller, P
 the limit are split into ``-partN`` files. A single PDF page over the limit is kept whole and
 flagged in the index. A file that cannot be converted (damaged, encrypted) is included as
 uploaded and flagged too. Evidence whose bytes do not match its recorded SHA-256 stops the build.
+
+Employment agreements (:class:`BundleAgreement`): the PDF of each worker's issued version, checked
+against the SHA-256 recorded when it was generated (a mismatch stops the build too), listed in the
+index with its signatures, its signed copy in the evidence, the waivers it was issued under, and
+what is still open about it (not issued, out of date, unsigned) on the cover.
 
 Crash safety (security bar 2(i)): everything is written to a temp file and a work directory beside
 ``out_path`` (names starting with ``.<out_path name>.``) and the ZIP is ``os.replace``\\ d into
@@ -32,11 +38,13 @@ import contextlib
 import hashlib
 import html
 import io
+import json
 import os
 import re
 import shutil
 import tempfile
 import time
+import unicodedata
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -72,6 +80,7 @@ STREAM_LABELS = {
     "agricultural": "Agricultural",
     "pr_only": "Permanent residence only",
 }
+LANGUAGE_LABELS = {"en": "English", "fr": "French"}
 SUMMARY_KEYS = (
     "local_applied",
     "local_interviewed",
@@ -100,6 +109,62 @@ class BundleEvidence:
 
 
 @dataclass(frozen=True)
+class BundleAgreement:
+    """One worker's employment agreement: the issued version (``version`` None: none issued yet),
+    the signatures recorded on the worker's offer, and the evidence items that are its signed
+    copy (their numbers in the bundle)."""
+
+    worker: str
+    version: int | None = None
+    language: str | None = None  # "en" / "fr"
+    issued_at: datetime | None = None
+    issued_by: str | None = None
+    sha256: str | None = None  # of the PDF, recorded when the version was generated
+    size: int | None = None
+    open: Callable[[], BinaryIO] | None = None
+    employer_signed_on: date | None = None
+    employer_signed_by: str | None = None
+    worker_signed_on: date | None = None
+    worker_signed_by: str | None = None
+    out_of_date: bool = False  # the position or the offer changed after it was issued
+    # The errors waived when it was issued: {"rule", "about", "reason", "by"}.
+    waivers: tuple[dict, ...] = ()
+    signed_copies: tuple[int, ...] = ()
+
+    @property
+    def issued(self) -> bool:
+        return self.version is not None
+
+    @property
+    def signed(self) -> bool:
+        return self.employer_signed_on is not None and self.worker_signed_on is not None
+
+    def open_items(self) -> list[str]:
+        """What is still to do before the agreement can be relied on, in words."""
+        if not self.issued:
+            return ["no agreement issued"]
+        items = []
+        if self.out_of_date:
+            items.append(
+                f"version {self.version} is out of date: the position or the offer changed "
+                "after it was issued"
+            )
+        missing = [
+            who
+            for who, on in (
+                ("the employer", self.employer_signed_on),
+                ("the worker", self.worker_signed_on),
+            )
+            if on is None
+        ]
+        if missing:
+            items.append("not signed by " + " or ".join(missing))
+        elif not self.signed_copies:
+            items.append("signed, but no signed copy is in the evidence")
+        return items
+
+
+@dataclass(frozen=True)
 class BundleContext:
     employer_name: str
     employer_legal_name: str
@@ -122,6 +187,8 @@ class BundleContext:
     # What is open when the bundle is built (portal/open_items.py ``OpenItems.to_dict``); the
     # cover page shows it next to the sign-off. None: not computed (older callers).
     open_items: dict | None = None
+    # Each named worker's employment agreement, in the position's order of workers.
+    agreements: tuple[BundleAgreement, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -204,6 +271,15 @@ def _size_label(size: int) -> str:
     if size >= 1_000:
         return f"{size / 1_000:.0f} kB"
     return f"{size} bytes"
+
+
+def _case_format(case_json: str) -> str | None:
+    """The case file's format (``lmia-case/2``), for the contents list."""
+    try:
+        document = json.loads(case_json)
+    except ValueError:
+        return None
+    return document.get("format") if isinstance(document, dict) else None
 
 
 def _svg_data_uri(svg: str) -> str:
@@ -563,6 +639,36 @@ def _prepare(converter: _Converter, evidence: BundleEvidence, index: int, width:
     return _Prepared(evidence, members, notes)
 
 
+@dataclass
+class _PreparedAgreement:
+    agreement: BundleAgreement
+    members: list[_Member]
+
+
+def _ascii_slug(text: str) -> str:
+    """A name as a file-name part: accents dropped (José → jose), not the letters."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return slug[:40].strip("-") or "worker"
+
+
+def _prepare_agreement(
+    converter: _Converter, agreement: BundleAgreement, ordinal: int
+) -> _PreparedAgreement:
+    """The issued PDF, copied from storage and checked against its recorded SHA-256."""
+    if not agreement.issued or agreement.open is None:
+        return _PreparedAgreement(agreement, [])
+    stem = f"agreement-{ordinal:02d}-{_ascii_slug(agreement.worker)}-v{agreement.version}"
+    source = converter.work / f"{stem}.source"
+    digest = _copy_and_hash(agreement, source)
+    if digest != str(agreement.sha256).lower():
+        raise BundleError(
+            f"employment agreement of {agreement.worker} (version {agreement.version}): the "
+            "stored file does not match its recorded SHA-256"
+        )
+    return _PreparedAgreement(agreement, converter.pdf(source, stem, []))
+
+
 # --- the ZIP ---------------------------------------------------------------------------------
 
 
@@ -595,7 +701,39 @@ def _check_inputs(evidence: list[BundleEvidence]) -> None:
         raise BundleError("evidence numbers must be unique")
 
 
-def _index_html(context: BundleContext, prepared: list[_Prepared], member_count: int) -> str:
+def _agreement_row(item: _PreparedAgreement) -> dict:
+    a = item.agreement
+    return {
+        "worker": a.worker,
+        "issued": a.issued,
+        "version": a.version,
+        "language": LANGUAGE_LABELS.get(a.language or "", a.language),
+        "issued_at": _datetime_label(a.issued_at) if a.issued_at else None,
+        "issued_by": a.issued_by,
+        "sha256": str(a.sha256 or "").lower(),
+        "size_label": _size_label(a.size) if a.size else None,
+        "members": [
+            {"name": m.name, "size_label": _size_label(m.size), "problem": m.problem}
+            for m in item.members
+        ],
+        "signatures": [
+            {"who": "employer", "on": a.employer_signed_on, "by": a.employer_signed_by},
+            {"who": "worker", "on": a.worker_signed_on, "by": a.worker_signed_by},
+        ],
+        "signed": a.signed,
+        "signed_copies": list(a.signed_copies),
+        "out_of_date": a.out_of_date,
+        "waivers": list(a.waivers),
+        "open_items": a.open_items(),
+    }
+
+
+def _index_html(
+    context: BundleContext,
+    prepared: list[_Prepared],
+    member_count: int,
+    agreements: list[_PreparedAgreement] = (),
+) -> str:
     summary = {key: (context.summary or {}).get(key, 0) for key in SUMMARY_KEYS}
     reasons = [
         (REASON_LABELS.get(str(code), _humanize(code)), count)
@@ -627,6 +765,9 @@ def _index_html(context: BundleContext, prepared: list[_Prepared], member_count:
         reasons=reasons,
         timeline_uri=_svg_data_uri(context.timeline_svg) if context.timeline_svg else None,
         evidence_rows=rows,
+        agreement_rows=[_agreement_row(item) for item in agreements],
+        agreement_files=sum(len(item.members) for item in agreements),
+        case_format=_case_format(context.case_json),
         file_count=sum(len(item.members) for item in prepared),
         member_count=member_count,
         problem_count=sum(1 for item in prepared for m in item.members if m.problem),
@@ -667,16 +808,25 @@ def build_bundle(
                 prepared.append(_prepare(converter, item, done, width))
                 progress(done, total)
 
+            issued = [a for a in context.agreements if a.issued]
+            ordinals = {id(a): n for n, a in enumerate(issued, start=1)}
+            agreements = [
+                _prepare_agreement(converter, a, ordinals.get(id(a), 0)) for a in context.agreements
+            ]
+
             evidence_members = [m for item in prepared for m in item.members]
-            member_count = len(evidence_members) + 3
+            agreement_members = [m for item in agreements for m in item.members]
+            member_count = len(evidence_members) + len(agreement_members) + 3
             stage("index")
             index = work_dir / INDEX_NAME
-            index.write_bytes(render_pdf(_index_html(context, prepared, member_count)))
+            html_index = _index_html(context, prepared, member_count, agreements)
+            index.write_bytes(render_pdf(html_index))
             case = work_dir / CASE_NAME
             case.write_text(context.case_json, encoding="utf-8")
 
             files = [(INDEX_NAME, index)]
             files += [(m.name, m.path) for m in evidence_members]
+            files += [(m.name, m.path) for m in agreement_members]
             files.append((CASE_NAME, case))
             stage("packing")
             when = _zip_time(context.generated_at)

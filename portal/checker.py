@@ -7,7 +7,7 @@ The ``lmia`` console script (``main``, declared in pyproject.toml) starts in abo
 second because this module imports only click and the plain-Python packages (``portal.rules``,
 ``portal.cases``, ``portal.reference``): no Flask, no database, no PDF or S3 library. Law firms
 run it over many files from their own scripts. ``flask --app portal lmia …``
-(``portal.lmia_cli``) adds these same commands to a Flask command group, so the output and exit
+(``portal.commands.lmia``) adds these same commands to a Flask command group, so the output and exit
 codes of the two are the same by construction.
 
 ``check`` exits 0 when no finding is an error, 1 when one is, 2 when the file cannot be read or is

@@ -164,6 +164,7 @@ QUERY_PARAMETERS = {
     "next": "where to go after signing in (safe_next)",
     "about": "which note the check-your-e-mail page shows (one of auth.views.CHECK_EMAIL_ABOUT)",
     "activity": "the ad preselected on the missed-capture form (a choice the form validates)",
+    "lang": "the language of a worker's offer preview (en or fr; anything else is a 400)",
 }
 
 

@@ -2,7 +2,8 @@
 
 from portal.auth.sessions import end_all_sessions
 from portal.extensions import db
-from portal.models import Employer, Membership, Role, User, WorkLocation, utcnow
+from portal.models import Employer, Membership, Role, User, Worker, WorkLocation, utcnow
+from portal.offers import terms as offer_terms
 from portal.tenancy import scoped_select
 
 PROFILE_FIELDS = (
@@ -55,8 +56,15 @@ def update_employer(employer: Employer, profile: dict, seen_version: str | None)
     """Save the profile unless it changed since the form was opened (then raise StaleEdit)."""
     if str(employer.version) != (seen_version or ""):
         raise StaleEdit()
+    before = offer_terms.employer_terms(employer)
     for field in PROFILE_FIELDS:
         setattr(employer, field, _clean(profile.get(field)))
+    # Workers' offers state the employer's names and address: those still equal follow.
+    after = offer_terms.employer_terms(employer)
+    if after != before:
+        for worker in db.session.scalars(scoped_select(Worker)):
+            if not offer_terms.is_signed(worker.offer):
+                worker.offer = offer_terms.follow_position(worker.offer, before, after)
     db.session.flush()
 
 

@@ -30,11 +30,18 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from portal.audit import append_event
-from portal.bundle import BundleContext, BundleError, BundleEvidence, build_bundle
+from portal.bundle import (
+    BundleAgreement,
+    BundleContext,
+    BundleError,
+    BundleEvidence,
+    build_bundle,
+)
 from portal.documents import document_locale, render_document
 from portal.evidence import bp, services
 from portal.extensions import db
-from portal.models import BundleJob, Employer, Position, User, utcnow
+from portal.models import BundleJob, Employer, EvidenceFile, Position, User, utcnow
+from portal.offers import services as offers
 from portal.positions import compliance
 from portal.positions.labels import METHODS, TARGET_GROUPS
 from portal.positions.services import applicants_of
@@ -182,6 +189,7 @@ def _context(position: Position, employer: Employer, user: User):
         },
         case_json=case_json,
         open_items=_labelled(services.open_items_of(position, report, evidence).to_dict(), report),
+        agreements=_agreements(position, report, evidence),
     )
     storage = services.evidence_storage()
     files = [
@@ -200,6 +208,68 @@ def _context(position: Position, employer: Employer, user: User):
         for index, e in enumerate(evidence, start=1)
     ]
     return context, files
+
+
+def _agreements(position: Position, report, evidence: list[EvidenceFile]):
+    """Each named worker's employment agreement: the issued version (its PDF from the evidence
+    storage), the signatures on the offer, its signed copies among ``evidence`` (by their
+    number in the bundle), the waivers it was issued under and whether it is out of date."""
+    storage = services.evidence_storage()
+    case = compliance.case_of(position)
+    numbers = {e.id: number for number, e in enumerate(evidence, start=1)}
+    agreements = []
+    for worker in offers.workers_of(position):
+        name = worker.name or f"Worker {len(agreements) + 1}"
+        status, issued = offers.offer_status(position, worker, case=case)
+        if issued is None or issued.issued_at is None:  # none issued yet (maybe drafts)
+            agreements.append(BundleAgreement(worker=name))
+            continue
+        offer = worker.offer or {}
+        copies = tuple(
+            numbers[e.id]
+            for e in evidence
+            if e.category == "signed_offer" and e.worker_id == worker.id
+        )
+        agreements.append(
+            BundleAgreement(
+                worker=name,
+                version=issued.number,
+                language=issued.language,
+                issued_at=issued.issued_at,
+                issued_by=issued.issued_by.full_name if issued.issued_by else None,
+                sha256=issued.pdf_sha256,
+                size=issued.pdf_size,
+                open=lambda key=issued.pdf_key: storage.open(key),
+                employer_signed_on=_date(offer.get("signed_by_employer_on")),
+                employer_signed_by=offer.get("signed_by_employer_name"),
+                worker_signed_on=_date(offer.get("signed_by_worker_on")),
+                worker_signed_by=offer.get("signed_by_worker_name"),
+                out_of_date=status == "out_of_date",
+                waivers=tuple(_waiver(item, report) for item in issued.waived_errors or ()),
+                signed_copies=copies,
+            )
+        )
+    return tuple(agreements)
+
+
+def _date(value) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _waiver(record: dict, report) -> dict:
+    """An error waived when the version was issued, with its subject as the user knows it."""
+    about = report.about(record.get("subject"))
+    return {
+        "rule": record.get("rule"),
+        "about": about.text if about else record.get("subject"),
+        "reason": record.get("reason"),
+        "by": record.get("waived_by"),
+    }
 
 
 # --- starting a build: the limits live here ---------------------------------------------

@@ -39,6 +39,15 @@ class UploadForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     evidence_date = DateField(_l("Date the evidence shows"), validators=[Optional()])
     is_snapshot = BooleanField(_l("This is a capture of the ad as it appears online today"))
+    # A signed employment agreement names its worker (the worker page posts it).
+    worker_id = SelectField(
+        _l("Worker (for a signed agreement)"),
+        validate_choice=False,
+        validators=[
+            Optional(),
+            Regexp(r"^\d{1,12}$", message=_l("Choose a worker from the list.")),
+        ],
+    )
     replaces = SelectField(
         _l("It replaces"),
         validate_choice=False,

@@ -25,6 +25,7 @@ from portal.models import (
     Position,
     RecruitmentActivity,
     SignOff,
+    Worker,
     utcnow,
 )
 from portal.open_items import OpenItems, open_items
@@ -100,8 +101,10 @@ def attach_evidence(position: Position, upload, fields: dict, uploaded_by_id: in
                 f"This exact file is already in the locker (item #{same.id}, "
                 f"{same.original_filename}); it was not stored twice."
             )
-        activity_id = applicant_id = None
+        activity_id = applicant_id = worker_id = None
         position_id = position.id
+        if fields.get("worker_id"):
+            worker_id = child_of(position, Worker, int(fields["worker_id"])).id
         target = fields["attach_to"]
         if target == "employer":
             position_id = None  # shared by every position of the employer
@@ -116,6 +119,7 @@ def attach_evidence(position: Position, upload, fields: dict, uploaded_by_id: in
             position_id=position_id,
             activity_id=activity_id,
             applicant_id=applicant_id,
+            worker_id=worker_id,
             category=fields["category"],
             description=(fields.get("description") or "").strip() or None,
             evidence_date=fields.get("evidence_date"),

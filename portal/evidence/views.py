@@ -31,6 +31,7 @@ from portal.evidence.forms import (
 from portal.extensions import db
 from portal.forms import ConfirmForm, options
 from portal.models import BundleJob, Position
+from portal.offers import services as offer_services
 from portal.positions import compliance
 from portal.positions.services import applicants_of, child_of
 from portal.recruitment.evidence_checklist import checklist, due_now_and_missed, snapshots_due
@@ -50,6 +51,12 @@ def _targets(position: Position):
         (f"applicant-{a.id}", _("Applicant: %(name)s", name=a.name))
         for a in applicants_of(position)
     ]
+    return options(pairs)
+
+
+def _workers(position: Position):
+    pairs = [("", _("None"))]
+    pairs += [(str(w.id), w.name or f"#{w.id}") for w in position.workers]
     return options(pairs)
 
 
@@ -102,6 +109,7 @@ def _locker_page(
     """The evidence page; a refused sign-off or retention form comes back with its input."""
     form.attach_to.choices = _targets(position)
     form.replaces.choices = _replaceable(position)
+    form.worker_id.choices = _workers(position)
     evidence = services.evidence_of(position)
     report = compliance.check(position, date.today())
     case_json = compliance.case_json(position)
@@ -126,7 +134,10 @@ def _locker_page(
         form=form,
         evidence=evidence,
         checklist=checklist(
-            position.activities, evidence, bool(position.job_matches), bool(position.workers)
+            position.activities,
+            evidence,
+            bool(position.job_matches),
+            offer_services.issued_workers(position),
         ),
         snapshots=due_now_and_missed(
             snapshots_due(position.activities, evidence, date.today()), date.today()
@@ -162,6 +173,7 @@ def upload(employer_id: int, position_id: int):
     form = UploadForm()
     form.attach_to.choices = _targets(position)
     form.replaces.choices = _replaceable(position)
+    form.worker_id.choices = _workers(position)
     if form.replaces.data and not can(services.REPLACE_PERMISSION):
         # Replacing archives the old file: only those who may archive may replace (S2).
         abort(403, description=_("Only an owner can replace a file: replacing archives it."))
@@ -197,6 +209,16 @@ def upload(employer_id: int, position_id: int):
         ),
         "success",
     )
+    if row.worker_id is not None:  # a signed agreement: back to its worker's page
+        return redirect(
+            url_for(
+                "offers.worker",
+                employer_id=employer_id,
+                position_id=position_id,
+                worker_id=row.worker_id,
+                _anchor="signatures",
+            )
+        )
     return redirect(url_for("evidence.locker", employer_id=employer_id, position_id=position_id))
 
 

@@ -73,6 +73,9 @@ def record_url(ref: RecordRef | None, employer_id: int, position_id: int) -> str
         return url_for("positions.job_match", **ids)
     if ref.page == pages.POSITION:
         return url_for("positions.edit" if editor else "positions.show", **ids)
+    if ref.page == getattr(pages, "WORKER", "worker") and ref.id is not None:
+        # Everyone sees the worker's page; editors edit the offer from it.
+        return url_for("offers.worker", worker_id=ref.id, **ids)
     if ref.page == pages.EMPLOYER:
         if can("manage_employer"):
             return url_for("employers.edit_profile", employer_id=employer_id)

@@ -9,6 +9,7 @@ from portal.extensions import db
 from portal.forms import options
 from portal.models import (
     Applicant,
+    Employer,
     JobMatchEntry,
     MissedCaptureReason,
     Position,
@@ -16,6 +17,7 @@ from portal.models import (
     Waiver,
     utcnow,
 )
+from portal.offers import terms as offer_terms
 from portal.positions import case_bridge, labels
 from portal.positions.case_bridge import json_number
 from portal.recruitment import summary
@@ -119,6 +121,9 @@ def save_position(position: Position, fields: dict, seen_version: str | None = N
     """Write the form's fields onto ``position`` (new or existing) and flush."""
     if position.id is not None and str(position.version) != (seen_version or ""):
         raise StaleEdit()
+    # Workers' offers mirror the position's terms: those still equal follow the edit.
+    employer = db.session.get(Employer, position.employer_id) if position.workers else None
+    before = offer_terms.mirrored_terms(position, employer) if employer else None
     for name in POSITION_FIELDS:
         if name in fields:
             setattr(position, name, _clean(fields[name]))
@@ -129,6 +134,11 @@ def save_position(position: Position, fields: dict, seen_version: str | None = N
         position.incumbent_wage_per = None
     if not position.is_caregiver:
         position.live_in_required = None
+    if before is not None:
+        after = offer_terms.mirrored_terms(position, employer)
+        for worker in position.workers:
+            if not offer_terms.is_signed(worker.offer):
+                worker.offer = offer_terms.follow_position(worker.offer, before, after)
     db.session.add(position)
     db.session.flush()
     return position

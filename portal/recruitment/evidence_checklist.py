@@ -74,7 +74,9 @@ def _label(activity) -> str:
     return f"{activity.case_key} · {name}"
 
 
-def checklist(activities, evidence, has_job_match: bool, has_offer: bool) -> list[ChecklistItem]:
+def checklist(activities, evidence, has_job_match: bool, issued_workers=()) -> list[ChecklistItem]:
+    """What the file needs: proof of each activity, the Job Match record, and for each worker
+    whose agreement was issued (objects with ``id`` and ``name``) the copy both sides signed."""
     items = []
     for activity in activities:
         attached = [
@@ -103,14 +105,18 @@ def checklist(activities, evidence, has_job_match: bool, has_offer: bool) -> lis
                 tuple(e.id for e in records),
             )
         )
-    if has_offer:
-        offers = [e for e in evidence if e.category == "signed_offer"]
+    for worker in issued_workers:
+        signed = [
+            e
+            for e in evidence
+            if e.category == "signed_offer" and getattr(e, "worker_id", None) == worker.id
+        ]
         items.append(
             ChecklistItem(
-                "Job offer",
-                "The offer signed by the employer and worker.",
-                _status(offers),
-                tuple(e.id for e in offers),
+                f"Signed agreement · {worker.name or f'worker #{worker.id}'}",
+                "The employment agreement as issued, signed by the employer and the worker.",
+                _status(signed),
+                tuple(e.id for e in signed),
             )
         )
     return items

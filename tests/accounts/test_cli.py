@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from portal.audit import verify_chain
-from portal.cli import DEMO_PASSWORD, DEMO_PEOPLE
+from portal.commands.demo import DEMO_PASSWORD, DEMO_PEOPLE
 from portal.extensions import db
 from portal.models import Employer, Membership, Role, User
 from tests.accounts._support import count, login

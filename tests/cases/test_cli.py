@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from portal.cases import case_to_json, parse_case
-from portal.lmia_cli import lmia
+from portal.commands.lmia import lmia
 from portal.reference.labour_market import LabourMarketData
 from tests.conftest import build_app
 from tests.rules.builders import BASES, EXAMPLES

@@ -132,3 +132,19 @@ def test_bundle_for_an_unknown_user_says_so_and_writes_nothing(shell):
     assert result.returncode == 1
     assert result.stderr.strip().endswith("Error: no such user")
     assert not out.exists()
+
+
+def test_bundle_lists_the_demo_worker_whose_agreement_is_not_issued(shell):
+    """seed-demo names a worker on each position; none has an issued agreement yet, so the
+    index lists the worker and says so among the open items (issue 8)."""
+    out = shell.home / "cooks-agreements.zip"
+
+    ok(shell.flask("bundle", "2", "--out", out.name))
+
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        index = PdfReader(io.BytesIO(archive.read("00-index.pdf")))
+    text = " ".join(" ".join(page.extract_text().split()) for page in index.pages)
+    assert not [name for name in names if name.startswith("agreement-")]
+    assert "Employment agreements still open: Aminata Koné: no agreement issued" in text
+    assert "Aminata Koné No version issued." in text

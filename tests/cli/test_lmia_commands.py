@@ -182,7 +182,7 @@ def test_the_console_script_runs_with_the_web_libraries_blocked(shell):
 
 
 def test_the_blocking_probe_does_detect_a_flask_import(shell):
-    result = shell.run(sys.executable, "-c", blocking_probe("import portal.lmia_cli"), "rules")
+    result = shell.run(sys.executable, "-c", blocking_probe("import portal.commands.lmia"), "rules")
 
     assert result.returncode != 0
     assert "ModuleNotFoundError: import of flask halted" in result.stderr

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from portal.commands.refdata import refdata
 from portal.extensions import db
-from portal.refdata_cli import refdata
 from portal.reference.labour_market import INSTANCE_FILES, LabourMarketData
 from tests.conftest import build_app
 from tests.reference.support import packaged_rows, set_cell, wage_rows, write_csv

@@ -53,6 +53,7 @@ from portal.models import (
     Invitation,
     JobMatchEntry,
     Membership,
+    OfferVersion,
     Position,
     RecruitmentActivity,
     Role,
@@ -171,6 +172,9 @@ class Tenant:
     finding_review_id: int | None = None
     sign_off_id: int | None = None
     bundle_id: int | None = None
+    # Issue 8 (offers): a named worker with an issued offer version.
+    worker_id: int | None = None
+    version_id: int | None = None
 
 
 @dataclass
@@ -450,6 +454,7 @@ def seed_world(app, *, with_b: bool = True) -> World:
     a_invitation, a_token = add_invitation(app, a.id, u["a_owner"].id, "newcomer@example.com")
     a_position = add_position(app, a.id, u["a_owner"].id, u["a_rep"].id)
     a_position |= add_locker(app, a.id, a_position["position_id"], u["a_owner"].id, u["a_rep"].id)
+    a_position |= add_offer(app, a.id, a_position["position_id"], u["a_owner"].id)
     world.a = Tenant(a.id, a_location, target.id, a_invitation, a_token, **a_position)
 
     u["lawyer_none"] = make.user(name="Nora No-Grants")
@@ -496,8 +501,9 @@ def seed_world(app, *, with_b: bool = True) -> World:
     b_position |= add_locker(
         app, b.id, b_position["position_id"], u["b_owner"].id, u["b_rep"].id, text=canary
     )
+    b_position |= add_offer(app, b.id, b_position["position_id"], u["b_owner"].id, text=canary)
     world.b = Tenant(b.id, b_location, b_staff.id, b_invitation, **b_position)
-    world.b_markers = position_markers(canary)
+    world.b_markers = position_markers(canary) | offer_markers(canary)
     return world
 
 
@@ -561,6 +567,8 @@ def fresh_children(world: World, employer_id: int, owner_id: int, needs=()) -> d
         children |= fresh_position_children(app, tenant, owner_id, representative.id)
         if "evidence_id" in needs:
             children["evidence_id"] = fresh_evidence(app, tenant, owner_id)
+        if "worker_id" in needs:
+            children |= fresh_offer_children(app, tenant, owner_id, "version_id" in needs)
     return children
 
 
@@ -654,6 +662,9 @@ ARG_LEVELS = {
     "waiver_id": 2,
     "evidence_id": 2,
     "bundle_id": 2,
+    # Issue 8: a worker of the position, and a version of that worker's offer letter.
+    "worker_id": 2,
+    "version_id": 2,
 }
 A, B = "a", "b"
 VARIANTS = {
@@ -1095,6 +1106,9 @@ def tenant_body(app, endpoint: str, employer_id: int, values: dict | None = None
         return _case_upload(app, employer_id)
     if endpoint == "positions.record_missed_capture":  # issue 7 U7 (positions)
         return _missed_capture_body(app, values)
+    offers = _offers_body(app, endpoint, values)
+    if offers is not None:
+        return offers
     evidence = _evidence_body(app, endpoint, values)
     return {} if evidence is None else evidence
 
@@ -1205,6 +1219,13 @@ def stored_digests(app, employer_id: int) -> dict[str, str]:
             )
         )
         found |= {digest: f"bundle ZIP #{job}" for digest, job in jobs}
+        versions = db.session.execute(
+            select(OfferVersion.pdf_sha256, OfferVersion.docx_sha256, OfferVersion.id).where(
+                OfferVersion.employer_id == employer_id
+            )
+        )
+        for pdf, docx, version in versions:
+            found |= {pdf: f"offer version #{version} PDF", docx: f"offer version #{version} DOCX"}
         return found
 
 
@@ -1267,3 +1288,202 @@ def signup_changes_besides_the_notice(before: dict, after: dict, world: World) -
     ]
     rest = {**after, "outbox_messages": [row for row in kept_after if row not in notices]}
     return snapshot_diff(before, rest)
+
+
+# --- Issue 8: workers and their offers (portal/offers/views.py) --------------------------------
+# Each tenant's position names one worker (B's name carries the canary) whose offer is complete
+# and whose version 1 is generated and issued through the app's own services (its PDF and DOCX
+# stored for real: the downloads are checked on their bytes). Fresh workers (for requests that
+# consume them) have a complete offer that does not state the no-fee clause (a warning to
+# waive), and, when the route takes a version, a generated version not yet issued.
+
+OFFERS_ROUTE_POLICIES = {
+    **dict.fromkeys(
+        ("offers.workers", "offers.worker", "offers.download_pdf", "offers.download_docx"),
+        "view",
+    ),
+    **dict.fromkeys(
+        (
+            "offers.add_worker",
+            "offers.edit_worker",
+            "offers.delete_worker",
+            "offers.offer_terms",
+            "offers.generate",
+            "offers.issue",
+            "offers.record_signatures",
+        ),
+        "edit",
+    ),
+    "offers.waive": "review",
+}
+OFFERS_STORED_DOWNLOADS = frozenset({"offers.download_pdf", "offers.download_docx"})
+OFFER_TERMS = {
+    "overtime": "Overtime after 44 hours a week, at 1.5 times the wage.",
+    "vacation": "Two weeks of vacation a year, with 4% vacation pay.",
+    "statutory_holidays": "The public holidays of Ontario, paid.",
+}
+
+
+def offer_markers(text: str) -> dict:
+    prefix = f"{text} " if text else ""
+    return {"worker_id": f"{prefix}Worker Person"}
+
+
+def _new_worker(position, name: str, *, states_no_fees: bool):
+    from portal.models import Worker
+    from portal.offers import services as offer_services
+
+    fields = {"name": name, "language": "en", "planned_start_date": date(2027, 6, 1)}
+    worker = offer_services.save_worker(position, Worker(), fields)
+    worker.offer = {**worker.offer, **OFFER_TERMS, "states_no_fees": states_no_fees}
+    db.session.flush()
+    return worker
+
+
+def add_offer(app, employer_id: int, position_id: int, owner_id: int, text="") -> dict:
+    """Name the position's worker, complete the offer, generate and issue version 1."""
+    from portal.offers import services as offer_services
+
+    with app.test_request_context():
+        g.audit_actor_id = owner_id
+        g.employer = db.session.get(Employer, employer_id)
+        position = db.session.get(Position, position_id)
+        position.positions = 50  # room for the fresh workers the requests add
+        worker = _new_worker(position, offer_markers(text)["worker_id"], states_no_fees=True)
+        version = offer_services.generate_version(position, worker, owner_id)
+        offer_services.issue(version, owner_id)
+        db.session.commit()
+        return {"worker_id": worker.id, "version_id": version.id}
+
+
+def fresh_offer_children(app, tenant: Tenant, actor_id: int, with_version: bool) -> dict:
+    from portal.offers import services as offer_services
+
+    with app.test_request_context():
+        g.audit_actor_id = actor_id
+        g.employer = db.session.get(Employer, tenant.employer_id)
+        position = db.session.get(Position, tenant.position_id)
+        if position.positions <= len(position.workers):
+            position.positions = len(position.workers) + 1
+        worker = _new_worker(position, f"Fresh Worker {serial()}", states_no_fees=False)
+        children = {"worker_id": worker.id}
+        if with_version:
+            children["version_id"] = offer_services.generate_version(position, worker, actor_id).id
+        db.session.commit()
+        return children
+
+
+def _offer_form_body(app, values: dict) -> dict:
+    """The offer form as its page fills it, with a new schedule (so a save changes it)."""
+    from portal.models import Worker
+    from portal.offers import services as offer_services
+
+    with app.test_request_context():
+        worker = db.session.get(Worker, values.get("worker_id", MISSING_ID))
+        fields = offer_services.offer_fields(worker) if worker else {}
+        version = worker.version if worker else 1
+    body = {}
+    for name, value in fields.items():
+        if name == "deductions":
+            for i, row in enumerate(value):
+                body |= {f"deductions-{i}-{key}": str(item) for key, item in row.items()}
+        elif name == "employer_paid":
+            body[name] = value
+        elif name == "states_no_fees":
+            if value:
+                body[name] = "y"
+        elif value is not None:
+            body[name] = value.isoformat() if isinstance(value, date) else str(value)
+    if not fields:  # no such worker here: still a complete, valid form
+        body = {
+            "title": "Pastry Cook",
+            "noc": "63202",
+            "duties": "Bake.",
+            "work_street": "5 Oven Lane",
+            "work_city": "Toronto",
+            "work_province": "ON",
+            "work_postal_code": "M5V 2A9",
+            "wage_amount": "19.00",
+            "wage_per": "hour",
+            "hours_per_week": "40",
+            "duration_months": "12",
+        }
+    return body | {"schedule": f"Shift pattern {serial()}", "version": str(version)}
+
+
+def _ensure_issued(app, values: dict) -> None:
+    """Signatures come after issuing: issue a version of the worker first if none is (fresh
+    workers), before the request's snapshot is taken."""
+    from portal.models import Worker
+    from portal.offers import services as offer_services
+
+    with app.test_request_context():
+        worker = db.session.get(Worker, values.get("worker_id", MISSING_ID))
+        if worker is None or offer_services.issued_version(worker) is not None:
+            return
+        g.employer = db.session.get(Employer, worker.employer_id)
+        owner = db.session.scalar(
+            select(Membership.user_id).where(
+                Membership.employer_id == worker.employer_id, Membership.role == Role.OWNER
+            )
+        )
+        g.audit_actor_id = owner
+        version = offer_services.generate_version(worker.position, worker, owner)
+        offer_services.issue(version, owner)
+        db.session.commit()
+
+
+def _offer_waiver_body(app, values: dict) -> dict:
+    """Waive a finding the worker's offer has right now."""
+    from portal.models import Worker
+    from portal.offers import services as offer_services
+
+    rule_id, subject = "OFFER-NO-FEES", "workers[0].offer"
+    with app.test_request_context():
+        worker = db.session.get(Worker, values.get("worker_id", MISSING_ID))
+        if worker is not None:
+            g.employer = db.session.get(Employer, worker.employer_id)
+            found = offer_services.worker_findings(worker.position, worker, date.today())
+            if found:
+                rule_id, subject = found[0].finding.rule, found[0].finding.subject
+    reason = f"Posted offer waiver {serial()}: accepted for the test."
+    return {"rule_id": rule_id, "subject": subject, "reason": reason}
+
+
+def _offers_body(app, endpoint: str, values: dict | None) -> dict | None:
+    """A valid body for a Workers & offers POST, or None for another endpoint."""
+    values = values or {}
+    n = serial()
+    if endpoint in ("offers.add_worker", "offers.edit_worker"):
+        if endpoint == "offers.add_worker":
+            with app.app_context():
+                position = db.session.get(Position, values.get("position_id", MISSING_ID))
+                if position is not None and position.positions <= len(position.workers):
+                    position.positions = len(position.workers) + 1
+                    db.session.commit()
+        return {
+            "name": f"Posted Worker {n}",
+            "country": "Mexico",
+            "email": f"worker{n}@example.com",
+            "language": "en",
+            "planned_start_date": "2027-06-01",
+        }
+    if endpoint == "offers.offer_terms":
+        return _offer_form_body(app, values)
+    if endpoint == "offers.record_signatures":
+        _ensure_issued(app, values)
+        today = date.today().isoformat()
+        return {
+            "employer_name": f"Employer Signer {n}",
+            "employer_on": today,
+            "worker_name": f"Worker Signer {n}",
+            "worker_on": today,
+        }
+    if endpoint == "offers.waive":
+        return _offer_waiver_body(app, values)
+    if endpoint in ("offers.generate", "offers.issue", "offers.delete_worker"):
+        return {}  # a button: the CSRF token is the whole form
+    return None
+
+
+# --- end of the offers block -----------------------------------------------------------------

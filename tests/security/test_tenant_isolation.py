@@ -45,6 +45,8 @@ from tests.security.support import (
     HTTPS,
     MISSING_ID,
     OBJECT_ARGS,
+    OFFERS_ROUTE_POLICIES,
+    OFFERS_STORED_DOWNLOADS,
     ORACLE_PAIRS,
     RESOLVERS,
     SIGNOFF_ROUTE_POLICIES,
@@ -168,8 +170,11 @@ SPEC_POLICIES = {
     "evidence.comment": "comment",
     "evidence.comment_finding": "comment",
     **SIGNOFF_ROUTE_POLICIES,  # issue 7, U6: the preview (tests/security/support.py)
+    # Issue 8: workers and offers. Every member reads and downloads; owner and staff change;
+    # the representative waives (tests/security/support.py).
+    **OFFERS_ROUTE_POLICIES,
 }
-SPEC_BLUEPRINTS = ("positions.", "evidence.")
+SPEC_BLUEPRINTS = ("positions.", "evidence.", "offers.")
 
 
 @pytest.fixture
@@ -182,9 +187,14 @@ def isolation_app(database_url):
 # B's members used for the positive controls, in order of preference.
 B_MEMBERS = [("b_owner", Role.OWNER), ("b_staff", Role.STAFF), ("b_rep", Role.REPRESENTATIVE)]
 # Tenant GET pages that show none of B's own text besides the navigation (a file download).
-PAGES_WITHOUT_B_TEXT = {"positions.applicants_template"}
+# The offer letter's PDF compresses its text: its download is checked on its bytes (digest).
+PAGES_WITHOUT_B_TEXT = {"positions.applicants_template"} | OFFERS_STORED_DOWNLOADS
 # Downloads of stored objects: B's owner must get exactly the bytes of one of B's objects.
-STORED_DOWNLOADS = {"evidence.download", "evidence.bundle_download"} | SIGNOFF_STORED_DOWNLOADS
+STORED_DOWNLOADS = (
+    {"evidence.download", "evidence.bundle_download"}
+    | SIGNOFF_STORED_DOWNLOADS
+    | OFFERS_STORED_DOWNLOADS
+)
 
 
 def _digest(response) -> str:
@@ -311,9 +321,10 @@ def test_every_route_every_actor_against_a_foreign_tenant(isolation_app):
     def fail(message):
         failures.append(message)
 
-    # The stored bytes of B's evidence file and bundle ZIP: never served to anyone here.
+    # The stored bytes of B's evidence file, bundle ZIP and offer version (its PDF and DOCX,
+    # issue 8): never served to anyone here.
     b_objects = stored_digests(app, world.b.employer_id)
-    assert len(b_objects) == 2, b_objects
+    assert len(b_objects) == 4, b_objects
     downloads_checked = 0
     state = snapshot(app)
 

@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app portal seed-demo``."""
+"""``flask --app portal seed-demo``: a demo restaurant, its people, a lawyer and two positions."""
 
 import json
 import re
@@ -55,9 +55,12 @@ DEMO_EMPLOYERS = [
 
 # Two positions for the bistro: a chef whose file is complete, and line cooks whose file has
 # several findings (recruitment too short and too narrow, wage under the median, a fee charged
-# to a worker). Their dates are moved so that the planned filing is always 10 days away.
+# to a worker). Each names one foreign worker with a job offer (lmia-case/2 ``workers``, made
+# into Worker rows by import_case): the chef's in English and clean, the line cook's in French
+# at $17.00 an hour against the position's $17.50 (WAGE-AD-OFFER). Their dates are moved so
+# that the planned filing is always 10 days away.
 DEMO_CASES = ("chef_compliant.json", "line_cook_findings.json")
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -82,7 +85,8 @@ def demo_case(name: str, submission_date: date):
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 @with_appcontext
 def seed_demo(if_empty: bool) -> None:
-    """Create a demo restaurant hiring cooks, its people, and a lawyer with two clients."""
+    """Create a demo restaurant hiring cooks (a named worker each), its people, and a lawyer
+    with two clients."""
     if db.session.scalar(select(func.count()).select_from(User)):
         if if_empty:
             click.echo("Database already has users; demo not seeded.")

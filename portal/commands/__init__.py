@@ -1,0 +1,13 @@
+"""The ``flask --app portal …`` commands, one module per family, registered in ``portal.app``:
+
+- ``demo``: ``seed-demo [--if-empty]``, the demo employers, people, positions and workers.
+- ``bundle``: ``positions`` (every position, one a line) and ``bundle POSITION_ID --out FILE.zip``
+  (the filing bundle, as the button builds it).
+- ``lmia``: ``lmia check FILE`` and ``lmia rules`` (``portal.checker``'s commands, reading this
+  app's reference data).
+- ``refdata``: ``refdata load-wages|load-thresholds|load-cma FILE.csv`` and ``refdata show``.
+- ``offers``: ``workers [--position ID]`` (one worker a line) and
+  ``offer-letter POSITION_ID --worker ID --out FILE.pdf|FILE.docx [--lang en|fr]``.
+
+The package itself imports nothing, so loading one command module loads only what it needs.
+"""
