@@ -190,6 +190,15 @@ def _history(versions, language: str) -> list[tuple]:
     return list(reversed(rows))
 
 
+def _signed(offer: dict) -> dict:
+    """Each side's recorded signature: (name as typed, date), or None."""
+    signed = {}
+    for side in ("employer", "worker"):
+        on = offer.get(f"signed_by_{side}_on")
+        signed[side] = (offer.get(f"signed_by_{side}_name"), date.fromisoformat(on)) if on else None
+    return signed
+
+
 def _worker_page(
     position, worker, *, status=200, signatures_form=None, waiver_form=None, issue_problem=None
 ):
@@ -247,6 +256,7 @@ def _worker_page(
         issue_problem=issue_problem,
         labels=labels,
         offer=worker.offer or {},
+        signed=_signed(worker.offer or {}),
         pay_frequencies=PAY_FREQUENCIES,
         employer_paid_names=EMPLOYER_PAID,
         purpose_names=DEDUCTION_PURPOSES,
