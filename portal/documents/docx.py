@@ -311,7 +311,9 @@ class _Writer:
         elif tag in ("ol", "ul"):
             self.list(node, into, parent=item, fmt=fmt)
         elif tag == "table":
-            self.table(node, into, fmt)
+            # A table in a clause lines up with the clause's text, not the page margin.
+            indent = 0 if item is None else _level_indent(item.level, numbered=item.numbered)
+            self.table(node, into, fmt, indent=indent)
         elif tag == "hr":
             pass
         elif tag == "li":  # a stray <li> outside a list: a bullet
@@ -351,7 +353,13 @@ class _Writer:
                 self.block(child, into, item=_ListItem(num_id, level, numbered), fmt=fmt)
 
     def table(
-        self, node: Node, into: _Container, fmt: _Format, *, borderless: bool = False
+        self,
+        node: Node,
+        into: _Container,
+        fmt: _Format,
+        *,
+        borderless: bool = False,
+        indent: int = 0,
     ) -> None:
         rows: list[tuple[Node, bool]] = []  # (tr, in thead)
         for child in node.elements():
@@ -374,7 +382,7 @@ class _Writer:
         width = max((sum(_colspan(c) for c in cells) for cells in cells_of), default=0)
         if width == 0:
             return
-        table = self._new_table(into, 0, width)
+        table = self._new_table(into, 0, width, indent=indent)
         if borderless:
             _remove_borders(table)
         else:
@@ -410,8 +418,10 @@ class _Writer:
                 column += span
         self._wrote_text = True
 
-    def _new_table(self, into: _Container, rows: int, cols: int):
+    def _new_table(self, into: _Container, rows: int, cols: int, *, indent: int = 0):
         table = into.table(rows, cols)
+        if indent and into.target is self.document:
+            _indent_table(table, self.document, indent)
         if self.page_break_pending:  # a table cannot start a page itself: a paragraph before
             self.page_break_pending = False
             p = OxmlElement("w:p")
@@ -559,6 +569,24 @@ def _remove_borders(table) -> None:
         follower.addprevious(borders)
     else:
         tbl_pr.append(borders)
+
+
+def _indent_table(table, document, indent: int) -> None:
+    """Shift ``table`` right by ``indent`` twips and narrow its columns to keep it on the page
+    (set before rows are added: python-docx sizes new cells from the column grid)."""
+    section = document.sections[-1]
+    available = section.page_width - section.left_margin - section.right_margin
+    width = max(int((available - Twips(indent)) / len(table.columns)), Twips(720))
+    for column in table.columns:
+        column.width = width
+    tbl_pr = table._tbl.tblPr
+    ind = parse_xml(f'<w:tblInd {nsdecls("w")} w:w="{indent}" w:type="dxa"/>')
+    later = ("w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")
+    follower = next((c for c in tbl_pr if c.tag in {qn(t) for t in later}), None)
+    if follower is not None:
+        follower.addprevious(ind)
+    else:
+        tbl_pr.append(ind)
 
 
 def _language_tag(language: str) -> str:

@@ -442,9 +442,9 @@ def _overtime_fr(s: EmploymentStandards) -> str:
 def _vacation_en(s: EmploymentStandards) -> str:
     act = _cite_en(s)
     if "vacation" in s.unconfirmed:
-        return f"The employee is entitled to paid vacation and vacation pay as {act} provides."
+        return f"The worker is entitled to paid vacation and vacation pay as {act} provides."
     sentence = (
-        f"After each year of employment, the employee is entitled to at least "
+        f"After each year of employment, the worker is entitled to at least "
         f"{_weeks_en(s.vacation_weeks)} of paid vacation, with vacation pay of at least "
         f"{_pay_en(s.vacation_pay)}"
     )
@@ -459,10 +459,11 @@ def _vacation_en(s: EmploymentStandards) -> str:
 
 
 def _employee_fr(s: EmploymentStandards) -> tuple[str, str]:
-    """The employee and their vacation, in the words the province's own French uses."""
-    if s.province == "QC":  # Loi sur les normes du travail: « salarié », « congé annuel »
-        return "le salarié", "de congé annuel"
-    return "l'employé", "de vacances"
+    """The worker (« la personne salariée », as the letter writes it) and their vacation, in
+    the words the province's own French uses (Quebec's Act says « congé annuel »)."""
+    if s.province == "QC":
+        return "la personne salariée", "de congé annuel"
+    return "la personne salariée", "de vacances"
 
 
 def _vacation_fr(s: EmploymentStandards) -> str:
@@ -501,11 +502,11 @@ def _holidays_en(s: EmploymentStandards) -> str:
         under += f" and the {s.holiday_other_act_en}"
     if "holidays" in s.unconfirmed or not s.holidays_en:
         return (
-            f"The employee is entitled to the {s.holiday_term_en} set by {under}, "
+            f"The worker is entitled to the {s.holiday_term_en} set by {under}, "
             f"with holiday pay as that law provides."
         )
     return (
-        f"The employee is entitled to the {len(s.holidays_en)} {s.holiday_term_en} under {under}: "
+        f"The worker is entitled to the {len(s.holidays_en)} {s.holiday_term_en} under {under}: "
         f"{_join(s.holidays_en, 'and')}, with holiday pay as that law provides."
     )
 

@@ -287,3 +287,23 @@ def test_the_title_falls_back_to_the_first_h1_and_the_dates_are_today():
     document = read(html_to_docx("<article><h1>Offre <em>d’emploi</em></h1><p>x</p></article>"))
     assert document.core_properties.title == "Offre d’emploi"
     assert document.core_properties.created.date() == datetime.now(UTC).date()
+
+
+def test_a_table_in_a_clause_is_indented_with_the_clause_and_stays_on_the_page():
+    data = html_to_docx(
+        "<ol><li><h2>Wages</h2><table><tr><th>Pay</th><th>Amount</th></tr>"
+        "<tr><td>Hourly</td><td>$18.00</td></tr></table></li></ol>"
+        "<table><tr><td>outside</td></tr></table>"
+    )
+    document = read(data)
+    inside, outside = document.tables
+    tags = [child.tag for child in inside._tbl.tblPr]
+    ind = inside._tbl.tblPr.find(qn("w:tblInd"))
+    assert int(ind.get(qn("w:w"))) > 0
+    assert tags.index(qn("w:tblInd")) < tags.index(qn("w:tblLook"))
+    section = document.sections[0]
+    available = section.page_width - section.left_margin - section.right_margin
+    grid = sum(int(w) for w in inside._tbl.xpath("./w:tblGrid/w:gridCol/@w:w"))
+    assert grid * 635 + int(ind.get(qn("w:w"))) * 635 <= available  # twips → EMU
+    assert all(c.width == inside.columns[0].width for c in inside.rows[1].cells)
+    assert outside._tbl.tblPr.find(qn("w:tblInd")) is None

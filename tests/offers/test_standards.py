@@ -94,6 +94,10 @@ def test_known_figures():
     qc = employment_standards("QC", TODAY)
     assert (qc.overtime_weekly_hours, qc.vacation_step_years) == (Decimal(40), 3)
     assert qc.act_fr == "Loi sur les normes du travail" and qc.act_fr_official
+    assert (
+        employment_standards("ON", TODAY).act("fr")
+        == "Loi de 2000 sur les normes d'emploi de l'Ontario"
+    )
     sk = employment_standards("SK", TODAY)
     assert (sk.vacation_weeks, sk.vacation_pay, sk.vacation_step_pay) == (3, "3/52", "4/52")
     assert employment_standards("NB", TODAY).overtime_basis == "minimum"
@@ -137,7 +141,7 @@ def test_english_and_french_sentences_for_ontario():
         in (french["vacation"])
     )
     assert english["statutory_holidays"].startswith(
-        "The employee is entitled to the 9 public holidays under the Employment Standards Act, "
+        "The worker is entitled to the 9 public holidays under the Employment Standards Act, "
         "2000 (Ontario): New Year's Day, Family Day,"
     )
     assert "Noël et le lendemain de Noël" in french["statutory_holidays"]
@@ -146,10 +150,12 @@ def test_english_and_french_sentences_for_ontario():
 
 def test_quebec_french_uses_its_own_words_and_the_national_holiday_act():
     terms = default_terms("QC", TODAY, "fr")
-    assert terms["vacation"].startswith("Après chaque année de service, le salarié a droit")
+    assert terms["vacation"].startswith(
+        "Après chaque année de service, la personne salariée a droit"
+    )
     assert "congé annuel" in terms["vacation"]
     assert "et la Loi sur la fête nationale" in terms["statutory_holidays"]
-    assert "la fête nationale (24 juin)" in terms["statutory_holidays"]
+    assert "la Fête nationale du Québec (24 juin)" in terms["statutory_holidays"]
 
 
 def test_daily_weekly_double_time_and_minimum_wage_rules_are_worded():
@@ -171,7 +177,7 @@ def test_unconfirmed_figures_stay_general():
     assert {"vacation_step", "holidays"} <= nu.unconfirmed
     terms = default_terms("NU", TODAY, "en")
     assert terms["statutory_holidays"] == (
-        "The employee is entitled to the general holidays set by the Labour Standards Act "
+        "The worker is entitled to the general holidays set by the Labour Standards Act "
         "(Nunavut), with holiday pay as that law provides."
     )
     assert not any(ch.isdigit() for ch in terms["statutory_holidays"])
