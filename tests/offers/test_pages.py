@@ -634,3 +634,15 @@ def test_an_offer_saved_meanwhile_by_someone_else_is_not_overwritten(hiring):
     assert response.status_code == 409
     assert 'value="Saved second"' in text_of(response)
     assert hiring.worker(worker_id).offer["schedule"] == "Saved first"
+
+
+def test_the_locker_expects_a_signed_agreement_only_once_a_version_is_issued(hiring):
+    worker_id, worker_url = hiring.add_worker()
+    complete_offer(hiring, worker_url)
+    hiring.generate(worker_url)
+    locker_url = f"{hiring.position_url}evidence"
+    assert "Signed agreement" not in text_of(hiring.get(locker_url))
+    (version,) = hiring.versions(worker_id)
+    hiring.issue(worker_url, version.id)
+    row = text_of(hiring.get(locker_url)).split("Signed agreement · Amélie Tremblay")[1][:400]
+    assert "missing" in row.lower()
