@@ -124,15 +124,7 @@ def save_worker(position: Position, worker: Worker, fields: dict) -> Worker:
     if worker.id is None:
         worker.employer_id = position.employer_id
         worker.position_id = position.id
-        worker.offer = terms.new_offer(
-            position,
-            _employer(position),
-            worker_name=worker.name,
-            language=worker.language,
-            start_date=worker.planned_start_date,
-            today=date.today(),
-            standard_terms=_standard_terms(),
-        )
+        worker.offer = prefilled_offer(position, worker)
         position.workers.append(worker)
     else:
         _sync_worker_into_offer(worker)
@@ -152,9 +144,22 @@ def delete_worker(worker: Worker) -> list[str]:
     return keys
 
 
-def offer_fields(worker: Worker) -> dict:
-    """The offer form's fields from the stored offer."""
-    offer = worker.offer or {}
+def prefilled_offer(position: Position, worker: Worker) -> dict:
+    """A new offer for the worker, prefilled from the position and the employer."""
+    return terms.new_offer(
+        position,
+        _employer(position),
+        worker_name=worker.name,
+        language=worker.language,
+        start_date=worker.planned_start_date,
+        today=date.today(),
+        standard_terms=_standard_terms(),
+    )
+
+
+def offer_fields(worker: Worker, offer: dict | None = None) -> dict:
+    """The offer form's fields from the stored offer (or ``offer``)."""
+    offer = offer or worker.offer or {}
     wage = offer.get("wage") or {}
     place = offer.get("work_location") or {}
 
@@ -208,10 +213,13 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def save_offer(worker: Worker, fields: dict, deductions: list[dict]) -> Worker:
+def save_offer(
+    worker: Worker, fields: dict, deductions: list[dict], base: dict | None = None
+) -> Worker:
     """Write the offer form onto the worker's offer (the ``lmia-case/2`` shape); keys the form
-    does not show (employer names, signatures) are kept."""
-    offer = dict(worker.offer or {})
+    does not show (employer names, signatures) are kept, or taken from ``base`` (the prefill)
+    when the worker has no offer yet."""
+    offer = dict(worker.offer or base or {})
     offer.update(
         {
             "date": _iso(fields.get("offer_date")),
@@ -376,8 +384,8 @@ def offer_status(position: Position, worker: Worker, case=None) -> tuple[str, Of
     """Where the worker's offer stands: ("none", None), ("draft", latest), ("issued", issued),
     ("out_of_date", issued) or ("signed", issued)."""
     latest = latest_version(worker)
-    if latest is None:
-        return "none", None
+    if latest is None or not worker.offer:
+        return ("none", None) if latest is None else ("draft", latest)
     issued = issued_version(worker)
     if issued is None:
         return "draft", latest

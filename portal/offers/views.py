@@ -208,19 +208,24 @@ def _worker_page(
     blocking = services.blocking_errors(position, worker, as_of, report)
     language = _preview_language(worker)
     case = compliance.case_of(position)
-    preview = services.current_inputs(position, worker, language, case=case)
-    own_language = services.current_inputs(position, worker, case=case)
+    # A worker imported without an offer has no letter yet: the offer form writes one.
+    preview = own_language = None
+    if worker.offer:
+        preview = services.current_inputs(position, worker, language, case=case)
+        own_language = services.current_inputs(position, worker, case=case)
     latest = services.latest_version(worker)
     issued = services.issued_version(worker)
     ui = _ui_language()
     out_of_date = None
-    if issued is not None:
+    if issued is not None and worker.offer:
         now = services.current_inputs(position, worker, issued.language, case=case).to_json()
         if services.terms_digest(now) != services.terms_digest(issued.inputs):
             out_of_date = services.changes_between(issued, now, ui)
-    latest_is_current = latest is not None and services.terms_digest(
-        latest.inputs
-    ) == services.terms_digest(own_language.to_json())
+    latest_is_current = (
+        latest is not None
+        and own_language is not None
+        and services.terms_digest(latest.inputs) == services.terms_digest(own_language.to_json())
+    )
     signatures_form = signatures_form or SignaturesForm(formdata=None)
     if signatures_form.employer_name.data is None and not signatures_form.errors:
         offer = worker.offer or {}
@@ -288,7 +293,9 @@ def _offer_page(form, position, worker, status=200):
 def offer_terms(employer_id: int, position_id: int, worker_id: int):
     position, worker = _load(position_id, worker_id)
     if request.method == "GET":
-        form = OfferForm(data=services.offer_fields(worker))
+        # An offer not written yet (a worker imported without one) starts from the position.
+        offer = worker.offer or services.prefilled_offer(position, worker)
+        form = OfferForm(data=services.offer_fields(worker, offer))
         form.version.data = str(worker.version)
         form.deductions.append_entry()  # a blank row to add one
         return _offer_page(form, position, worker)
@@ -310,7 +317,8 @@ def offer_terms(employer_id: int, position_id: int, worker_id: int):
         form.version.data = str(worker.version)
         return _offer_page(form, position, worker, 409)
     try:
-        services.save_offer(worker, form.data, form.kept_deductions())
+        base = None if worker.offer else services.prefilled_offer(position, worker)
+        services.save_offer(worker, form.data, form.kept_deductions(), base)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -334,6 +342,9 @@ def offer_terms(employer_id: int, position_id: int, worker_id: int):
 @policy("edit")
 def generate(employer_id: int, position_id: int, worker_id: int):
     position, worker = _load(position_id, worker_id)
+    if not worker.offer:
+        flash(_("Write the offer terms first: there is no offer to generate."), "error")
+        return _worker_page(position, worker, status=409)
     generated = services.generate(position, worker, current_user.id, as_of_date())
     try:
         db.session.commit()
