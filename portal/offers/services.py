@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -393,6 +394,35 @@ def offer_status(position: Position, worker: Worker, case=None) -> tuple[str, Of
     if terms_digest(now) != terms_digest(issued.inputs):
         return "out_of_date", issued
     return ("signed" if is_signed(worker) else "issued"), issued
+
+
+@dataclass(frozen=True)
+class VersionsOverview:
+    latest: OfferVersion | None
+    issued: OfferVersion | None
+    # The latest version states the current terms (in the worker's language).
+    latest_is_current: bool
+    # What changed since the issued version, in words; None while it is up to date.
+    out_of_date: list[str] | None
+
+
+def versions_overview(
+    position: Position, worker: Worker, case, current, language: str
+) -> VersionsOverview:
+    """Where the worker's versions stand against ``current`` (their LetterInputs, or None
+    without an offer): what the page says and which action it offers."""
+    latest, issued = latest_version(worker), issued_version(worker)
+    out_of_date = None
+    if issued is not None and worker.offer:
+        now = current_inputs(position, worker, issued.language, case=case).to_json()
+        if terms_digest(now) != terms_digest(issued.inputs):
+            out_of_date = changes_between(issued, now, language)
+    latest_is_current = (
+        latest is not None
+        and current is not None
+        and terms_digest(latest.inputs) == terms_digest(current.to_json())
+    )
+    return VersionsOverview(latest, issued, latest_is_current, out_of_date)
 
 
 def is_out_of_date(worker: Worker) -> bool:

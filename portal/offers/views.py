@@ -35,14 +35,6 @@ from portal.web import as_of_date
 URL_PREFIX = "/employers/<int:employer_id>/positions/<int:position_id>/workers"
 bp = Blueprint("offers", __name__, url_prefix=URL_PREFIX)
 
-STATUS_NAMES = {
-    "none": "no version yet",
-    "draft": "draft",
-    "issued": "issued",
-    "out_of_date": "issued, out of date",
-    "signed": "signed",
-}
-
 
 def _ui_language() -> str:
     locale = get_locale()
@@ -213,19 +205,7 @@ def _worker_page(
     if worker.offer:
         preview = services.current_inputs(position, worker, language, case=case)
         own_language = services.current_inputs(position, worker, case=case)
-    latest = services.latest_version(worker)
-    issued = services.issued_version(worker)
-    ui = _ui_language()
-    out_of_date = None
-    if issued is not None and worker.offer:
-        now = services.current_inputs(position, worker, issued.language, case=case).to_json()
-        if services.terms_digest(now) != services.terms_digest(issued.inputs):
-            out_of_date = services.changes_between(issued, now, ui)
-    latest_is_current = (
-        latest is not None
-        and own_language is not None
-        and services.terms_digest(latest.inputs) == services.terms_digest(own_language.to_json())
-    )
+    versions = services.versions_overview(position, worker, case, own_language, _ui_language())
     signatures_form = signatures_form or SignaturesForm(formdata=None)
     if signatures_form.employer_name.data is None and not signatures_form.errors:
         offer = worker.offer or {}
@@ -248,11 +228,11 @@ def _worker_page(
         draft=bool(blocking),
         preview_language=language,
         languages=LANGUAGES,
-        latest=latest,
-        latest_is_current=latest_is_current,
-        issued=issued,
-        out_of_date=out_of_date,
-        history=_history(worker.versions, ui),
+        latest=versions.latest,
+        latest_is_current=versions.latest_is_current,
+        issued=versions.issued,
+        out_of_date=versions.out_of_date,
+        history=_history(worker.versions, _ui_language()),
         signatures_form=signatures_form,
         signed_copies=services.signed_copies(worker),
         upload_form=upload_form,
