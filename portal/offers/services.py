@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -124,15 +125,7 @@ def save_worker(position: Position, worker: Worker, fields: dict) -> Worker:
     if worker.id is None:
         worker.employer_id = position.employer_id
         worker.position_id = position.id
-        worker.offer = terms.new_offer(
-            position,
-            _employer(position),
-            worker_name=worker.name,
-            language=worker.language,
-            start_date=worker.planned_start_date,
-            today=date.today(),
-            standard_terms=_standard_terms(),
-        )
+        worker.offer = prefilled_offer(position, worker)
         position.workers.append(worker)
     else:
         _sync_worker_into_offer(worker)
@@ -152,9 +145,22 @@ def delete_worker(worker: Worker) -> list[str]:
     return keys
 
 
-def offer_fields(worker: Worker) -> dict:
-    """The offer form's fields from the stored offer."""
-    offer = worker.offer or {}
+def prefilled_offer(position: Position, worker: Worker) -> dict:
+    """A new offer for the worker, prefilled from the position and the employer."""
+    return terms.new_offer(
+        position,
+        _employer(position),
+        worker_name=worker.name,
+        language=worker.language,
+        start_date=worker.planned_start_date,
+        today=date.today(),
+        standard_terms=_standard_terms(),
+    )
+
+
+def offer_fields(worker: Worker, offer: dict | None = None) -> dict:
+    """The offer form's fields from the stored offer (or ``offer``)."""
+    offer = offer or worker.offer or {}
     wage = offer.get("wage") or {}
     place = offer.get("work_location") or {}
 
@@ -208,10 +214,13 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def save_offer(worker: Worker, fields: dict, deductions: list[dict]) -> Worker:
+def save_offer(
+    worker: Worker, fields: dict, deductions: list[dict], base: dict | None = None
+) -> Worker:
     """Write the offer form onto the worker's offer (the ``lmia-case/2`` shape); keys the form
-    does not show (employer names, signatures) are kept."""
-    offer = dict(worker.offer or {})
+    does not show (employer names, signatures) are kept, or taken from ``base`` (the prefill)
+    when the worker has no offer yet."""
+    offer = dict(worker.offer or base or {})
     offer.update(
         {
             "date": _iso(fields.get("offer_date")),
@@ -376,8 +385,8 @@ def offer_status(position: Position, worker: Worker, case=None) -> tuple[str, Of
     """Where the worker's offer stands: ("none", None), ("draft", latest), ("issued", issued),
     ("out_of_date", issued) or ("signed", issued)."""
     latest = latest_version(worker)
-    if latest is None:
-        return "none", None
+    if latest is None or not worker.offer:
+        return ("none", None) if latest is None else ("draft", latest)
     issued = issued_version(worker)
     if issued is None:
         return "draft", latest
@@ -385,6 +394,35 @@ def offer_status(position: Position, worker: Worker, case=None) -> tuple[str, Of
     if terms_digest(now) != terms_digest(issued.inputs):
         return "out_of_date", issued
     return ("signed" if is_signed(worker) else "issued"), issued
+
+
+@dataclass(frozen=True)
+class VersionsOverview:
+    latest: OfferVersion | None
+    issued: OfferVersion | None
+    # The latest version states the current terms (in the worker's language).
+    latest_is_current: bool
+    # What changed since the issued version, in words; None while it is up to date.
+    out_of_date: list[str] | None
+
+
+def versions_overview(
+    position: Position, worker: Worker, case, current, language: str
+) -> VersionsOverview:
+    """Where the worker's versions stand against ``current`` (their LetterInputs, or None
+    without an offer): what the page says and which action it offers."""
+    latest, issued = latest_version(worker), issued_version(worker)
+    out_of_date = None
+    if issued is not None and worker.offer:
+        now = current_inputs(position, worker, issued.language, case=case).to_json()
+        if terms_digest(now) != terms_digest(issued.inputs):
+            out_of_date = changes_between(issued, now, language)
+    latest_is_current = (
+        latest is not None
+        and current is not None
+        and terms_digest(latest.inputs) == terms_digest(current.to_json())
+    )
+    return VersionsOverview(latest, issued, latest_is_current, out_of_date)
 
 
 def is_out_of_date(worker: Worker) -> bool:

@@ -35,14 +35,6 @@ from portal.web import as_of_date
 URL_PREFIX = "/employers/<int:employer_id>/positions/<int:position_id>/workers"
 bp = Blueprint("offers", __name__, url_prefix=URL_PREFIX)
 
-STATUS_NAMES = {
-    "none": "no version yet",
-    "draft": "draft",
-    "issued": "issued",
-    "out_of_date": "issued, out of date",
-    "signed": "signed",
-}
-
 
 def _ui_language() -> str:
     locale = get_locale()
@@ -190,6 +182,15 @@ def _history(versions, language: str) -> list[tuple]:
     return list(reversed(rows))
 
 
+def _signed(offer: dict) -> dict:
+    """Each side's recorded signature: (name as typed, date), or None."""
+    signed = {}
+    for side in ("employer", "worker"):
+        on = offer.get(f"signed_by_{side}_on")
+        signed[side] = (offer.get(f"signed_by_{side}_name"), date.fromisoformat(on)) if on else None
+    return signed
+
+
 def _worker_page(
     position, worker, *, status=200, signatures_form=None, waiver_form=None, issue_problem=None
 ):
@@ -199,19 +200,12 @@ def _worker_page(
     blocking = services.blocking_errors(position, worker, as_of, report)
     language = _preview_language(worker)
     case = compliance.case_of(position)
-    preview = services.current_inputs(position, worker, language, case=case)
-    own_language = services.current_inputs(position, worker, case=case)
-    latest = services.latest_version(worker)
-    issued = services.issued_version(worker)
-    ui = _ui_language()
-    out_of_date = None
-    if issued is not None:
-        now = services.current_inputs(position, worker, issued.language, case=case).to_json()
-        if services.terms_digest(now) != services.terms_digest(issued.inputs):
-            out_of_date = services.changes_between(issued, now, ui)
-    latest_is_current = latest is not None and services.terms_digest(
-        latest.inputs
-    ) == services.terms_digest(own_language.to_json())
+    # A worker imported without an offer has no letter yet: the offer form writes one.
+    preview = own_language = None
+    if worker.offer:
+        preview = services.current_inputs(position, worker, language, case=case)
+        own_language = services.current_inputs(position, worker, case=case)
+    versions = services.versions_overview(position, worker, case, own_language, _ui_language())
     signatures_form = signatures_form or SignaturesForm(formdata=None)
     if signatures_form.employer_name.data is None and not signatures_form.errors:
         offer = worker.offer or {}
@@ -234,11 +228,11 @@ def _worker_page(
         draft=bool(blocking),
         preview_language=language,
         languages=LANGUAGES,
-        latest=latest,
-        latest_is_current=latest_is_current,
-        issued=issued,
-        out_of_date=out_of_date,
-        history=_history(worker.versions, ui),
+        latest=versions.latest,
+        latest_is_current=versions.latest_is_current,
+        issued=versions.issued,
+        out_of_date=versions.out_of_date,
+        history=_history(worker.versions, _ui_language()),
         signatures_form=signatures_form,
         signed_copies=services.signed_copies(worker),
         upload_form=upload_form,
@@ -247,6 +241,7 @@ def _worker_page(
         issue_problem=issue_problem,
         labels=labels,
         offer=worker.offer or {},
+        signed=_signed(worker.offer or {}),
         pay_frequencies=PAY_FREQUENCIES,
         employer_paid_names=EMPLOYER_PAID,
         purpose_names=DEDUCTION_PURPOSES,
@@ -278,7 +273,9 @@ def _offer_page(form, position, worker, status=200):
 def offer_terms(employer_id: int, position_id: int, worker_id: int):
     position, worker = _load(position_id, worker_id)
     if request.method == "GET":
-        form = OfferForm(data=services.offer_fields(worker))
+        # An offer not written yet (a worker imported without one) starts from the position.
+        offer = worker.offer or services.prefilled_offer(position, worker)
+        form = OfferForm(data=services.offer_fields(worker, offer))
         form.version.data = str(worker.version)
         form.deductions.append_entry()  # a blank row to add one
         return _offer_page(form, position, worker)
@@ -300,7 +297,8 @@ def offer_terms(employer_id: int, position_id: int, worker_id: int):
         form.version.data = str(worker.version)
         return _offer_page(form, position, worker, 409)
     try:
-        services.save_offer(worker, form.data, form.kept_deductions())
+        base = None if worker.offer else services.prefilled_offer(position, worker)
+        services.save_offer(worker, form.data, form.kept_deductions(), base)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -324,6 +322,9 @@ def offer_terms(employer_id: int, position_id: int, worker_id: int):
 @policy("edit")
 def generate(employer_id: int, position_id: int, worker_id: int):
     position, worker = _load(position_id, worker_id)
+    if not worker.offer:
+        flash(_("Write the offer terms first: there is no offer to generate."), "error")
+        return _worker_page(position, worker, status=409)
     generated = services.generate(position, worker, current_user.id, as_of_date())
     try:
         db.session.commit()

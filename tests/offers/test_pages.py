@@ -634,3 +634,35 @@ def test_an_offer_saved_meanwhile_by_someone_else_is_not_overwritten(hiring):
     assert response.status_code == 409
     assert 'value="Saved second"' in text_of(response)
     assert hiring.worker(worker_id).offer["schedule"] == "Saved first"
+
+
+def test_the_locker_expects_a_signed_agreement_only_once_a_version_is_issued(hiring):
+    worker_id, worker_url = hiring.add_worker()
+    complete_offer(hiring, worker_url)
+    hiring.generate(worker_url)
+    locker_url = f"{hiring.position_url}evidence"
+    assert "Signed agreement" not in text_of(hiring.get(locker_url))
+    (version,) = hiring.versions(worker_id)
+    hiring.issue(worker_url, version.id)
+    row = text_of(hiring.get(locker_url)).split("Signed agreement · Amélie Tremblay")[1][:400]
+    assert "missing" in row.lower()
+
+
+def test_a_worker_imported_without_an_offer_gets_one_from_the_form(hiring):
+    worker_id, worker_url = hiring.add_worker()
+    with hiring.app.app_context():
+        db.session.get(Worker, worker_id).offer = None
+        db.session.commit()
+    page = hiring.get(worker_url)
+    assert page.status_code == 200 and "No offer yet" in text_of(page)
+    assert "Generate version" not in text_of(page)
+    assert hiring.generate(worker_url).status_code == 409
+    assert hiring.get(hiring.workers_url).status_code == 200
+    body = form_values(text_of(hiring.get(f"{worker_url}offer")))
+    assert body["title"] == "Cook" and body["wage_amount"] == "18.50"  # from the position
+    assert hiring.worker(worker_id).offer is None  # nothing saved by showing the form
+    filled = body | {"wage_amount": "19.00"}
+    assert hiring.post(f"{worker_url}offer", filled).status_code == 302
+    offer = hiring.worker(worker_id).offer
+    assert offer["worker_name"] == "Amélie Tremblay" and offer["wage"]["amount"] == 19
+    assert offer["employer_legal_name"]  # the prefill's terms the form does not show are kept
