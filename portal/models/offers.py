@@ -54,9 +54,7 @@ class OfferVersion(CreatedAt, PositionChild, Base):
 
     __tablename__ = "offer_versions"
 
-    worker_id: Mapped[int] = mapped_column(
-        ForeignKey("workers.id", ondelete="CASCADE"), index=True
-    )
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]  # 1, 2, ... per worker
     language: Mapped[str] = mapped_column(String(2))
     # The letter's inputs as JSON (portal.offers.letter.LetterInputs), and their SHA-256, so a
