@@ -3,6 +3,7 @@ checks and preview, versions (generate, issue, download), signatures, and who ma
 
 import hashlib
 import io
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -60,6 +61,11 @@ def test_every_page_answers_get_and_head(hiring):
         assert head.status_code == 200, (url, head.status_code)
         assert head.get_data() == b""
         assert head.headers["Content-Type"] == got.headers["Content-Type"]
+        if got.mimetype == "text/html":
+            # The page's title is words, not a copy of the page (a stray block once put the
+            # whole preview into <title>).
+            title = re.search(r"<title>(.*?)</title>", got.get_data(as_text=True), re.S)
+            assert title and "<" not in title.group(1) and len(title.group(1)) < 200, url
 
 
 def test_the_tab_and_the_workers_list_show_each_offers_status(hiring):
