@@ -20,6 +20,8 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from portal.reference import PROVINCES
+
 CSV_PATH = Path(__file__).resolve().parent.parent / "reference" / "employment_standards.csv"
 
 COLUMNS = (
@@ -53,22 +55,9 @@ OVERTIME_RULES = {"weekly", "either", "greater"}
 OVERTIME_BASES = {"regular", "minimum"}
 UNCONFIRMABLE = {"overtime", "vacation", "vacation_step", "holidays"}
 
-# Names, and the French "of" form used after an Act's title (« … de l'Ontario »).
-PROVINCE_EN = {
-    "AB": "Alberta",
-    "BC": "British Columbia",
-    "MB": "Manitoba",
-    "NB": "New Brunswick",
-    "NL": "Newfoundland and Labrador",
-    "NS": "Nova Scotia",
-    "NT": "Northwest Territories",
-    "NU": "Nunavut",
-    "ON": "Ontario",
-    "PE": "Prince Edward Island",
-    "QC": "Quebec",
-    "SK": "Saskatchewan",
-    "YT": "Yukon",
-}
+# English names (the one list in portal.reference), and the French "of" form used after an
+# Act's title (« … de l'Ontario »).
+PROVINCE_EN = PROVINCES
 PROVINCE_FR_OF = {
     "AB": "de l'Alberta",
     "BC": "de la Colombie-Britannique",
