@@ -13,6 +13,7 @@ from portal.models.evidence import (
 )
 from portal.models.mail import OutboxMessage
 from portal.models.offers import OfferVersion, Worker
+from portal.models.protection import Attestation, DocumentCustody, Payment, ThirdParty
 from portal.models.recruitment import (
     Applicant,
     JobMatchEntry,
@@ -43,6 +44,10 @@ __all__ = [
     "Membership",
     "OutboxMessage",
     "OfferVersion",
+    "Attestation",
+    "DocumentCustody",
+    "Payment",
+    "ThirdParty",
     "Worker",
     "Role",
     "User",

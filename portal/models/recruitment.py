@@ -1,7 +1,7 @@
 """A position (one LMIA file) and what the employer did to fill it locally.
 
 Columns hold what the portal edits, lists and checks; the rarer nested parts of a case (ad text,
-transition plan, third parties, payments, document custody) are kept as JSON in the
+transition plan) are kept as JSON in the
 ``lmia-case/1`` shapes, so a case file imports and exports without loss.
 """
 
@@ -59,6 +59,9 @@ class Position(CreatedAt, EmployerOwned, Base):
     incumbent_wage_amount: Mapped[Decimal | None] = mapped_column(Money)
     incumbent_wage_per: Mapped[str | None] = mapped_column(String(5))
     live_in_required: Mapped[bool | None]
+    # Agricultural positions: the Seasonal Agricultural Worker Program or the Agricultural
+    # Stream (what a worker may be charged differs: lmia-domain.md §7.4).
+    program: Mapped[str | None] = mapped_column(String(30))
     # Headcounts at the work location (low-wage cap, fraud checks)
     employees_at_location: Mapped[int | None]
     low_wage_tfws_at_location: Mapped[int | None]
@@ -67,9 +70,6 @@ class Position(CreatedAt, EmployerOwned, Base):
     job_match_mode: Mapped[str | None] = mapped_column(String(10))
     # lmia-case/1 shapes, kept whole
     transition_plan: Mapped[dict | None] = mapped_column(JSON)
-    third_parties: Mapped[list | None] = mapped_column(JSON)
-    payments: Mapped[list | None] = mapped_column(JSON)
-    document_custody: Mapped[list | None] = mapped_column(JSON)
     # Retention: records are kept at least 6 years after the worker's first day (IRPR 209.3);
     # evidence cannot be deleted before ``retain_until`` or while on legal hold.
     first_work_day: Mapped[date | None]
@@ -93,6 +93,16 @@ class Position(CreatedAt, EmployerOwned, Base):
         order_by="Worker.id",
         cascade="all, delete-orphan",
     )
+    # portal.models.protection; the employer's own third parties are not here (no position).
+    third_parties: Mapped[list["ThirdParty"]] = relationship(  # noqa: F821
+        order_by="ThirdParty.id", cascade="all, delete-orphan"
+    )
+    payments: Mapped[list["Payment"]] = relationship(  # noqa: F821
+        order_by="Payment.id", cascade="all, delete-orphan"
+    )
+    document_custody: Mapped[list["DocumentCustody"]] = relationship(  # noqa: F821
+        order_by="DocumentCustody.id", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -103,6 +113,9 @@ class Position(CreatedAt, EmployerOwned, Base):
         CheckConstraint("positions >= 1", name="positions_positive"),
         CheckConstraint("duration_months >= 1", name="duration_positive"),
         CheckConstraint("wage_amount >= 0", name="wage_nonnegative"),
+        CheckConstraint(
+            "program IS NULL OR program IN ('sawp', 'agricultural_stream')", name="program_known"
+        ),
     )
 
 

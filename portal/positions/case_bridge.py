@@ -12,11 +12,24 @@ from decimal import Decimal
 
 from portal.models import (
     Applicant,
+    DocumentCustody,
     Employer,
     JobMatchEntry,
+    Payment,
     Position,
     RecruitmentActivity,
+    ThirdParty,
     Worker,
+)
+
+THIRD_PARTY_KEYS = (
+    "name",
+    "role",
+    "province",
+    "paid",
+    "licence_number",
+    "cicc_number",
+    "law_society",
 )
 
 CASE_FORMAT = "lmia-case/2"
@@ -183,9 +196,43 @@ def case_dict(employer: Employer, position: Position, applicants: list[Applicant
             "applicants": people,
             "transition_plan": position.transition_plan,
             "workers": [worker_section(worker) for worker in position.workers] or None,
-            "third_parties": position.third_parties,
-            "payments": position.payments,
-            "document_custody": position.document_custody,
+            # Interim (issue 9 in progress): the position's own rows, in the v1 shapes.
+            "third_parties": [
+                _without_none(
+                    {
+                        "name": party.name,
+                        "role": party.role,
+                        "province": party.province,
+                        "paid": party.paid,
+                        "licence_number": party.licence_number,
+                        "cicc_number": party.cicc_number,
+                        "law_society": party.law_society,
+                    }
+                )
+                for party in position.third_parties
+            ]
+            or None,
+            "payments": [
+                _without_none(
+                    {
+                        "date": _iso(payment.paid_on),
+                        "payer": payment.payer,
+                        "payee": payment.payee,
+                        "amount": json_number(payment.amount),
+                        "purpose": payment.purpose,
+                        "via": payment.via,
+                    }
+                )
+                for payment in position.payments
+            ]
+            or None,
+            "document_custody": [
+                _without_none(
+                    {"document": c.document, "held_by": c.held_by, "since": _iso(c.since)}
+                )
+                for c in position.document_custody
+            ]
+            or None,
         }
     )
 
@@ -332,10 +379,35 @@ def rows_from_case(employer: Employer, case: dict):
         job_bank_alternative_rationale=case.get("job_bank_alternative_rationale"),
         job_match_mode=job_match.get("mode"),
         transition_plan=case.get("transition_plan"),
-        third_parties=case.get("third_parties"),
-        payments=case.get("payments"),
-        document_custody=case.get("document_custody"),
     )
+    for item in case.get("third_parties") or ():
+        position.third_parties.append(
+            ThirdParty(
+                employer_id=employer.id,
+                **{key: item.get(key) for key in THIRD_PARTY_KEYS},
+            )
+        )
+    for item in case.get("payments") or ():
+        position.payments.append(
+            Payment(
+                employer_id=employer.id,
+                paid_on=_date(item.get("date")),
+                payer=item["payer"],
+                payee=item["payee"],
+                amount=_decimal(item["amount"]),
+                purpose=item["purpose"],
+                via=item.get("via"),
+            )
+        )
+    for item in case.get("document_custody") or ():
+        position.document_custody.append(
+            DocumentCustody(
+                employer_id=employer.id,
+                document=item["document"],
+                held_by=item["held_by"],
+                since=_date(item.get("since")),
+            )
+        )
     activities = {}
     for item in case["recruitment"]:
         activity = RecruitmentActivity(
