@@ -3,7 +3,7 @@ chef's offer is clean and in English, the line cook's in French with one mismatc
 
 import dataclasses
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -47,8 +47,52 @@ def _offer_findings(case):
     return [
         f
         for f in verdict.findings
-        if f.rule in OFFER_RULES or f.subject.startswith(("workers", "offer"))
+        if f.rule in OFFER_RULES or f.subject.startswith("offer") or ".offer" in f.subject
     ]
+
+
+def _fee_and_fraud(case):
+    verdict = evaluate(case, AS_OF, LabourMarketData.packaged())
+    return [(f.rule, f.subject) for f in verdict.findings if f.rule.startswith(("FEE-", "FRAUD-"))]
+
+
+def test_the_line_cooks_worker_reports_the_processing_fee_to_the_unlicensed_recruiter():
+    case = _case("line_cook_findings.json")
+    (worker,) = case.workers
+    (recruiter,) = case.third_parties
+
+    assert (recruiter.name, recruiter.province, recruiter.paid, recruiter.licence_number) == (
+        "Global Kitchen Staffing",
+        "ON",
+        True,
+        None,
+    )
+    assert worker.attestation.answered_on == case.submission_date - timedelta(days=2)
+    assert worker.attestation.paid is True
+    (reported,) = worker.attestation.payments
+    assert (reported.payee, reported.amount, reported.what_for) == (
+        "Global Kitchen Staffing",
+        Decimal("3000"),
+        "processing fee",
+    )
+    assert _fee_and_fraud(case) == [
+        ("FEE-NO-RECOVERY", "payments[0]"),
+        ("FEE-NO-RECOVERY", "workers[0].attestation.payments[0]"),
+        ("FEE-RECRUITER-LICENSED", "third_parties[0]"),
+        ("FRAUD-SHAM-REVIEW", "recruitment"),
+    ]
+
+
+def test_the_chefs_worker_answered_that_nobody_was_paid():
+    case = _case("chef_compliant.json")
+    attestation = case.workers[0].attestation
+
+    assert attestation.paid is False and attestation.payments == ()
+    assert attestation.holds_passport is attestation.holds_permit is True
+    assert attestation.contract_before_start_in_language is True
+    assert attestation.knows_help is True
+    assert attestation.language == "en"
+    assert _fee_and_fraud(case) == []
 
 
 @pytest.mark.parametrize("name", ["chef_compliant.json", "line_cook_findings.json"])
