@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import abort
-from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import EvidenceFile, Position, Worker
@@ -75,15 +74,6 @@ def evidence_file(evidence_id: int | None) -> EvidenceFile | None:
     if evidence_id is None:
         return None
     return db.session.scalar(scoped_select(EvidenceFile).where(EvidenceFile.id == evidence_id))
-
-
-def position_names() -> dict[int, str]:
-    rows = db.session.execute(
-        select(Position.id, Position.title).where(
-            Position.id.in_(scoped_select(Position).with_only_columns(Position.id))
-        )
-    )
-    return dict(rows.all())
 
 
 # --- Choices (ids as strings, scoped) ------------------------------------------------------------
