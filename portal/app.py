@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.mail import bp as mail_bp
     from portal.offers.views import bp as offers_bp
     from portal.positions import bp as positions_bp
+    from portal.protection.views import bp as protection_bp
 
     blueprints = (
         dashboard_bp,
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
         positions_bp,
         evidence_bp,
         offers_bp,
+        protection_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

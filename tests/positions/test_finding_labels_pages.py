@@ -80,11 +80,14 @@ def test_the_compliance_page_names_and_links_each_record(bistro):
     assert links["A1 · Job Bank"] == f"{bistro.position_url}activities/{job_bank}"
     assert links["Recruitment (all activities)"] == f"{bistro.position_url}#recruitment"
     assert links["Position: Line cook · Wage offered"] == f"{bistro.position_url}edit"
-    # No page shows payments and recruiters: named, not linked.
-    visible = _visible(page)
-    assert "Payment 1: worker → recruiter, $3,000.00, recruitment fee" in visible
-    assert "Recruiter: Global Kitchen Staffing" in visible
-    assert "Global Kitchen Staffing</a>" not in page
+    # Issue 9: payments and recruiters have pages now (Money & recruiters): the owner's links
+    # open their forms.
+    payment = links["Payment 1: worker → recruiter, $3,000.00, recruitment fee, 2026-11-05"]
+    assert re.fullmatch(rf"{bistro.position_url}money/payments/\d+/edit", payment), payment
+    recruiter = links["Recruiter: Global Kitchen Staffing"]
+    assert re.fullmatch(r"/employers/\d+/third-parties/\d+/edit", recruiter), recruiter
+    assert bistro.client().get(payment).status_code == 200
+    assert bistro.client().get(recruiter).status_code == 200
 
 
 def test_a_representative_sees_names_and_rows_while_the_forms_keep_the_path(bistro):

@@ -175,6 +175,10 @@ class Tenant:
     # Issue 8 (offers): a named worker with an issued offer version.
     worker_id: int | None = None
     version_id: int | None = None
+    # Issue 9 (Money & recruiters): the employer's recruiter, a payment and a custody record.
+    third_party_id: int | None = None
+    payment_id: int | None = None
+    custody_id: int | None = None
 
 
 @dataclass
@@ -455,6 +459,9 @@ def seed_world(app, *, with_b: bool = True) -> World:
     a_position = add_position(app, a.id, u["a_owner"].id, u["a_rep"].id)
     a_position |= add_locker(app, a.id, a_position["position_id"], u["a_owner"].id, u["a_rep"].id)
     a_position |= add_offer(app, a.id, a_position["position_id"], u["a_owner"].id)
+    a_position |= add_protection(
+        app, a.id, a_position["position_id"], u["a_owner"].id, a_position["worker_id"]
+    )
     world.a = Tenant(a.id, a_location, target.id, a_invitation, a_token, **a_position)
 
     u["lawyer_none"] = make.user(name="Nora No-Grants")
@@ -502,8 +509,11 @@ def seed_world(app, *, with_b: bool = True) -> World:
         app, b.id, b_position["position_id"], u["b_owner"].id, u["b_rep"].id, text=canary
     )
     b_position |= add_offer(app, b.id, b_position["position_id"], u["b_owner"].id, text=canary)
+    b_position |= add_protection(
+        app, b.id, b_position["position_id"], u["b_owner"].id, b_position["worker_id"], canary
+    )
     world.b = Tenant(b.id, b_location, b_staff.id, b_invitation, **b_position)
-    world.b_markers = position_markers(canary) | offer_markers(canary)
+    world.b_markers = position_markers(canary) | offer_markers(canary) | protection_markers(canary)
     return world
 
 
@@ -569,6 +579,8 @@ def fresh_children(world: World, employer_id: int, owner_id: int, needs=()) -> d
             children["evidence_id"] = fresh_evidence(app, tenant, owner_id)
         if "worker_id" in needs:
             children |= fresh_offer_children(app, tenant, owner_id, "version_id" in needs)
+        if PROTECTION_ARGS & set(needs):
+            children |= fresh_protection_children(app, tenant, owner_id)
     return children
 
 
@@ -665,6 +677,11 @@ ARG_LEVELS = {
     # Issue 8: a worker of the position, and a version of that worker's offer letter.
     "worker_id": 2,
     "version_id": 2,
+    # Issue 9: the employer's own recruiter sits under the employer; payments and custody
+    # records under a position.
+    "third_party_id": 1,
+    "payment_id": 2,
+    "custody_id": 2,
 }
 A, B = "a", "b"
 VARIANTS = {
@@ -1109,6 +1126,9 @@ def tenant_body(app, endpoint: str, employer_id: int, values: dict | None = None
     offers = _offers_body(app, endpoint, values)
     if offers is not None:
         return offers
+    protection = _protection_body(app, endpoint, values)
+    if protection is not None:
+        return protection
     evidence = _evidence_body(app, endpoint, values)
     return {} if evidence is None else evidence
 
@@ -1487,3 +1507,156 @@ def _offers_body(app, endpoint: str, values: dict | None) -> dict | None:
 
 
 # --- end of the offers block -----------------------------------------------------------------
+
+
+# --- Issue 9: Money & recruiters (portal/protection/views.py; owner: ledger) -----------------
+# Each tenant has an employer-wide recruiter (B's name carries the canary), and under its
+# seeded position a payment (B's note carries it) and a custody record naming the position's
+# worker (B's worker's name carries it). Fresh ones are made for requests that consume them.
+# Every member reads; owner and staff change.
+
+PROTECTION_ROUTE_POLICIES = {
+    **dict.fromkeys(
+        (
+            "protection.third_parties",
+            "protection.position_third_parties",
+            "protection.ledger",
+            "protection.ledger_template",
+            "protection.custody",
+        ),
+        "view",
+    ),
+    **dict.fromkeys(
+        (
+            "protection.add_third_party",
+            "protection.edit_third_party",
+            "protection.delete_third_party",
+            "protection.add_position_third_party",
+            "protection.add_payment",
+            "protection.edit_payment",
+            "protection.delete_payment",
+            "protection.import_ledger",
+            "protection.add_custody",
+            "protection.edit_custody",
+            "protection.delete_custody",
+        ),
+        "edit",
+    ),
+}
+PROTECTION_PAGES_WITHOUT_B_TEXT = frozenset({"protection.ledger_template"})
+PROTECTION_ARGS = frozenset({"third_party_id", "payment_id", "custody_id"})
+
+
+def protection_markers(text: str) -> dict:
+    prefix = f"{text} " if text else ""
+    return {
+        "third_party_id": f"{prefix}Staffing Agency",
+        "payment_id": f"{prefix}payment note",
+        "custody_id": f"{prefix}Worker Person",
+    }
+
+
+def _protection_rows(employer_id, position_id, worker_id, name, note):
+    from portal.models.protection import DocumentCustody, Payment, ThirdParty
+
+    party = ThirdParty(employer_id=employer_id, name=name, role="recruiter", province="ON")
+    db.session.add(party)
+    db.session.flush()
+    payment = Payment(
+        employer_id=employer_id,
+        position_id=position_id,
+        payer="worker",
+        payee="recruiter",
+        amount=Decimal("3000.00"),
+        purpose="processing_fee",
+        via="transfer",
+        worker_id=worker_id,
+        third_party_id=party.id,
+        note=note,
+    )
+    custody = DocumentCustody(
+        employer_id=employer_id,
+        position_id=position_id,
+        worker_id=worker_id,
+        document="passport",
+        held_by="employer",
+    )
+    db.session.add_all([payment, custody])
+    db.session.commit()
+    return {"third_party_id": party.id, "payment_id": payment.id, "custody_id": custody.id}
+
+
+def add_protection(app, employer_id, position_id, owner_id, worker_id, text="") -> dict:
+    markers = protection_markers(text)
+    with app.test_request_context():
+        g.audit_actor_id = owner_id
+        return _protection_rows(
+            employer_id,
+            position_id,
+            worker_id,
+            markers["third_party_id"],
+            markers["payment_id"],
+        )
+
+
+def fresh_protection_children(app, tenant: Tenant, actor_id: int) -> dict:
+    n = serial()
+    with app.test_request_context():
+        g.audit_actor_id = actor_id
+        return _protection_rows(
+            tenant.employer_id,
+            tenant.position_id,
+            tenant.worker_id,
+            f"Fresh Recruiter {n}",
+            f"Fresh payment {n}",
+        )
+
+
+def _protection_body(app, endpoint: str, values: dict | None) -> dict | None:
+    """A valid body for a Money & recruiters POST, or None for another endpoint."""
+    from portal.models.protection import ThirdParty
+
+    values = values or {}
+    n = serial()
+    if endpoint in (
+        "protection.add_third_party",
+        "protection.edit_third_party",
+        "protection.add_position_third_party",
+    ):
+        with app.app_context():
+            party = db.session.get(ThirdParty, values.get("third_party_id", MISSING_ID))
+            version = party.version if party else 1
+        return {
+            "name": f"Posted Recruiter {n}",
+            "role": "recruiter",
+            "province": "ON",
+            "paid": "yes",
+            "licence_number": f"RL-{n}",
+            "version": str(version),
+        }
+    if endpoint in ("protection.add_payment", "protection.edit_payment"):
+        return {
+            "paid_on": "2026-10-01",
+            "payer": "worker",
+            "payee": "recruiter",
+            "amount": f"{n}.25",
+            "purpose": "processing_fee",
+            "via": "cash",
+            "note": f"Posted payment {n}",
+        }
+    if endpoint == "protection.import_ledger":
+        text = (
+            "paid_on,payer,payee,amount,purpose\n"
+            f"2026-10-01,worker,recruiter,{n}.10,processing_fee\n"
+            f"2026-10-02,employer,government,1000.00,lmia_fee\n"
+        )
+        return {"file": (io.BytesIO(text.encode()), "ledger.csv")}
+    if endpoint in ("protection.add_custody", "protection.edit_custody"):
+        since = f"2026-{n % 12 + 1:02d}-{n % 28 + 1:02d}"
+        return {"document": "work_permit", "held_by": "recruiter", "since": since}
+    if endpoint.startswith("protection.delete_"):
+        return {}  # a button: the CSRF token is the whole form
+    return None
+
+
+# --- end of the Money & recruiters block -----------------------------------------------------

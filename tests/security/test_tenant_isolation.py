@@ -48,6 +48,8 @@ from tests.security.support import (
     OFFERS_ROUTE_POLICIES,
     OFFERS_STORED_DOWNLOADS,
     ORACLE_PAIRS,
+    PROTECTION_PAGES_WITHOUT_B_TEXT,
+    PROTECTION_ROUTE_POLICIES,
     RESOLVERS,
     SIGNOFF_ROUTE_POLICIES,
     SIGNOFF_STORED_DOWNLOADS,
@@ -173,8 +175,11 @@ SPEC_POLICIES = {
     # Issue 8: workers and offers. Every member reads and downloads; owner and staff change;
     # the representative waives (tests/security/support.py).
     **OFFERS_ROUTE_POLICIES,
+    # Issue 9: Money & recruiters. Every member reads; owner and staff change
+    # (tests/security/support.py).
+    **PROTECTION_ROUTE_POLICIES,
 }
-SPEC_BLUEPRINTS = ("positions.", "evidence.", "offers.")
+SPEC_BLUEPRINTS = ("positions.", "evidence.", "offers.", "protection.")
 
 
 @pytest.fixture
@@ -188,7 +193,9 @@ def isolation_app(database_url):
 B_MEMBERS = [("b_owner", Role.OWNER), ("b_staff", Role.STAFF), ("b_rep", Role.REPRESENTATIVE)]
 # Tenant GET pages that show none of B's own text besides the navigation (a file download).
 # The offer letter's PDF compresses its text: its download is checked on its bytes (digest).
-PAGES_WITHOUT_B_TEXT = {"positions.applicants_template"} | OFFERS_STORED_DOWNLOADS
+PAGES_WITHOUT_B_TEXT = (
+    {"positions.applicants_template"} | OFFERS_STORED_DOWNLOADS | PROTECTION_PAGES_WITHOUT_B_TEXT
+)
 # Downloads of stored objects: B's owner must get exactly the bytes of one of B's objects.
 STORED_DOWNLOADS = (
     {"evidence.download", "evidence.bundle_download"}
