@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.mail import bp as mail_bp
     from portal.offers.views import bp as offers_bp
     from portal.positions import bp as positions_bp
+    from portal.riskview import bp as risk_bp
 
     blueprints = (
         dashboard_bp,
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
         positions_bp,
         evidence_bp,
         offers_bp,
+        risk_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -108,6 +110,7 @@ def register_commands(app: Flask) -> None:
     from portal.commands.lmia import lmia
     from portal.commands.offers import list_workers, offer_letter
     from portal.commands.refdata import refdata
+    from portal.commands.risk import risk
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(lmia)
@@ -116,6 +119,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(make_bundle)
     app.cli.add_command(list_workers)
     app.cli.add_command(offer_letter)
+    app.cli.add_command(risk)
 
 
 def configure_logging(app: Flask) -> None:
