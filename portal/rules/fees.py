@@ -49,6 +49,9 @@ PURPOSE_WORDS = {
     "training": "training",
     "statutory": "statutory deductions",
     "other": "something else",
+    "utilities": "utilities",
+    "meals": "meals",
+    "government_agent": "a government agent's services",
 }
 PARTY_WORDS = {
     "employer": "the employer",
