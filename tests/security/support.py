@@ -1487,3 +1487,11 @@ def _offers_body(app, endpoint: str, values: dict | None) -> dict | None:
 
 
 # --- end of the offers block -----------------------------------------------------------------
+
+
+# --- Issue 9, risk (portal/riskview/views.py) ---------------------------------------------------
+# A position's fee and fraud findings: every member reads them. The representative's list across
+# all their clients (risk.clients) is SIGNED_IN, with no employer in the URL: the matrix checks
+# it like the account pages; it reads only the employers the user represents
+# (tests/risk/test_risk_pages.py).
+RISK_ROUTE_POLICIES = {"risk.position": "view"}

@@ -49,6 +49,7 @@ from tests.security.support import (
     OFFERS_STORED_DOWNLOADS,
     ORACLE_PAIRS,
     RESOLVERS,
+    RISK_ROUTE_POLICIES,
     SIGNOFF_ROUTE_POLICIES,
     SIGNOFF_STORED_DOWNLOADS,
     STATE_CHANGING,
@@ -175,6 +176,9 @@ SPEC_POLICIES = {
     **OFFERS_ROUTE_POLICIES,
 }
 SPEC_BLUEPRINTS = ("positions.", "evidence.", "offers.")
+# Issue 9, risk: the risk view (tests/security/support.py).
+SPEC_POLICIES.update(RISK_ROUTE_POLICIES)
+SPEC_BLUEPRINTS += ("risk.position",)
 
 
 @pytest.fixture
