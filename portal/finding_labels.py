@@ -31,6 +31,10 @@ JOB_MATCH = "job_match"  # the position's Job Match page
 POSITION = "position"  # the position (its page and form)
 EMPLOYER = "employer"  # the employer's profile
 WORKER = "worker"  # id: Worker.id (the worker's page, with their offer)
+PAYMENT = "payment"  # id: Payment.id (the money ledger)
+THIRD_PARTY = "third_party"  # id: ThirdParty.id (the employer's or the position's)
+CUSTODY = "custody"  # id: DocumentCustody.id
+ATTESTATION = "attestation"  # id: Attestation.id (the worker's answers, read-only)
 PAGES = (
     APPLICANT,
     APPLICANTS,
@@ -41,6 +45,10 @@ PAGES = (
     POSITION,
     EMPLOYER,
     WORKER,
+    PAYMENT,
+    THIRD_PARTY,
+    CUSTODY,
+    ATTESTATION,
 )
 
 
@@ -57,7 +65,7 @@ class SubjectLabel:
     subject: str  # the raw path, still the key of waivers and reviews
     record: str  # "Applicant: Sam Nguyen", "A1 · Job Bank", "Position: Line cook"
     field: str | None = None  # the form label of the part the finding is about, if any
-    ref: RecordRef | None = None  # None: no page shows this record (e.g. payments)
+    ref: RecordRef | None = None  # None: no page shows this record (e.g. a transition plan)
 
     @property
     def text(self) -> str:
@@ -75,6 +83,11 @@ class CaseRecords:
     applicants: tuple[int, ...] = ()
     job_matches: tuple[int, ...] = ()
     workers: tuple[int, ...] = ()
+    third_parties: tuple[int, ...] = ()
+    payments: tuple[int, ...] = ()
+    custody: tuple[int, ...] = ()
+    # Per worker (index for index with ``workers``): their latest answered attestation, if any.
+    attestations: tuple[int | None, ...] = ()
 
 
 # --- Words: form labels and the case's codes --------------------------------------------------
@@ -234,6 +247,19 @@ WORKER_FIELDS = {
     "english_requested_on": "Asked for the agreement in English on",
     "planned_start_date": "Planned start date",
 }
+# A worker's attestation answers (``workers[i].attestation``), as the questions ask them.
+ATTESTATION_FIELDS = {
+    "paid": "Paid anyone for the job",
+    "payments": "What they paid",
+    "payee": "Paid to",
+    "amount": "Amount",
+    "paid_on": "Paid on",
+    "what_for": "What for",
+    "holds_passport": "Holds their own passport",
+    "holds_permit": "Holds their own work permit",
+    "contract_before_start_in_language": "Got the contract in their language before starting",
+    "knows_help": "Knows where to get help",
+}
 
 METHODS = {
     "job_bank": "Job Bank",
@@ -283,6 +309,17 @@ _PARTIES = {
     "other": "someone else",
 }
 _DOCUMENTS = {"passport": "passport", "work_permit": "work permit", "other": "document"}
+# Short words for a payment's label ("Payment 2: worker → recruiter, $3,000.00, processing fee").
+_PARTY_SHORT = {
+    "employer": "employer",
+    "owner": "owner",
+    "worker": "worker",
+    "worker_family": "worker's family",
+    "recruiter": "recruiter",
+    "representative": "representative",
+    "government": "government",
+    "other": "someone else",
+}
 _HOLDERS = {
     "employer": "the employer",
     "owner": "an owner",
@@ -336,8 +373,10 @@ def _field(rest: list[str | int], table: dict[str, str]) -> str | None:
     return _humanize(names[-1]) if names else None
 
 
-def _item(items, index: int):
-    return items[index] if items is not None and 0 <= index < len(items) else None
+def _item(items, index: int | None):
+    if items is None or index is None:
+        return None
+    return items[index] if 0 <= index < len(items) else None
 
 
 def _id(ids: tuple[int, ...], index: int) -> int | None:
@@ -473,7 +512,15 @@ class SubjectLabeller:
         if rest[:1] == ["offer"]:
             offer = worker.offer if worker else None
             return self._offer_parts(offer, f"{record} · job offer", rest[1:], ref)
+        if rest[:1] == ["attestation"]:
+            return self._attestation(index, worker, record, rest[1:])
         return record, _field(rest, WORKER_FIELDS), ref
+
+    def _worker_name(self, index: int | None) -> str | None:
+        worker = _item(self.case.workers, index) if index is not None else None
+        if worker is None:
+            return None
+        return (worker.name or "").strip() or f"Worker {index + 1}"
 
     def _payment(self, index, rest):
         number = "" if index is None else f" {index + 1}"
@@ -481,19 +528,30 @@ class SubjectLabeller:
         if payment is None:
             return f"Payment{number}", _field(rest, {}), None
         purpose = _PURPOSES.get(payment.purpose, "other purpose")
-        payer = _PARTIES.get(payment.payer, "someone")
-        payee = _PARTIES.get(payment.payee, "someone")
-        when = f" on {payment.date.isoformat()}" if payment.date else ""
-        record = (
-            f"Payment{number}: {_money(payment.amount)} {purpose} from {payer} to {payee}{when}"
-        )
-        return record, _field(rest, {}), None
+        payer = _PARTY_SHORT.get(payment.payer, "someone")
+        payee = _PARTY_SHORT.get(payment.payee, "someone")
+        # Linked rows name the people: the worker who paid, the recruiter who was paid.
+        name = self._worker_name(payment.worker)
+        if name and payment.payer == "worker":
+            payer = name
+        elif name and payment.payer == "worker_family":
+            payer = f"{name}'s family"
+        party = _item(self.case.third_parties, payment.third_party)
+        if party is not None and payment.payee in ("recruiter", "representative"):
+            payee = party.name.strip()
+        elif name and payment.payee == "worker":
+            payee = name
+        when = f", {payment.date.isoformat()}" if payment.date else ""
+        record = f"Payment{number}: {payer} → {payee}, {_money(payment.amount)}, {purpose}{when}"
+        ref = RecordRef(PAYMENT, _id(self.records.payments, index))
+        return record, _field(rest, {}), ref
 
     def _third_party(self, index, rest):
         party = _item(self.case.third_parties, index) if index is not None else None
         if party is None:
             return "Recruiters and representatives", _field(rest, {}), None
-        return f"{_ROLES.get(party.role, 'Third party')}: {party.name}", _field(rest, {}), None
+        ref = RecordRef(THIRD_PARTY, _id(self.records.third_parties, index))
+        return f"{_ROLES.get(party.role, 'Third party')}: {party.name}", _field(rest, {}), ref
 
     def _custody(self, index, rest):
         custody = _item(self.case.document_custody, index) if index is not None else None
@@ -501,7 +559,28 @@ class SubjectLabeller:
             return "Documents held for the worker", _field(rest, {}), None
         document = _DOCUMENTS.get(custody.document, "document")
         holder = _HOLDERS.get(custody.held_by, "someone else")
-        return f"The worker's {document}, held by {holder}", _field(rest, {}), None
+        name = self._worker_name(custody.worker)
+        whose = f"{name}'s" if name else "The worker's"
+        ref = RecordRef(CUSTODY, _id(self.records.custody, index))
+        return f"{whose} {document}, held by {holder}", _field(rest, {}), ref
+
+    def _attestation(self, index, worker, record, rest):
+        """(record, field, ref) of ``workers[i].attestation...``: the worker's answers."""
+        attestation = worker.attestation if worker else None
+        attestation_id = _id(self.records.attestations, index) if index is not None else None
+        ref = RecordRef(ATTESTATION, attestation_id)
+        if attestation is None:
+            return f"{record} · attestation", _field(rest, {}), ref
+        record = f"{record} · attestation of {attestation.answered_on.isoformat()}"
+        if rest[:1] == ["payments"] and len(rest) > 1 and isinstance(rest[1], int):
+            reported = _item(attestation.payments, rest[1])
+            if reported is not None:
+                record = (
+                    f"{record} · reported payment {rest[1] + 1} ({_money(reported.amount)} to "
+                    f"{reported.payee.strip() or 'someone'})"
+                )
+            return record, _field(rest[2:], ATTESTATION_FIELDS), ref
+        return record, _field(rest, ATTESTATION_FIELDS), ref
 
     def _transition_plan(self, index, rest):
         plan = self.case.transition_plan

@@ -164,6 +164,4 @@ class Attestation(CreatedAt, PositionChild, Base):
     created_by: Mapped[User] = relationship()
 
     __audit_redacted__ = frozenset({"token_hash", "sent_to", "answered_ip", "answers"})
-    __table_args__ = (
-        CheckConstraint("language IN ('en', 'fr')", name="language_known"),
-    )
+    __table_args__ = (CheckConstraint("language IN ('en', 'fr')", name="language_known"),)

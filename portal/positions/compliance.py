@@ -4,14 +4,14 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from flask import url_for
+from flask import current_app, url_for
 
 from portal import finding_labels as pages
 from portal.cases import Case, case_to_json, parse_case
 from portal.finding_labels import CaseRecords, RecordRef, SubjectLabel, SubjectLabeller
 from portal.models import Applicant, Position
 from portal.positions import services
-from portal.positions.case_bridge import case_dict
+from portal.positions.case_bridge import case_dict, protection_rows
 from portal.positions.reference import labour_market
 from portal.recruitment.filing_window import FilingWindow, filing_window
 from portal.recruitment.timeline import Timeline, build_timeline
@@ -32,12 +32,33 @@ def case_of(position: Position, applicants=None) -> Case:
 
 def case_records(position: Position, applicants: list[Applicant]) -> CaseRecords:
     """The rows behind the case's lists, in the order ``case_dict`` writes them."""
+    rows = protection_rows(current_employer(), position)
     return CaseRecords(
         activities=tuple(activity.id for activity in position.activities),
         applicants=tuple(applicant.id for applicant in applicants),
         job_matches=tuple(entry.id for entry in position.job_matches),
         workers=tuple(worker.id for worker in position.workers),
+        third_parties=tuple(party.id for party in rows.third_parties),
+        payments=tuple(payment.id for payment in position.payments),
+        custody=tuple(custody.id for custody in position.document_custody),
+        attestations=tuple(a.id if a is not None else None for a in rows.attestations),
     )
+
+
+def _page(endpoint: str, **values) -> str | None:
+    """``url_for`` the endpoint if the app has it, with the values its URL takes.
+
+    The pages of payments, third parties, custody (blueprint ``protection``) and attestations
+    (blueprint ``attestations``) come from other parts of issue 9, which may land after this
+    one: until an endpoint exists its records are named, not linked. Values the URL does not
+    take are dropped (an employer-wide third party's page has no position in its URL).
+    """
+    if endpoint not in current_app.view_functions:
+        return None
+    arguments = set().union(*(rule.arguments for rule in current_app.url_map.iter_rules(endpoint)))
+    anchor = values.pop("_anchor", None)
+    given = {key: value for key, value in values.items() if key in arguments}
+    return url_for(endpoint, **given, **({"_anchor": anchor} if anchor else {}))
 
 
 def subject_labeller(position: Position) -> SubjectLabeller:
@@ -76,6 +97,21 @@ def record_url(ref: RecordRef | None, employer_id: int, position_id: int) -> str
     if ref.page == getattr(pages, "WORKER", "worker") and ref.id is not None:
         # Everyone sees the worker's page; editors edit the offer from it.
         return url_for("offers.worker", worker_id=ref.id, **ids)
+    if ref.page == pages.PAYMENT and ref.id is not None:
+        if editor and (url := _page("protection.edit_payment", payment_id=ref.id, **ids)):
+            return url
+        return _page("protection.ledger", **ids, _anchor=f"payment-{ref.id}")
+    if ref.page == pages.THIRD_PARTY and ref.id is not None:
+        if editor and (url := _page("protection.edit_third_party", third_party_id=ref.id, **ids)):
+            return url
+        return _page("protection.position_third_parties", **ids, _anchor=f"third-party-{ref.id}")
+    if ref.page == pages.CUSTODY and ref.id is not None:
+        if editor and (url := _page("protection.edit_custody", custody_id=ref.id, **ids)):
+            return url
+        return _page("protection.custody", **ids, _anchor=f"custody-{ref.id}")
+    if ref.page == pages.ATTESTATION and ref.id is not None:
+        # Read-only for everyone: answers are never edited.
+        return _page("attestations.show", attestation_id=ref.id, **ids)
     if ref.page == pages.EMPLOYER:
         if can("manage_employer"):
             return url_for("employers.edit_profile", employer_id=employer_id)

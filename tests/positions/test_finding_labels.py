@@ -203,7 +203,7 @@ def test_a_workers_subject_reads_as_the_worker_and_their_offer(subject, text, re
         ),
         (
             "payments[0]",
-            "Payment 1: $4,000.00 recruitment fee from the worker to a recruiter on 2025-12-15",
+            "Payment 1: worker → recruiter, $4,000.00, recruitment fee, 2025-12-15",
             None,
         ),
         ("third_parties[1]", "Recruiter: Fast Track Staffing", None),

@@ -82,7 +82,7 @@ def test_the_compliance_page_names_and_links_each_record(bistro):
     assert links["Position: Line cook · Wage offered"] == f"{bistro.position_url}edit"
     # No page shows payments and recruiters: named, not linked.
     visible = _visible(page)
-    assert "Payment 1: $3,000.00 recruitment fee from the worker to a recruiter" in visible
+    assert "Payment 1: worker → recruiter, $3,000.00, recruitment fee" in visible
     assert "Recruiter: Global Kitchen Staffing" in visible
     assert "Global Kitchen Staffing</a>" not in page
 
