@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.mail import bp as mail_bp
     from portal.offers.views import bp as offers_bp
     from portal.positions import bp as positions_bp
+    from portal.protection.views import bp as protection_bp
     from portal.riskview import bp as risk_bp
 
     blueprints = (
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
         positions_bp,
         evidence_bp,
         offers_bp,
+        protection_bp,
         risk_bp,
     )
     for blueprint in blueprints:

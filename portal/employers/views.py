@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.invitations.services import InvitationProblem, issue_invitation, pending_invitations
 from portal.models import AuditEvent, Invitation, Membership, User, WorkLocation, utcnow
+from portal.protection import services as protection_services
 from portal.reference import PROVINCES, common_naics_codes
 from portal.tenancy import (
     SIGNED_IN,
@@ -65,6 +66,7 @@ def overview(employer_id: int):
         employer=employer,
         members=services.current_members(),
         provinces=PROVINCES,
+        third_parties=protection_services.employer_third_parties(),
     )
 
 

@@ -86,6 +86,13 @@ class PositionForm(FlaskForm):
         choices=_choices(labels.STREAMS, labels.STREAMS),
         validators=[DataRequired(message=_l("Choose a stream."))],
     )
+    # Only for the agricultural stream: what a worker may pay differs by program (§7.4).
+    program = SelectField(
+        _l("Agricultural program"),
+        choices=_choices(labels.PROGRAMS, labels.PROGRAMS),
+        default="",
+        description=_l("Only for the agricultural stream: SAWP or the Agricultural Stream."),
+    )
     is_caregiver = BooleanField(_l("In-home caregiver position"))
     is_seasonal = BooleanField(_l("Seasonal (270 days or less)"))
     quebec_facilitated = BooleanField(_l("On Québec's facilitated-process list"))
@@ -164,7 +171,10 @@ class PositionForm(FlaskForm):
     incumbent_wage_per = SelectField(
         _l("per"), choices=_choices(labels.WAGE_UNITS, labels.WAGE_UNITS, blank=False)
     )
-    live_in_required = BooleanField(_l("Caregiver must live in (not allowed)"))
+    live_in_required = BooleanField(
+        _l("Caregiver must live in (not allowed)"),
+        description=_l("For in-home caregiver positions: whether the caregiver lives in."),
+    )
     employees_at_location = IntegerField(
         _l("Employees at this work location today"),
         validators=[Optional(), NumberRange(min=0, max=1_000_000)],
@@ -178,6 +188,10 @@ class PositionForm(FlaskForm):
         _l("Reason for not using Job Bank (rare)"), validators=[Optional(), Length(max=5000)]
     )
     version = HiddenField()
+
+    def validate_program(self, field):
+        if field.data and self.stream.data != "agricultural":
+            raise ValidationError(_l("A program applies only to the agricultural stream."))
 
     def validate_noc_code(self, field):
         problem = consistency.noc_problem(field.data, labour_market())

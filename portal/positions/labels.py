@@ -9,6 +9,10 @@ STREAMS = {
     "agricultural": _l("Agricultural"),
     "pr_only": _l("Permanent residence only"),
 }
+PROGRAMS = {
+    "sawp": _l("Seasonal Agricultural Worker Program (SAWP)"),
+    "agricultural_stream": _l("Agricultural Stream"),
+}
 WAGE_UNITS = {"hour": _l("hour"), "week": _l("week"), "month": _l("month"), "year": _l("year")}
 KINDS = {"posting": _l("Posting (runs between dates)"), "event": _l("Event (one day)")}
 METHODS = {

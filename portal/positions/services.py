@@ -57,6 +57,7 @@ POSITION_FIELDS = (
     "incumbent_wage_amount",
     "incumbent_wage_per",
     "live_in_required",
+    "program",
     "employees_at_location",
     "low_wage_tfws_at_location",
     "planned_submission_date",
@@ -135,6 +136,8 @@ def save_position(position: Position, fields: dict, seen_version: str | None = N
         position.incumbent_wage_per = None
     if not position.is_caregiver:
         position.live_in_required = None
+    if position.stream != "agricultural":
+        position.program = None
     if before is not None:
         after = offer_terms.mirrored_terms(position, employer)
         for worker in position.workers:
