@@ -5,7 +5,6 @@ for the employer's members."""
 import time
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from limits import parse
 
