@@ -268,6 +268,9 @@ _PURPOSES = {
     "training": "training",
     "statutory": "statutory deductions",
     "other": "other purpose",
+    "utilities": "utilities",
+    "meals": "meals",
+    "government_agent": "government agent",
 }
 _PARTIES = {
     "employer": "the employer",

@@ -101,6 +101,10 @@ PURPOSES = (
     "statutory",
     "other",
 )
+# lmia-case/2 adds purposes ruleset 3 will need (lmia-domain.md §7.4); v1 keeps rejecting them.
+PURPOSES_V2 = (*PURPOSES, "utilities", "meals", "government_agent")
+PROGRAMS = ("sawp", "agricultural_stream")
+ATTESTATION_LANGUAGES = ("en", "fr")
 PAYMENT_VIAS = ("transfer", "cash", "deduction", "cheque", "card", "other")
 DOCUMENTS = ("passport", "work_permit", "other")
 HOLDERS = ("employer", "owner", "recruiter", "other")
@@ -174,6 +178,7 @@ class Position:
     title: str
     noc: str
     stream: Stream
+    program: str | None = None  # lmia-case/2 only: sawp | agricultural_stream
     caregiver: bool | None = None
     seasonal: bool | None = None
     quebec_facilitated: bool | None = None
@@ -315,6 +320,30 @@ class Offer:
 
 
 @_frozen
+class ReportedPayment:
+    """A payment a worker reports in their attestation, in their own words."""
+
+    payee: str
+    amount: Decimal
+    paid_on: date | None = None
+    what_for: str | None = None
+
+
+@_frozen
+class Attestation:
+    """A worker's latest answered attestation (lmia-case/2 ``workers[i].attestation``)."""
+
+    answered_on: date
+    language: str
+    paid: bool
+    payments: tuple[ReportedPayment, ...] | None = None
+    holds_passport: bool | None = None
+    holds_permit: bool | None = None
+    contract_before_start_in_language: bool | None = None
+    knows_help: bool | None = None
+
+
+@_frozen
 class Worker:
     """A named foreign worker of an ``lmia-case/2`` case, with their own job offer."""
 
@@ -325,6 +354,7 @@ class Worker:
     english_requested_on: date | None = None
     planned_start_date: date | None = None
     offer: Offer | None = None
+    attestation: Attestation | None = None
 
 
 @_frozen
@@ -336,6 +366,10 @@ class ThirdParty:
     licence_number: str | None = None
     cicc_number: str | None = None
     law_society: str | None = None
+    # lmia-case/2 only (the v1 parser rejects them as unknown keys).
+    employer_wide: bool | None = None
+    contract_on_file: bool | None = None
+    contract_forbids_worker_fees: bool | None = None
 
 
 @_frozen
@@ -346,6 +380,10 @@ class Payment:
     amount: Decimal
     purpose: str
     via: str | None = None
+    # lmia-case/2 only: 0-based indexes into ``workers`` and ``third_parties``, and a note.
+    worker: int | None = None
+    third_party: int | None = None
+    note: str | None = None
 
 
 @_frozen
@@ -353,6 +391,7 @@ class DocumentCustody:
     document: str
     held_by: str
     since: date | None = None
+    worker: int | None = None  # lmia-case/2 only: 0-based index into ``workers``
 
 
 @_frozen

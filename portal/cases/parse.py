@@ -280,33 +280,38 @@ _employer = _object(
     },
 )
 
-_position = _object(
-    m.Position,
-    {
-        "title": (_string, True),
-        "noc": (_string, True),
-        "stream": (_enum(m.STREAMS), True),
-        "caregiver": (_boolean, False),
-        "seasonal": (_boolean, False),
-        "quebec_facilitated": (_boolean, False),
-        "advertising_variation": (_string, False),
-        "work_location": (_work_location, True),
-        "wage": (_wage, True),
-        # Hours divide every wage conversion; zero hours cannot be a position.
-        "hours_per_week": (_positive_number, True),
-        "positions": (_integer(1), True),
-        "duration_months": (_integer(1), True),
-        "duties": (_string, True),
-        "requirements": (_requirements, False),
-        "language_justification": (_string, False),
-        "benefits": (_string, False),
-        "terms": (_string, False),
-        "prevailing_wage": (_wage, False),
-        "prevailing_wage_source": (_string, False),
-        "incumbent_wage": (_wage, False),
-        "live_in_required": (_boolean, False),
-    },
-)
+_POSITION_V1_SPEC: Spec = {
+    "title": (_string, True),
+    "noc": (_string, True),
+    "stream": (_enum(m.STREAMS), True),
+    "caregiver": (_boolean, False),
+    "seasonal": (_boolean, False),
+    "quebec_facilitated": (_boolean, False),
+    "advertising_variation": (_string, False),
+    "work_location": (_work_location, True),
+    "wage": (_wage, True),
+    # Hours divide every wage conversion; zero hours cannot be a position.
+    "hours_per_week": (_positive_number, True),
+    "positions": (_integer(1), True),
+    "duration_months": (_integer(1), True),
+    "duties": (_string, True),
+    "requirements": (_requirements, False),
+    "language_justification": (_string, False),
+    "benefits": (_string, False),
+    "terms": (_string, False),
+    "prevailing_wage": (_wage, False),
+    "prevailing_wage_source": (_string, False),
+    "incumbent_wage": (_wage, False),
+    "live_in_required": (_boolean, False),
+}
+_position = _object(m.Position, _POSITION_V1_SPEC)
+# v2: ``program`` right after ``stream`` (the order the portal writes).
+_POSITION_V2_SPEC: Spec = {}
+for _name, _spec in _POSITION_V1_SPEC.items():
+    _POSITION_V2_SPEC[_name] = _spec
+    if _name == "stream":
+        _POSITION_V2_SPEC["program"] = (_enum(m.PROGRAMS), False)
+_position_v2 = _object(m.Position, _POSITION_V2_SPEC)
 
 _ad = _object(
     m.Ad,
@@ -458,6 +463,37 @@ _offer_v2 = _object(
         "signed_by_worker_name": (_string, False),
     },
 )
+
+
+def _nonnegative_number(value: Any, path: str) -> Decimal:
+    number = _number(value, path)
+    if number < 0:
+        raise CaseError(path, f"must be 0 or more ({_show(value)})")
+    return number
+
+
+_reported_payment = _object(
+    m.ReportedPayment,
+    {
+        "payee": (_string, True),
+        "amount": (_nonnegative_number, True),
+        "paid_on": (_date, False),
+        "what_for": (_string, False),
+    },
+)
+_attestation = _object(
+    m.Attestation,
+    {
+        "answered_on": (_date, True),
+        "language": (_enum(m.ATTESTATION_LANGUAGES), True),
+        "paid": (_boolean, True),
+        "payments": (_list(_reported_payment), False),
+        "holds_passport": (_boolean, False),
+        "holds_permit": (_boolean, False),
+        "contract_before_start_in_language": (_boolean, False),
+        "knows_help": (_boolean, False),
+    },
+)
 _worker = _object(
     m.Worker,
     {
@@ -468,42 +504,59 @@ _worker = _object(
         "english_requested_on": (_date, False),
         "planned_start_date": (_date, False),
         "offer": (_offer_v2, False),
+        "attestation": (_attestation, False),
     },
 )
 
-_third_party = _object(
+_THIRD_PARTY_V1_SPEC: Spec = {
+    "name": (_string, True),
+    "role": (_enum(m.THIRD_PARTY_ROLES), True),
+    # Not an enumeration in the format, but read as one: the licensing rules key on it.
+    "province": (_enum(m.PROVINCES), False),
+    "paid": (_boolean, False),
+    "licence_number": (_string, False),
+    "cicc_number": (_string, False),
+    "law_society": (_string, False),
+}
+_third_party = _object(m.ThirdParty, _THIRD_PARTY_V1_SPEC)
+_third_party_v2 = _object(
     m.ThirdParty,
     {
-        "name": (_string, True),
-        "role": (_enum(m.THIRD_PARTY_ROLES), True),
-        # Not an enumeration in the format, but read as one: the licensing rules key on it.
-        "province": (_enum(m.PROVINCES), False),
-        "paid": (_boolean, False),
-        "licence_number": (_string, False),
-        "cicc_number": (_string, False),
-        "law_society": (_string, False),
+        **_THIRD_PARTY_V1_SPEC,
+        "employer_wide": (_boolean, False),
+        "contract_on_file": (_boolean, False),
+        "contract_forbids_worker_fees": (_boolean, False),
     },
 )
 
-_payment = _object(
+_PAYMENT_V1_SPEC: Spec = {
+    "date": (_date, False),
+    "payer": (_enum(m.PARTIES), True),
+    "payee": (_enum(m.PARTIES), True),
+    "amount": (_number, True),
+    "purpose": (_enum(m.PURPOSES), True),
+    "via": (_enum(m.PAYMENT_VIAS), False),
+}
+_payment = _object(m.Payment, _PAYMENT_V1_SPEC)
+_payment_v2 = _object(
     m.Payment,
     {
-        "date": (_date, False),
-        "payer": (_enum(m.PARTIES), True),
-        "payee": (_enum(m.PARTIES), True),
-        "amount": (_number, True),
-        "purpose": (_enum(m.PURPOSES), True),
-        "via": (_enum(m.PAYMENT_VIAS), False),
+        **_PAYMENT_V1_SPEC,
+        "purpose": (_enum(m.PURPOSES_V2), True),
+        "worker": (_integer(0), False),
+        "third_party": (_integer(0), False),
+        "note": (_string, False),
     },
 )
 
-_document_custody = _object(
-    m.DocumentCustody,
-    {
-        "document": (_enum(m.DOCUMENTS), True),
-        "held_by": (_enum(m.HOLDERS), True),
-        "since": (_date, False),
-    },
+_CUSTODY_V1_SPEC: Spec = {
+    "document": (_enum(m.DOCUMENTS), True),
+    "held_by": (_enum(m.HOLDERS), True),
+    "since": (_date, False),
+}
+_document_custody = _object(m.DocumentCustody, _CUSTODY_V1_SPEC)
+_document_custody_v2 = _object(
+    m.DocumentCustody, {**_CUSTODY_V1_SPEC, "worker": (_integer(0), False)}
 )
 
 _CASE_V1_SPEC: Spec = {
@@ -523,10 +576,18 @@ _CASE_V1_SPEC: Spec = {
 }
 # v2: the same keys, with ``workers`` where v1 had ``offer`` (kept in the same place).
 _CASE_V2_SPEC: Spec = {}
+_V2_PARSERS: dict[str, Parser] = {
+    "position": _position_v2,
+    "third_parties": _list(_third_party_v2),
+    "payments": _list(_payment_v2),
+    "document_custody": _list(_document_custody_v2),
+}
 for _name, _spec in _CASE_V1_SPEC.items():
     if _name == "offer":
         _CASE_V2_SPEC["offer"] = (_v1_offer, False)
         _CASE_V2_SPEC["workers"] = (_list(_worker), False)
+    elif _name in _V2_PARSERS:
+        _CASE_V2_SPEC[_name] = (_V2_PARSERS[_name], _spec[1])
     else:
         _CASE_V2_SPEC[_name] = _spec
 
@@ -569,4 +630,24 @@ def parse_case(document: str | bytes | Mapping[str, Any]) -> m.Case:
                 f"applicants[{index}].source",
                 f"names no recruitment activity ({_show(applicant.source)})",
             )
+    _check_links(case)
     return case
+
+
+def _check_links(case: m.Case) -> None:
+    """Payments and custody name a worker and a third party by their index in the lists."""
+    workers = len(case.workers or ())
+    parties = len(case.third_parties or ())
+    for name, items in (("payments", case.payments), ("document_custody", case.document_custody)):
+        for index, item in enumerate(items or ()):
+            if item.worker is not None and item.worker >= workers:
+                raise CaseError(
+                    f"{name}[{index}].worker",
+                    f"names no worker ({item.worker}; workers are counted from 0)",
+                )
+            third_party = getattr(item, "third_party", None)
+            if third_party is not None and third_party >= parties:
+                raise CaseError(
+                    f"{name}[{index}].third_party",
+                    f"names no third party ({third_party}; third_parties are counted from 0)",
+                )

@@ -1,17 +1,25 @@
 """Between the database and the portable ``lmia-case/2`` form.
 
 ``case_dict`` builds the case of a position as the JSON-shaped dict the format defines (v2: one
-``workers[i]`` per Worker row, in id order, each with their offer); ``rows_from_case`` turns a
-validated case (as that same dict shape, v2 or v1) into new rows: a v1 file's single ``offer``
-becomes the first worker's. The parsing, validation and the engine's dataclasses live in
-``portal.cases``.
+``workers[i]`` per Worker row, in id order, each with their offer and latest answered
+attestation; the employer's own third parties, then the position's; payments and custody linked
+to them by index); ``rows_from_case`` turns a validated case (as that same dict shape, v2 or v1)
+into new rows: a v1 file's single ``offer`` becomes the first worker's, and
+``attestations_from_case`` adds the workers' answered attestations once the rows have ids. The
+parsing, validation and the engine's dataclasses live in ``portal.cases``.
 """
 
-from datetime import date
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from sqlalchemy import select
+
+from portal.extensions import db
 from portal.models import (
     Applicant,
+    Attestation,
     DocumentCustody,
     Employer,
     JobMatchEntry,
@@ -30,7 +38,10 @@ THIRD_PARTY_KEYS = (
     "licence_number",
     "cicc_number",
     "law_society",
+    "contract_forbids_worker_fees",
 )
+# An imported attestation has no link: its stored "hash" can never equal a SHA-256 hex digest.
+IMPORTED_TOKEN_PREFIX = "imported-"  # noqa: S105 (a marker, not a secret)
 
 CASE_FORMAT = "lmia-case/2"
 
@@ -88,6 +99,7 @@ def employer_section(employer: Employer, position: Position) -> dict:
 
 def case_dict(employer: Employer, position: Position, applicants: list[Applicant]) -> dict:
     """The position as an lmia-case/2 document (a dict ready for json.dumps)."""
+    rows = protection_rows(employer, position)
     requirements = _without_none(
         {
             "education": position.education,
@@ -101,6 +113,7 @@ def case_dict(employer: Employer, position: Position, applicants: list[Applicant
             "title": position.title,
             "noc": position.noc_code,
             "stream": position.stream,
+            "program": position.program,
             "caregiver": position.is_caregiver or None,
             "seasonal": position.is_seasonal or None,
             "quebec_facilitated": position.quebec_facilitated or None,
@@ -195,40 +208,25 @@ def case_dict(employer: Employer, position: Position, applicants: list[Applicant
             "job_match": job_match,
             "applicants": people,
             "transition_plan": position.transition_plan,
-            "workers": [worker_section(worker) for worker in position.workers] or None,
-            # Interim (issue 9 in progress): the position's own rows, in the v1 shapes.
+            "workers": [
+                worker_section(worker, attestation)
+                for worker, attestation in zip(position.workers, rows.attestations, strict=True)
+            ]
+            or None,
             "third_parties": [
-                _without_none(
-                    {
-                        "name": party.name,
-                        "role": party.role,
-                        "province": party.province,
-                        "paid": party.paid,
-                        "licence_number": party.licence_number,
-                        "cicc_number": party.cicc_number,
-                        "law_society": party.law_society,
-                    }
-                )
-                for party in position.third_parties
+                third_party_section(party, employer_wide=party.position_id is None)
+                for party in rows.third_parties
             ]
             or None,
-            "payments": [
-                _without_none(
-                    {
-                        "date": _iso(payment.paid_on),
-                        "payer": payment.payer,
-                        "payee": payment.payee,
-                        "amount": json_number(payment.amount),
-                        "purpose": payment.purpose,
-                        "via": payment.via,
-                    }
-                )
-                for payment in position.payments
-            ]
-            or None,
+            "payments": [payment_section(payment, rows) for payment in position.payments] or None,
             "document_custody": [
                 _without_none(
-                    {"document": c.document, "held_by": c.held_by, "since": _iso(c.since)}
+                    {
+                        "document": c.document,
+                        "held_by": c.held_by,
+                        "since": _iso(c.since),
+                        "worker": rows.worker_index.get(c.worker_id),
+                    }
                 )
                 for c in position.document_custody
             ]
@@ -237,8 +235,101 @@ def case_dict(employer: Employer, position: Position, applicants: list[Applicant
     )
 
 
-def worker_section(worker: Worker) -> dict:
-    """One ``workers[i]`` object: the worker's facts and their offer, as stored."""
+@dataclass(frozen=True)
+class ProtectionRows:
+    """The rows behind a position's worker-protection lists, in the order the case lists them."""
+
+    third_parties: list[ThirdParty]  # the employer's own first, then the position's (id order)
+    attestations: list[Attestation | None]  # each worker's latest answered one, or None
+    worker_index: dict[int, int]  # Worker.id -> index in ``workers``
+    third_party_index: dict[int, int]  # ThirdParty.id -> index in ``third_parties``
+
+
+def protection_rows(employer: Employer, position: Position) -> ProtectionRows:
+    """Read the employer-wide third parties and the workers' latest answered attestations."""
+    employer_wide = []
+    if employer.id is not None:
+        employer_wide = list(
+            db.session.scalars(
+                select(ThirdParty)
+                .where(ThirdParty.employer_id == employer.id, ThirdParty.position_id.is_(None))
+                .order_by(ThirdParty.id)
+            )
+        )
+    parties = employer_wide + list(position.third_parties)
+    workers = list(position.workers)
+    latest: dict[int, Attestation] = {}
+    worker_ids = [worker.id for worker in workers if worker.id is not None]
+    if worker_ids:
+        answered = db.session.scalars(
+            select(Attestation)
+            .where(
+                Attestation.employer_id == employer.id,
+                Attestation.worker_id.in_(worker_ids),
+                Attestation.answered_at.is_not(None),
+            )
+            .order_by(Attestation.answered_at, Attestation.id)
+        )
+        for attestation in answered:  # the last one of each worker wins
+            latest[attestation.worker_id] = attestation
+    return ProtectionRows(
+        third_parties=parties,
+        attestations=[latest.get(worker.id) for worker in workers],
+        worker_index={worker.id: index for index, worker in enumerate(workers)},
+        third_party_index={party.id: index for index, party in enumerate(parties)},
+    )
+
+
+def third_party_section(party: ThirdParty, *, employer_wide: bool) -> dict:
+    return _without_none(
+        {
+            "name": party.name,
+            "role": party.role,
+            "province": party.province,
+            "paid": party.paid,
+            "licence_number": party.licence_number,
+            "cicc_number": party.cicc_number,
+            "law_society": party.law_society,
+            # Flags are written when true, like the position's (absent: not known to be so).
+            "employer_wide": True if employer_wide else None,
+            "contract_on_file": True if party.contract_evidence_id is not None else None,
+            "contract_forbids_worker_fees": party.contract_forbids_worker_fees,
+        }
+    )
+
+
+def payment_section(payment: Payment, rows: ProtectionRows) -> dict:
+    return _without_none(
+        {
+            "date": _iso(payment.paid_on),
+            "payer": payment.payer,
+            "payee": payment.payee,
+            "amount": json_number(payment.amount),
+            "purpose": payment.purpose,
+            "via": payment.via,
+            # A link to a row outside this position's case (another position's worker or
+            # third party) is not written: the index would name someone else.
+            "worker": rows.worker_index.get(payment.worker_id),
+            "third_party": rows.third_party_index.get(payment.third_party_id),
+            "note": payment.note,
+        }
+    )
+
+
+def attestation_section(attestation: Attestation | None) -> dict | None:
+    """``workers[i].attestation``: the stored answers, as given, with the day they were given."""
+    if attestation is None or attestation.answers is None or attestation.answered_at is None:
+        return None
+    return {
+        "answered_on": attestation.answered_at.date().isoformat(),
+        "language": attestation.language,
+        **attestation.answers,
+    }
+
+
+def worker_section(worker: Worker, attestation: Attestation | None = None) -> dict:
+    """One ``workers[i]`` object: the worker's facts, their offer and latest answered
+    attestation, as stored."""
     return _without_none(
         {
             "name": worker.name,
@@ -248,6 +339,7 @@ def worker_section(worker: Worker) -> dict:
             "english_requested_on": _iso(worker.english_requested_on),
             "planned_start_date": _iso(worker.planned_start_date),
             "offer": worker.offer,
+            "attestation": attestation_section(attestation),
         }
     )
 
@@ -343,6 +435,7 @@ def rows_from_case(employer: Employer, case: dict):
         title=section["title"],
         noc_code=section["noc"],
         stream=section["stream"],
+        program=section.get("program"),
         is_caregiver=bool(section.get("caregiver")),
         is_seasonal=bool(section.get("seasonal")),
         quebec_facilitated=bool(section.get("quebec_facilitated")),
@@ -380,13 +473,9 @@ def rows_from_case(employer: Employer, case: dict):
         job_match_mode=job_match.get("mode"),
         transition_plan=case.get("transition_plan"),
     )
-    for item in case.get("third_parties") or ():
-        position.third_parties.append(
-            ThirdParty(
-                employer_id=employer.id,
-                **{key: item.get(key) for key in THIRD_PARTY_KEYS},
-            )
-        )
+    workers = _workers_of(employer, case)
+    position.workers.extend(workers)
+    parties = _third_parties_of(employer, position, case.get("third_parties") or ())
     for item in case.get("payments") or ():
         position.payments.append(
             Payment(
@@ -397,6 +486,9 @@ def rows_from_case(employer: Employer, case: dict):
                 amount=_decimal(item["amount"]),
                 purpose=item["purpose"],
                 via=item.get("via"),
+                worker=_at(workers, item.get("worker")),
+                third_party=_at(parties, item.get("third_party")),
+                note=item.get("note"),
             )
         )
     for item in case.get("document_custody") or ():
@@ -406,6 +498,7 @@ def rows_from_case(employer: Employer, case: dict):
                 document=item["document"],
                 held_by=item["held_by"],
                 since=_date(item.get("since")),
+                worker=_at(workers, item.get("worker")),
             )
         )
     activities = {}
@@ -427,7 +520,6 @@ def rows_from_case(employer: Employer, case: dict):
         )
         position.activities.append(activity)
         activities[item["id"]] = activity
-    position.workers.extend(_workers_of(employer, case))
     for item in job_match.get("matches") or []:
         position.job_matches.append(
             JobMatchEntry(
@@ -455,3 +547,79 @@ def rows_from_case(employer: Employer, case: dict):
         for item in case["applicants"]
     ]
     return position, applicants
+
+
+def _at(rows: list, index: int | None):
+    return None if index is None else rows[index]
+
+
+def _third_parties_of(employer: Employer, position: Position, items) -> list[ThirdParty]:
+    """Rows for a case's third parties, index for index: an ``employer_wide`` one is the
+    employer's existing identical row if there is one (each row matched once), else a new
+    employer row; the others belong to the new position."""
+    existing = []
+    if employer.id is not None and any(item.get("employer_wide") for item in items):
+        existing = list(
+            db.session.scalars(
+                select(ThirdParty)
+                .where(ThirdParty.employer_id == employer.id, ThirdParty.position_id.is_(None))
+                .order_by(ThirdParty.id)
+            )
+        )
+    rows = []
+    for item in items:
+        if item.get("employer_wide"):
+            same = next(
+                (
+                    party
+                    for party in existing
+                    if third_party_section(party, employer_wide=True) == item
+                ),
+                None,
+            )
+            if same is not None:
+                existing.remove(same)
+                rows.append(same)
+                continue
+        # contract_on_file cannot be imported: the contract is an evidence file, not in the case.
+        party = ThirdParty(
+            employer_id=employer.id, **{key: item.get(key) for key in THIRD_PARTY_KEYS}
+        )
+        if item.get("employer_wide"):
+            db.session.add(party)
+        else:
+            position.third_parties.append(party)
+        rows.append(party)
+    return rows
+
+
+def attestations_from_case(
+    position: Position, case: dict, created_by_id: int | None
+) -> list[Attestation]:
+    """Answered Attestation rows for the workers' attestations of a case dict (call once the
+    position and its workers have ids). They have no usable link; ``created_by`` is the importer.
+    """
+    case = _json_ready(case)
+    rows = []
+    for worker, item in zip(position.workers, case.get("workers") or (), strict=False):
+        answers = item.get("attestation")
+        if answers is None:
+            continue
+        if created_by_id is None:
+            raise ValueError("importing an attestation needs the importing user")
+        answered_on = date.fromisoformat(answers["answered_on"])
+        answered_at = datetime(answered_on.year, answered_on.month, answered_on.day, tzinfo=UTC)
+        rows.append(
+            Attestation(
+                employer_id=position.employer_id,
+                position_id=position.id,
+                worker_id=worker.id,
+                token_hash=IMPORTED_TOKEN_PREFIX + secrets.token_hex(27),
+                language=answers["language"],
+                created_by_id=created_by_id,
+                expires_at=answered_at,
+                answered_at=answered_at,
+                answers={key: value for key, value in answers.items() if key != "answered_on"},
+            )
+        )
+    return rows

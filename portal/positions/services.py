@@ -1,6 +1,7 @@
 """Position operations: save the forms' facts, keep case keys stable. Views commit once."""
 
-from flask import abort
+from flask import abort, g, has_request_context
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -349,8 +350,20 @@ class EmployerMismatch(Exception):
         self.problems = problems
 
 
-def import_case(employer, case) -> Position:
-    """Create a position with everything in a validated case; refuse another employer's file."""
+def _acting_user_id() -> int | None:
+    """Who is acting: the signed-in user, or whoever a command named for the audit log."""
+    if g and g.get("audit_actor_id"):
+        return g.audit_actor_id
+    if has_request_context() and current_user.is_authenticated:
+        return current_user.id
+    return None
+
+
+def import_case(employer, case, by_user_id: int | None = None) -> Position:
+    """Create a position with everything in a validated case; refuse another employer's file.
+
+    The workers' attestations in the file are recorded as created by ``by_user_id`` (default:
+    the acting user, as the audit log names them)."""
     document = case_to_dict(case)
     problems = case_bridge.employer_mismatches(employer, document)
     if problems:
@@ -361,6 +374,9 @@ def import_case(employer, case) -> Position:
     for applicant in applicants:
         applicant.position_id = position.id
         db.session.add(applicant)
+    if by_user_id is None:
+        by_user_id = _acting_user_id()
+    db.session.add_all(case_bridge.attestations_from_case(position, document, by_user_id))
     db.session.flush()
     return position
 

@@ -49,6 +49,9 @@ PURPOSE_WORDS = {
     "training": "training",
     "statutory": "statutory deductions",
     "other": "something else",
+    "utilities": "utilities",
+    "meals": "meals",
+    "government_agent": "a government agent's services",
 }
 PARTY_WORDS = {
     "employer": "the employer",
@@ -98,6 +101,41 @@ def fee_recovered(ctx: Context, payment: Payment) -> bool:
     return charged_to_worker(payment) and payment.purpose in unrecoverable(ctx)
 
 
+def worker_name(ctx: Context, index: int | None) -> str | None:
+    """The worker a payment or custody row names, as the portal lists them ("Worker 2" without
+    a name); None when the row names no worker."""
+    workers = ctx.case.workers or ()
+    if index is None or not 0 <= index < len(workers):
+        return None
+    name = (workers[index].name or "").strip()
+    return name or f"Worker {index + 1}"
+
+
+def _party(ctx: Context, payment: Payment, side: str) -> str:
+    """Who paid (``side`` "payer") or was paid ("payee"), by name when the payment is linked:
+    the worker it names for the worker's side, the third party it names for a recruiter or
+    representative; else the words of the role."""
+    role = getattr(payment, side)
+    if role == "worker" and (name := worker_name(ctx, payment.worker)):
+        return name
+    if role == "worker_family" and (name := worker_name(ctx, payment.worker)):
+        return f"{name}'s family"
+    parties = ctx.case.third_parties or ()
+    linked = payment.third_party
+    if role in ("recruiter", "representative") and linked is not None and linked < len(parties):
+        return f"{parties[linked].name.strip()} ({role})"
+    return PARTY_WORDS[role]
+
+
+def offer_of_worker(ctx: Context, index: int | None):
+    """The offer of the worker a payment names, when it states a wage; else None."""
+    workers = ctx.case.workers or ()
+    if index is None or not 0 <= index < len(workers):
+        return None
+    offer = workers[index].offer
+    return offer if offer is not None and offer.wage is not None else None
+
+
 @rule(
     "FEE-NO-RECOVERY",
     title="No recruitment costs charged to the worker",
@@ -115,24 +153,30 @@ def worker_charged_recruitment_costs(ctx: Context) -> Iterator[Hit]:
     processing fees and payment for a job offer; for low-wage and agricultural positions also
     travel and health insurance. Covers payments by the worker or their family, deductions from
     pay, and deductions written into the offer (each worker's offer in lmia-case/2). One finding
-    per payment or deduction.
+    per payment or deduction. Also one per payment a worker reports in their attestation (they
+    were asked what they or their family paid for the job, the offer or the LMIA), from
+    2022-09-26, and one when a worker answers that they paid without saying whom.
     """
     barred = unrecoverable(ctx)
     for index, payment in enumerate(ctx.case.payments or ()):
         if not (charged_to_worker(payment) and payment.purpose in barred):
             continue
+        worker = worker_name(ctx, payment.worker)
+        whose = f"{worker}'s" if worker else "the worker's"
         how = (
-            "was deducted from the worker's pay"
+            f"was deducted from {whose} pay"
             if payment.via == "deduction"
-            else f"was paid by {PARTY_WORDS[payment.payer]}"
+            else f"was paid by {_party(ctx, payment, 'payer')}"
         )
         when = f" on {payment.date}" if payment.date else ""
         yield Hit(
             f"payments[{index}]",
             f"{money(payment.amount)} for {PURPOSE_WORDS[payment.purpose]} {how}{when} to "
-            f"{PARTY_WORDS[payment.payee]}; this cost may not be charged to the worker.",
+            f"{_party(ctx, payment, 'payee')}; this cost may not be charged to the worker.",
             "Refund the worker in full, stop any such charge, and keep proof of the refund.",
         )
+    if ctx.d >= FEE_BAN:
+        yield from _reported_payments(ctx)
     for item in ctx.offers:
         for index, deduction in enumerate(item.offer.deductions or ()):
             if deduction.purpose in barred:
@@ -143,6 +187,35 @@ def worker_charged_recruitment_costs(ctx: Context) -> Iterator[Hit]:
                     "the worker.",
                     "Remove the deduction from the offer; the employer bears this cost.",
                 )
+
+
+def _reported_payments(ctx: Context) -> Iterator[Hit]:
+    """What workers say they paid, in their attestations: things to check, not conclusions."""
+    for index, worker in enumerate(ctx.case.workers or ()):
+        attestation = worker.attestation
+        if attestation is None:
+            continue
+        name = worker_name(ctx, index)
+        reported = attestation.payments or ()
+        for number, payment in enumerate(reported):
+            payee = payment.payee.strip() or "someone"
+            what = "" if blank(payment.what_for) else f" ({payment.what_for.strip()})"
+            when = f" on {payment.paid_on}" if payment.paid_on else ""
+            yield Hit(
+                f"workers[{index}].attestation.payments[{number}]",
+                f"{name} reports paying {money(payment.amount)} to {payee}{what}{when}.",
+                f"Check with {name} and with {payee} what this payment was for. If it was for "
+                "the job, the offer or the LMIA, make sure the worker is repaid in full, keep "
+                "proof of the refund, and stop working with anyone who charges workers.",
+            )
+        if attestation.paid and not reported:
+            yield Hit(
+                f"workers[{index}].attestation",
+                f"{name} answered on {attestation.answered_on} that they or their family paid "
+                "someone for the job, the offer or the LMIA, without saying whom or how much.",
+                f"Ask {name}, in confidence, whom they paid, how much and when; if it was for the "
+                "job, make sure the worker is repaid in full and keep proof of the refund.",
+            )
 
 
 @rule(
@@ -218,14 +291,13 @@ def worker_pays_employer(ctx: Context) -> Iterator[Hit]:
     of a sold job or payroll cycling.
 
     Except statutory deductions (income tax, CPP/QPP, EI withheld for remittance: never a
-    signal) and rent for housing of at most 30% of monthly gross pay (of the first offer that
-    states a wage, else the position: a payment names no worker until issue 9 ties payments to
-    workers, so with several workers the first offer's pay stands for all); a loan repayment is
+    signal) and rent for housing of at most 30% of monthly gross pay (of the offer of the worker
+    the payment names when it states a wage, else of the first offer that states a wage, else
+    the position's); a loan repayment is
     a warning (keep the written loan agreement; repayment from wages must be voluntary and
     allowed by provincial employment standards); wages handed back count whoever receives them.
     Payments FEE-NO-RECOVERY already reports are not repeated.
     """
-    limit = HOUSING_SHARE * ctx.monthly_gross(ctx.first_offer_with_wage)
     for index, payment in enumerate(ctx.case.payments or ()):
         if payment.payer not in WORKER_SIDE or payment.purpose == "statutory":
             continue
@@ -233,15 +305,18 @@ def worker_pays_employer(ctx: Context) -> Iterator[Hit]:
             continue
         if fee_recovered(ctx, payment):
             continue
+        offer = offer_of_worker(ctx, payment.worker) or ctx.first_offer_with_wage
+        limit = HOUSING_SHARE * ctx.monthly_gross(offer)
         if payment.purpose == "housing" and payment.amount <= limit:
             continue
         detail = ""
         if payment.purpose == "housing":
             detail = f", more than 30% of the monthly gross pay ({money(limit)})"
         when = f" on {payment.date}" if payment.date else ""
+        payer = _party(ctx, payment, "payer")
         paid = (
-            f"{PARTY_WORDS[payment.payer][0].upper()}{PARTY_WORDS[payment.payer][1:]} paid "
-            f"{money(payment.amount)} to {PARTY_WORDS[payment.payee]}{when} for "
+            f"{payer[0].upper()}{payer[1:]} paid "
+            f"{money(payment.amount)} to {_party(ctx, payment, 'payee')}{when} for "
             f"{PURPOSE_WORDS[payment.purpose]}{detail}."
         )
         if payment.purpose == "loan_repayment":
@@ -344,7 +419,11 @@ def offer_before_advertising(ctx: Context) -> Iterator[Hit]:
     applies="all",
 )
 def identity_documents_held(ctx: Context) -> Iterator[Hit]:
-    """No employer, owner or recruiter may hold a worker's passport or work permit."""
+    """No employer, owner or recruiter may hold a worker's passport or work permit.
+
+    From the custody records, and from a worker's attestation answering that they do not hold
+    their own passport or permit (whoever holds it: the worker is asked, not the holder).
+    """
     words = {"passport": "passport", "work_permit": "work permit"}
     for index, custody in enumerate(ctx.case.document_custody or ()):
         if custody.document in words and custody.held_by in EMPLOYER_SIDE:
@@ -354,10 +433,34 @@ def identity_documents_held(ctx: Context) -> Iterator[Hit]:
                 if custody.since
                 else f"is held by {holder}"
             )
+            worker = worker_name(ctx, custody.worker)
+            whose = f"{worker}'s" if worker else "The worker's"
             yield Hit(
                 f"document_custody[{index}]",
-                f"The worker's {words[custody.document]} {held}.",
+                f"{whose} {words[custody.document]} {held}.",
                 "Give the document back to the worker now; it may not be kept, even for "
+                "safekeeping.",
+            )
+    for index, worker in enumerate(ctx.case.workers or ()):
+        attestation = worker.attestation
+        if attestation is None:
+            continue
+        missing = [
+            document
+            for document, holds in (
+                ("passport", attestation.holds_passport),
+                ("work permit", attestation.holds_permit),
+            )
+            if holds is False
+        ]
+        if missing:
+            name = worker_name(ctx, index)
+            yield Hit(
+                f"workers[{index}].attestation",
+                f"{name} answered on {attestation.answered_on} that they do not hold their own "
+                f"{' or '.join(missing)}.",
+                f"Ask {name}, in confidence, who holds the {' and the '.join(missing)}, and make "
+                "sure it is given back; no employer, owner or recruiter may keep it, even for "
                 "safekeeping.",
             )
 

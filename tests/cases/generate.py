@@ -104,6 +104,9 @@ class CaseGenerator:
             )
         ids = [a.id for a in activities]
         version = self.pick(m.FORMATS)
+        v2 = version == m.FORMAT
+        workers = maybe(self.workers) if v2 else None
+        parties = maybe(lambda: self.third_parties(v2))
         return m.Case(
             submission_date=maybe(day),
             employer=m.Employer(
@@ -121,6 +124,7 @@ class CaseGenerator:
                 title=text(),
                 noc=text(),
                 stream=self.pick(m.STREAMS),
+                program=maybe(lambda: self.pick(m.PROGRAMS)) if v2 else None,
                 caregiver=maybe(self.boolean),
                 seasonal=maybe(self.boolean),
                 quebec_facilitated=maybe(self.boolean),
@@ -198,21 +202,8 @@ class CaseGenerator:
             # Half the cases are lmia-case/1 (one offer), half lmia-case/2 (workers).
             format=version,
             offer=maybe(self.offer) if version == m.FORMAT_V1 else None,
-            workers=maybe(self.workers) if version == m.FORMAT else None,
-            third_parties=maybe(
-                lambda: tuple(
-                    m.ThirdParty(
-                        name=text(),
-                        role=self.pick(m.THIRD_PARTY_ROLES),
-                        province=maybe(lambda: self.pick(m.PROVINCES)),
-                        paid=maybe(self.boolean),
-                        licence_number=maybe(text),
-                        cicc_number=maybe(text),
-                        law_society=maybe(text),
-                    )
-                    for _ in range(self.rng.randint(0, 2))
-                )
-            ),
+            workers=workers,
+            third_parties=parties,
             payments=maybe(
                 lambda: tuple(
                     m.Payment(
@@ -220,8 +211,17 @@ class CaseGenerator:
                         payer=self.pick(m.PARTIES),
                         payee=self.pick(m.PARTIES),
                         amount=self.decimal(),
-                        purpose=self.pick(m.PURPOSES),
+                        purpose=self.pick(m.PURPOSES_V2 if v2 else m.PURPOSES),
                         via=maybe(lambda: self.pick(m.PAYMENT_VIAS)),
+                        **(
+                            {
+                                "worker": maybe(lambda: self.index(workers)),
+                                "third_party": maybe(lambda: self.index(parties)),
+                                "note": maybe(text),
+                            }
+                            if v2
+                            else {}
+                        ),
                     )
                     for _ in range(self.rng.randint(0, 3))
                 )
@@ -232,10 +232,62 @@ class CaseGenerator:
                         document=self.pick(m.DOCUMENTS),
                         held_by=self.pick(m.HOLDERS),
                         since=maybe(day),
+                        worker=maybe(lambda: self.index(workers)) if v2 else None,
                     )
                     for _ in range(self.rng.randint(0, 2))
                 )
             ),
+        )
+
+    def index(self, items) -> int | None:
+        """A valid 0-based index into ``items`` (None when it is empty)."""
+        return self.rng.randrange(len(items)) if items else None
+
+    def third_parties(self, v2: bool) -> tuple[m.ThirdParty, ...]:
+        maybe, text = self.maybe, self.text
+        return tuple(
+            m.ThirdParty(
+                name=text(),
+                role=self.pick(m.THIRD_PARTY_ROLES),
+                province=maybe(lambda: self.pick(m.PROVINCES)),
+                paid=maybe(self.boolean),
+                licence_number=maybe(text),
+                cicc_number=maybe(text),
+                law_society=maybe(text),
+                **(
+                    {
+                        "employer_wide": maybe(self.boolean),
+                        "contract_on_file": maybe(self.boolean),
+                        "contract_forbids_worker_fees": maybe(self.boolean),
+                    }
+                    if v2
+                    else {}
+                ),
+            )
+            for _ in range(self.rng.randint(0, 2))
+        )
+
+    def attestation(self) -> m.Attestation:
+        maybe, text, day = self.maybe, self.text, self.day
+        return m.Attestation(
+            answered_on=day(),
+            language=self.pick(m.ATTESTATION_LANGUAGES),
+            paid=self.boolean(),
+            payments=maybe(
+                lambda: tuple(
+                    m.ReportedPayment(
+                        payee=text(),
+                        amount=abs(self.decimal()),
+                        paid_on=maybe(day),
+                        what_for=maybe(text),
+                    )
+                    for _ in range(self.rng.randint(0, 2))
+                )
+            ),
+            holds_passport=maybe(self.boolean),
+            holds_permit=maybe(self.boolean),
+            contract_before_start_in_language=maybe(self.boolean),
+            knows_help=maybe(self.boolean),
         )
 
     def ad(self) -> m.Ad:
@@ -267,6 +319,7 @@ class CaseGenerator:
                 english_requested_on=maybe(day),
                 planned_start_date=maybe(day),
                 offer=maybe(lambda: self.offer(v2=True)),
+                attestation=maybe(self.attestation),
             )
             for _ in range(self.rng.randint(0, 3))
         )
