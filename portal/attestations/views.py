@@ -125,12 +125,14 @@ def _t(language):
 
 
 def _public(template: str, language: str, status: int = 200, headers=None, **context):
+    other = "fr" if language == "en" else "en"
     return (
         render_template(
             f"attestations/{template}",
             lang=language,
-            other_lang="fr" if language == "en" else "en",
+            other_lang=other,
             t=_t(language),
+            t_other=_t(other),
             tip_line=attest.TIP_LINE,
             rights_links=attest.RIGHTS_LINKS[language],
             **context,
