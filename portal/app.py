@@ -61,6 +61,7 @@ def register_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal.attestations.views import bp as attestations_bp
     from portal.auth import bp as auth_bp
     from portal.dashboard import bp as dashboard_bp
     from portal.employers import bp as employers_bp
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
         offers_bp,
         protection_bp,
         risk_bp,
+        attestations_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -42,6 +42,7 @@ from portal.tenancy import PERMISSIONS, PUBLIC, SIGNED_IN, access_policy_of
 from tests.factories import Factories
 from tests.security.support import (
     ARG_LEVELS,
+    ATTESTATIONS_ROUTE_POLICIES,
     HTTPS,
     MISSING_ID,
     OBJECT_ARGS,
@@ -174,8 +175,11 @@ SPEC_POLICIES = {
     # Issue 8: workers and offers. Every member reads and downloads; owner and staff change;
     # the representative waives (tests/security/support.py).
     **OFFERS_ROUTE_POLICIES,
+    # Issue 9: sending a worker's attestation link is owner, staff or representative; every
+    # member reads the answers (tests/security/support.py). The link itself is public.
+    **ATTESTATIONS_ROUTE_POLICIES,
 }
-SPEC_BLUEPRINTS = ("positions.", "evidence.", "offers.")
+SPEC_BLUEPRINTS = ("positions.", "evidence.", "offers.", "attestations.")
 # Issue 9, risk: the risk view (tests/security/support.py).
 SPEC_POLICIES.update(RISK_ROUTE_POLICIES)
 SPEC_BLUEPRINTS += ("risk.position",)
