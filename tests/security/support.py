@@ -1510,6 +1510,8 @@ def _offers_body(app, endpoint: str, values: dict | None) -> dict | None:
 ATTESTATIONS_ROUTE_POLICIES = {
     "attestations.send": "comment",
     "attestations.show": "view",
+    # The worker's link: no account; the token is the credential (a public route).
+    "attestations.answer": "public",
 }
 ATTESTATION_ANSWERS = {
     "lang": "en",
