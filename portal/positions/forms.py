@@ -91,6 +91,9 @@ class PositionForm(FlaskForm):
         _l("Agricultural program"),
         choices=_choices(labels.PROGRAMS, labels.PROGRAMS),
         default="",
+        # Checked in validate_program: a form without the field (or a position saved before
+        # it existed, None) means no program.
+        validate_choice=False,
         description=_l("Only for the agricultural stream: SAWP or the Agricultural Stream."),
     )
     is_caregiver = BooleanField(_l("In-home caregiver position"))
@@ -190,6 +193,8 @@ class PositionForm(FlaskForm):
     version = HiddenField()
 
     def validate_program(self, field):
+        if field.data and field.data not in labels.PROGRAMS:
+            raise ValidationError(_l("Not a valid choice."))
         if field.data and self.stream.data != "agricultural":
             raise ValidationError(_l("A program applies only to the agricultural stream."))
 

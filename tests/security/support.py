@@ -1518,6 +1518,8 @@ RISK_ROUTE_POLICIES = {"risk.position": "view"}
 ATTESTATIONS_ROUTE_POLICIES = {
     "attestations.send": "comment",
     "attestations.show": "view",
+    # The worker's link: no account; the token is the credential (a public route).
+    "attestations.answer": "public",
 }
 ATTESTATION_ANSWERS = {
     "lang": "en",

@@ -463,6 +463,12 @@ def test_position_routes_grant_the_agreed_roles(app):
         agreed = SPEC_POLICIES.get(endpoint)
         if agreed is None:
             problems.append(f"{endpoint} ({declared}) is not in SPEC_POLICIES: agree its roles")
+        elif agreed == PUBLIC or declared == PUBLIC:
+            # Issue 9: a public route (the worker's attestation link) is agreed as public.
+            if agreed != declared:
+                problems.append(
+                    f"{endpoint} declares {declared!r}; the agreed policy is {agreed!r}"
+                )
         elif declared not in PERMISSIONS or set(PERMISSIONS[declared]) != SPEC_PERMISSIONS[agreed]:
             problems.append(f"{endpoint} declares {declared!r}; the agreed policy is {agreed!r}")
     assert not problems, "\n".join(problems)
