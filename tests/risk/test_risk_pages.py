@@ -152,3 +152,36 @@ def test_the_owners_dashboard_has_no_client_count(world):
     html = world["owner"].get("/").get_data(as_text=True)
 
     assert "risk-count" not in html
+
+
+@pytest.fixture
+def engine_runs(monkeypatch):
+    """Count the rules engine's runs, wherever the pages call it from."""
+    from portal.positions import compliance
+    from portal.riskview import services
+
+    runs = []
+
+    def counting(original):
+        def run(case, *args, **kwargs):
+            runs.append(case.position.title)
+            return original(case, *args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(compliance, "evaluate", counting(compliance.evaluate))
+    monkeypatch.setattr(services, "evaluate", counting(services.evaluate))
+    return runs
+
+
+def test_the_clients_page_runs_the_rules_once_per_position(world, engine_runs):
+    world["lawyer"].get("/risk")
+
+    # Bistro: line cook and chef; Farm: its kitchen hand. Never the unrepresented employer's.
+    assert sorted(engine_runs) == sorted(["Line cook", "Chef de cuisine", "Farm kitchen hand"])
+
+
+def test_the_dashboard_count_costs_no_second_run_of_the_rules(world, engine_runs):
+    world["lawyer"].get("/")
+
+    assert sorted(engine_runs) == sorted(["Line cook", "Chef de cuisine", "Farm kitchen hand"])
