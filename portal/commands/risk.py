@@ -59,7 +59,7 @@ def risk(employer_id: int | None, output: str, as_of) -> None:
     errors = 0
     for employer in employers:
         with acting_for(employer):
-            for position in live_positions(employer):
+            for position in live_positions():
                 items = position_risk(position, day, reference)
                 errors += standing_errors(items)
                 rows.extend((employer, position, item) for item in items)

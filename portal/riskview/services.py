@@ -19,7 +19,7 @@ from portal.positions.reference import labour_market
 from portal.risk import RiskItem, risk_items, standing
 from portal.rules import evaluate
 from portal.rules.context import Reference
-from portal.tenancy import across_my_employers
+from portal.tenancy import scoped_select
 
 
 def items_of_report(report: compliance.ComplianceReport) -> list[RiskItem]:
@@ -71,19 +71,12 @@ class ClientRisk:
         return sum(standing(entry.items) for entry in self.positions)
 
 
-def live_positions(employer: Employer, user_id: int | None = None) -> list[Position]:
-    """The employer's positions not archived, by id; ``user_id`` limits them to that user's
-    employers (a representative's clients page)."""
-    query = (
-        across_my_employers(Position, user_id)
-        if user_id is not None
-        else select(Position)  # the operator's command line
-    )
+def live_positions() -> list[Position]:
+    """The positions of the employer ``acting_for`` set (or the request's), not archived, by
+    id."""
     return list(
         db.session.scalars(
-            query.where(
-                Position.employer_id == employer.id, Position.archived_at.is_(None)
-            ).order_by(Position.id)
+            scoped_select(Position).where(Position.archived_at.is_(None)).order_by(Position.id)
         )
     )
 
@@ -107,7 +100,7 @@ def clients_risk(user_id: int, as_of: date) -> list[ClientRisk]:
         with acting_for(employer):
             positions = [
                 PositionRisk(position, position_risk(position, as_of, reference))
-                for position in live_positions(employer, user_id)
+                for position in live_positions()
             ]
         result.append(ClientRisk(employer, positions))
     return result
