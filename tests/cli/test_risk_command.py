@@ -3,6 +3,10 @@ cook's fee and fraud findings (the worker's payment to the unlicensed recruiter 
 Staffing), none for the chef, exit 1 while an error stands."""
 
 import json
+import sqlite3
+from pathlib import Path
+
+import pytest
 
 from tests.cli.support import new_shell, ok
 
@@ -93,3 +97,59 @@ def test_risk_on_an_empty_database_exits_0(tmp_path):
     result = ok(shell.flask("risk"))
 
     assert result.stdout == "No fee or fraud finding.\n"
+
+
+def _demo_has_attestations() -> bool:
+    demo = Path(__file__).resolve().parents[2] / "portal" / "demo"
+    return all(
+        any(worker.get("attestation") for worker in json.loads(path.read_text())["workers"])
+        for path in (demo / "line_cook_findings.json", demo / "chef_compliant.json")
+    )
+
+
+# The demo's attestations come from the demo case files (core9's part of issue 9); until those
+# carry them, these two tests have nothing to check.
+needs_demo_attestations = pytest.mark.skipif(
+    not _demo_has_attestations(), reason="the demo case files carry no attestation yet"
+)
+
+
+def _attestations(shell) -> dict[str, tuple]:
+    """The seeded attestations by worker name: (answers, answered, created by, position)."""
+    with sqlite3.connect(shell.home / "demo.sqlite3") as connection:
+        rows = connection.execute(
+            "SELECT workers.name, attestations.answers, attestations.answered_at,"
+            " users.email, attestations.position_id FROM attestations"
+            " JOIN workers ON workers.id = attestations.worker_id"
+            " JOIN users ON users.id = attestations.created_by_id"
+        ).fetchall()
+    return {
+        name: (json.loads(answers), answered, by, pos) for name, answers, answered, by, pos in rows
+    }
+
+
+@needs_demo_attestations
+def test_seed_demo_records_each_workers_answered_attestation(shell):
+    found = _attestations(shell)
+
+    assert set(found) == {"Aminata Koné", "Marco Bellini"}
+    cook, chef = found["Aminata Koné"], found["Marco Bellini"]
+    assert cook[3] == LINE_COOK
+    assert cook[0]["paid"] is True
+    (payment,) = cook[0]["payments"]
+    assert payment["payee"] == "Global Kitchen Staffing"
+    assert float(payment["amount"]) == 3000
+    assert "processing fee" in (payment.get("what_for") or "").lower()
+    assert chef[0]["paid"] is False
+    assert not chef[0].get("payments")
+    assert cook[1] and chef[1]  # answered
+    assert {cook[2], chef[2]} == {"owner@maple-bistro.example"}  # created by the importer
+
+
+@needs_demo_attestations
+def test_risk_on_the_demo_prints_the_workers_report(shell):
+    result = shell.flask("risk")
+
+    assert result.returncode == 1
+    assert "Aminata Koné reports paying $3,000.00 to Global Kitchen Staffing" in result.stdout
+    assert "workers[0].attestation.payments[0]" in result.stdout
