@@ -61,6 +61,7 @@ def register_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal.attestations.views import bp as attestations_bp
     from portal.auth import bp as auth_bp
     from portal.dashboard import bp as dashboard_bp
     from portal.employers import bp as employers_bp
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.offers.views import bp as offers_bp
     from portal.positions import bp as positions_bp
     from portal.protection.views import bp as protection_bp
+    from portal.riskview import bp as risk_bp
 
     blueprints = (
         dashboard_bp,
@@ -81,6 +83,8 @@ def register_blueprints(app: Flask) -> None:
         evidence_bp,
         offers_bp,
         protection_bp,
+        risk_bp,
+        attestations_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -110,6 +114,7 @@ def register_commands(app: Flask) -> None:
     from portal.commands.lmia import lmia
     from portal.commands.offers import list_workers, offer_letter
     from portal.commands.refdata import refdata
+    from portal.commands.risk import risk
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(lmia)
@@ -118,6 +123,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(make_bundle)
     app.cli.add_command(list_workers)
     app.cli.add_command(offer_letter)
+    app.cli.add_command(risk)
 
 
 def configure_logging(app: Flask) -> None:

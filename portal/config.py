@@ -99,6 +99,14 @@ def build_config(instance_path: Path) -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get(
             "PORTAL_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"
         ),
+        # A worker's attestation link (portal.attestations): every request counts, per IP and
+        # per link.
+        "ATTESTATION_LIMIT_PER_IP": os.environ.get(
+            "PORTAL_ATTESTATION_LIMIT_PER_IP", "60 per 15 minutes"
+        ),
+        "ATTESTATION_LIMIT_PER_LINK": os.environ.get(
+            "PORTAL_ATTESTATION_LIMIT_PER_LINK", "20 per 15 minutes"
+        ),
         "PROXY_COUNT": int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", 0)),
         # Mail: with no SMTP host, messages go to the outbox table and the log.
         "SMTP_HOST": os.environ.get("PORTAL_SMTP_HOST"),

@@ -24,7 +24,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
 from portal.extensions import db, login_manager
-from portal.models import Employer, EmployerScoped, Invitation, Membership, Role
+from portal.models import Attestation, Employer, EmployerScoped, Invitation, Membership, Role
 
 log = logging.getLogger("portal.security")
 
@@ -169,6 +169,12 @@ def invitations_addressed_to(email: str) -> Select[tuple[Invitation]]:
     """Invitations sent to ``email``, across employers: shown only to that address's confirmed
     owner (portal.invitations.services.invitations_waiting_for), never to an employer."""
     return select(Invitation).where(Invitation.email == email)
+
+
+def attestation_for_link(token_hash: str) -> Attestation | None:
+    """The attestation a worker's private link names, across employers, by the SHA-256 of its
+    token (portal.attestations): the token is the credential, as an invitation's nonce is."""
+    return db.session.scalar(select(Attestation).where(Attestation.token_hash == token_hash))
 
 
 def load_for_operator(model: type[Owned], object_id: int) -> Owned | None:

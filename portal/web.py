@@ -164,7 +164,8 @@ QUERY_PARAMETERS = {
     "next": "where to go after signing in (safe_next)",
     "about": "which note the check-your-e-mail page shows (one of auth.views.CHECK_EMAIL_ABOUT)",
     "activity": "the ad preselected on the missed-capture form (a choice the form validates)",
-    "lang": "the language of a worker's offer preview (en or fr; anything else is a 400)",
+    "lang": "the language of a worker's offer preview, or of the attestation page a worker's "
+    "link opens (en or fr; anything else is a 400)",
 }
 
 
@@ -241,6 +242,8 @@ AUDIT_ACTION_LABELS = {
     "memberships.update": _l("Access changed or removed"),
     "invitations.insert": _l("Invitation sent"),
     "invitations.update": _l("Invitation accepted, cancelled or replaced"),
+    "attestations.insert": _l("Attestation link sent to a worker"),
+    "attestations.update": _l("Attestation answered by the worker"),
 }
 
 

@@ -8,6 +8,8 @@
 - ``refdata``: ``refdata load-wages|load-thresholds|load-cma FILE.csv`` and ``refdata show``.
 - ``offers``: ``workers [--position ID]`` (one worker a line) and
   ``offer-letter POSITION_ID --worker ID --out FILE.pdf|FILE.docx [--lang en|fr]``.
+- ``risk``: ``risk [--employer ID] [--format text|json] [--as-of YYYY-MM-DD]``, every fee and
+  fraud finding of every live position (exit 1 while an error-level one stands).
 
 The package itself imports nothing, so loading one command module loads only what it needs.
 """

@@ -57,8 +57,11 @@ DEMO_EMPLOYERS = [
 # several findings (recruitment too short and too narrow, wage under the median, a fee charged
 # to a worker). Each names one foreign worker with a job offer (lmia-case/2 ``workers``, made
 # into Worker rows by import_case): the chef's in English and clean, the line cook's in French
-# at $17.00 an hour against the position's $17.50 (WAGE-AD-OFFER). Their dates are moved so
-# that the planned filing is always 10 days away.
+# at $17.00 an hour against the position's $17.50 (WAGE-AD-OFFER). Each worker has answered an
+# attestation (lmia-case/2 ``workers[i].attestation``, made into an answered Attestation row by
+# import_case, created by the owner): the line cook's worker reports a $3,000 "processing fee"
+# paid to the unlicensed recruiter Global Kitchen Staffing, the chef's that nobody was paid.
+# Their dates are moved so that the planned filing is always 10 days away.
 DEMO_CASES = ("chef_compliant.json", "line_cook_findings.json")
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -122,7 +125,7 @@ def seed_demo(if_empty: bool) -> None:
         ]
     )
     for name in DEMO_CASES:
-        import_case(bistro, demo_case(name, date.today() + timedelta(days=10)))
+        import_case(bistro, demo_case(name, date.today() + timedelta(days=10)), people["owner"].id)
     db.session.commit()
 
     click.echo("Demo data is ready. Sign in at http://127.0.0.1:5000/account/login with:")

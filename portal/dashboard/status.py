@@ -21,6 +21,8 @@ from portal.models import EvidenceFile, Membership, Position, SignOff
 from portal.open_items import OpenItems
 from portal.positions import compliance
 from portal.reviews import open_requests_across
+from portal.risk import standing
+from portal.riskview.services import items_of_report
 from portal.tenancy import across_my_employers
 
 NOT_SIGNED, SIGNED_CURRENT, SIGNED_OUTDATED = "none", "current", "outdated"
@@ -36,6 +38,9 @@ class PositionStatus:
     filing_date: date | None
     days_left: int | None  # to the planned filing date; negative: overdue
     about: object = None  # the report's labeller: a finding subject as the user knows it
+    # Fee and fraud findings not waived (portal.risk), from the same run of the rules: the
+    # dashboard's per-client count costs no query and no second run.
+    risk: int = 0
 
     @property
     def overdue(self) -> bool:
@@ -144,6 +149,7 @@ def position_statuses(
                 filing_date=filing,
                 days_left=(filing - today).days if filing else None,
                 about=report.about,
+                risk=standing(items_of_report(report)),
             )
         )
     statuses.sort(key=urgency)

@@ -39,6 +39,12 @@ def index():
         else:
             asked["by_representative" if by_rep else "to_representative"].append(request)
     names = {m.employer_id: m.employer.display_name for m in memberships}
+    # Fee and fraud signs per client (the representative's risk view lists them).
+    risk_counts: dict[int, int] = {}
+    for status in statuses:
+        if status.position.employer_id in represented:
+            employer_id = status.position.employer_id
+            risk_counts[employer_id] = risk_counts.get(employer_id, 0) + status.risk
     return render_template(
         "dashboard/index.html",
         clients=clients,
@@ -50,4 +56,5 @@ def index():
         employer_names=names,
         about_subject={s.position.id: s.about for s in statuses},
         pending_invitations=invitations_waiting_for(current_user),
+        risk_counts=risk_counts,
     )

@@ -21,14 +21,23 @@ def mail_is_kept_here() -> bool:
     return not smtp_configured() and current_app.config["PORTAL_ENV"] != "production"
 
 
-def send_mail(recipient: str, subject: str, template: str, **context) -> None:
-    """Render ``templates/email/<template>.txt`` and deliver it to ``recipient``."""
+def send_mail(
+    recipient: str, subject: str, template: str, *, log_body: bool = True, **context
+) -> None:
+    """Render ``templates/email/<template>.txt`` and deliver it to ``recipient``.
+
+    ``log_body=False``: the body holds a credential that must never reach a log (a worker's
+    attestation link); the outbox still keeps it for delivery.
+    """
     body = render_template(f"email/{template}.txt", **context)
     config = current_app.config
     if not smtp_configured():
         db.session.add(OutboxMessage(recipient=recipient, subject=subject, body=body))
         # The body carries sign-in links: only log it where mail stays on this machine.
-        log.info("outbox: to=%s subject=%s\n%s", recipient, subject, body)
+        if log_body:
+            log.info("outbox: to=%s subject=%s\n%s", recipient, subject, body)
+        else:
+            log.info("outbox: to=%s subject=%s (body not logged)", recipient, subject)
         return
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]

@@ -58,6 +58,10 @@ def _page(endpoint: str, **values) -> str | None:
     arguments = set().union(*(rule.arguments for rule in current_app.url_map.iter_rules(endpoint)))
     anchor = values.pop("_anchor", None)
     given = {key: value for key, value in values.items() if key in arguments}
+    if any(
+        not (rule.arguments <= given.keys()) for rule in current_app.url_map.iter_rules(endpoint)
+    ):
+        return None  # the URL needs a value the reference does not carry: named, not linked
     return url_for(endpoint, **given, **({"_anchor": anchor} if anchor else {}))
 
 

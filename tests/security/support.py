@@ -179,6 +179,9 @@ class Tenant:
     third_party_id: int | None = None
     payment_id: int | None = None
     custody_id: int | None = None
+    # Issue 9 (attestations): the worker's answered attestation, and the token of an open one.
+    attestation_id: int | None = None
+    attestation_token: str | None = None
 
 
 @dataclass
@@ -462,6 +465,7 @@ def seed_world(app, *, with_b: bool = True) -> World:
     a_position |= add_protection(
         app, a.id, a_position["position_id"], u["a_owner"].id, a_position["worker_id"]
     )
+    a_position |= add_attestations(app, a.id, a_position, u["a_owner"].id)
     world.a = Tenant(a.id, a_location, target.id, a_invitation, a_token, **a_position)
 
     u["lawyer_none"] = make.user(name="Nora No-Grants")
@@ -512,8 +516,14 @@ def seed_world(app, *, with_b: bool = True) -> World:
     b_position |= add_protection(
         app, b.id, b_position["position_id"], u["b_owner"].id, b_position["worker_id"], canary
     )
+    b_position |= add_attestations(app, b.id, b_position, u["b_owner"].id, text=canary)
     world.b = Tenant(b.id, b_location, b_staff.id, b_invitation, **b_position)
-    world.b_markers = position_markers(canary) | offer_markers(canary) | protection_markers(canary)
+    world.b_markers = (
+        position_markers(canary)
+        | offer_markers(canary)
+        | protection_markers(canary)
+        | attestation_markers(canary)
+    )
     return world
 
 
@@ -682,6 +692,8 @@ ARG_LEVELS = {
     "third_party_id": 1,
     "payment_id": 2,
     "custody_id": 2,
+    # Issue 9: an attestation of that worker (level 2, like an offer version).
+    "attestation_id": 2,
 }
 A, B = "a", "b"
 VARIANTS = {
@@ -767,6 +779,8 @@ def _token(world: World, endpoint: str, variant: str, extra: dict):
         return _reset_token(world, variant)
     if endpoint == "invitations.accept":
         return _invitation_token(world, variant, extra)
+    if endpoint == "attestations.answer":
+        return _attestation_token(world, variant, extra)
     if endpoint in _ACCOUNT_LINKS:
         return _account_link_token(world, endpoint, variant)
     raise Unresolvable(f"no token kind known for {endpoint}")
@@ -1123,6 +1137,8 @@ def tenant_body(app, endpoint: str, employer_id: int, values: dict | None = None
         return _case_upload(app, employer_id)
     if endpoint == "positions.record_missed_capture":  # issue 7 U7 (positions)
         return _missed_capture_body(app, values)
+    if endpoint == "attestations.send":
+        return {}  # a button: the CSRF token is the whole form
     offers = _offers_body(app, endpoint, values)
     if offers is not None:
         return offers
@@ -1164,6 +1180,7 @@ def account_body(world: World, endpoint: str) -> dict:
         "auth.confirm_email": {"password": PASSWORD},
         "auth.request_unlock": {"email": users["a_viewer"].email},
         "invitations.accept_waiting": {"cicc_number": "R712345"},
+        "attestations.answer": ATTESTATION_ANSWERS,
         "invitations.accept": {
             "full_name": "Invited Person",
             "password": NEW_PASSWORD,
@@ -1660,3 +1677,115 @@ def _protection_body(app, endpoint: str, values: dict | None) -> dict | None:
 
 
 # --- end of the Money & recruiters block -----------------------------------------------------
+# --- Issue 9, risk (portal/riskview/views.py) ---------------------------------------------------
+# A position's fee and fraud findings: every member reads them. The representative's list across
+# all their clients (risk.clients) is SIGNED_IN, with no employer in the URL: the matrix checks
+# it like the account pages; it reads only the employers the user represents
+# (tests/risk/test_risk_pages.py).
+RISK_ROUTE_POLICIES = {"risk.position": "view"}
+
+
+# --- Issue 9: worker attestations (portal/attestations/views.py) ------------------------------
+# Each tenant's worker has an answered attestation (B's reported payee carries the canary) and an
+# open one. The public link: "own" is a fresh open link of A's worker (made when resolved);
+# "foreign" is B's real open token with one character changed (a guess next to a real link);
+# "missing" a random token. Both of the last must answer alike (404) and change nothing.
+
+ATTESTATIONS_ROUTE_POLICIES = {
+    "attestations.send": "comment",
+    "attestations.show": "view",
+    # The worker's link: no account; the token is the credential (a public route).
+    "attestations.answer": "public",
+}
+ATTESTATION_ANSWERS = {
+    "lang": "en",
+    "rows": "3",
+    "paid": "yes",
+    "payee-0": "Posted Recruiter",
+    "amount-0": "1500",
+    "paid_on-0": "2026-10-01",
+    "what_for-0": "placement fee",
+    "holds_passport": "yes",
+    "holds_permit": "yes",
+    "contract_before_start_in_language": "yes",
+    "knows_help": "yes",
+}
+
+
+def attestation_markers(text: str) -> dict:
+    prefix = f"{text} " if text else ""
+    return {"attestation_id": f"{prefix}Recruiting Agency"}
+
+
+def new_attestation(
+    app,
+    employer_id: int,
+    position_id: int,
+    worker_id: int,
+    actor_id: int,
+    answers: dict | None = None,
+) -> tuple[int, str]:
+    """An attestation of the worker (answered when ``answers`` is given); (id, its token)."""
+    from portal.attestations import answers as attest
+    from portal.models import Attestation
+
+    token = attest.new_token()
+    with app.test_request_context():
+        g.audit_actor_id = actor_id
+        sent = utcnow()
+        row = Attestation(
+            employer_id=employer_id,
+            position_id=position_id,
+            worker_id=worker_id,
+            token_hash=attest.token_hash(token),
+            language="en",
+            sent_to=None,
+            created_by_id=actor_id,
+            expires_at=attest.expires_at(sent),
+        )
+        if answers is not None:
+            row.answers, row.answered_at, row.answered_ip = answers, sent, "192.0.2.1"
+        db.session.add(row)
+        db.session.commit()
+        return row.id, token
+
+
+def add_attestations(app, employer_id: int, ids: dict, owner_id: int, text="") -> dict:
+    answers = {
+        "language": "en",
+        "paid": True,
+        "payments": [
+            {
+                "payee": attestation_markers(text)["attestation_id"],
+                "amount": 3000.0,
+                "paid_on": "2026-10-01",
+                "what_for": "processing fee",
+            }
+        ],
+        "holds_passport": True,
+        "holds_permit": True,
+        "contract_before_start_in_language": True,
+        "knows_help": True,
+    }
+    place = (employer_id, ids["position_id"], ids["worker_id"], owner_id)
+    answered, _ = new_attestation(app, *place, answers=answers)
+    _, token = new_attestation(app, *place)
+    return {"attestation_id": answered, "attestation_token": token}
+
+
+def _attestation_token(world: World, variant: str, extra: dict) -> str:
+    from portal.attestations import answers as attest
+
+    if "attestation_token" in extra:
+        return extra["attestation_token"]
+    if variant == "own":
+        a = world.a
+        owner = world.users["a_owner"].id
+        return new_attestation(world.app, a.employer_id, a.position_id, a.worker_id, owner)[1]
+    if variant == "foreign" and world.b is not None:
+        real = world.b.attestation_token
+        return real[:-1] + ("A" if real[-1] != "A" else "B")
+    return attest.new_token()
+
+
+# --- end of the attestations block -------------------------------------------------------------

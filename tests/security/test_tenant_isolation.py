@@ -42,6 +42,7 @@ from portal.tenancy import PERMISSIONS, PUBLIC, SIGNED_IN, access_policy_of
 from tests.factories import Factories
 from tests.security.support import (
     ARG_LEVELS,
+    ATTESTATIONS_ROUTE_POLICIES,
     HTTPS,
     MISSING_ID,
     OBJECT_ARGS,
@@ -51,6 +52,7 @@ from tests.security.support import (
     PROTECTION_PAGES_WITHOUT_B_TEXT,
     PROTECTION_ROUTE_POLICIES,
     RESOLVERS,
+    RISK_ROUTE_POLICIES,
     SIGNOFF_ROUTE_POLICIES,
     SIGNOFF_STORED_DOWNLOADS,
     STATE_CHANGING,
@@ -178,8 +180,14 @@ SPEC_POLICIES = {
     # Issue 9: Money & recruiters. Every member reads; owner and staff change
     # (tests/security/support.py).
     **PROTECTION_ROUTE_POLICIES,
+    # Issue 9: sending a worker's attestation link is owner, staff or representative; every
+    # member reads the answers (tests/security/support.py). The link itself is public.
+    **ATTESTATIONS_ROUTE_POLICIES,
 }
-SPEC_BLUEPRINTS = ("positions.", "evidence.", "offers.", "protection.")
+SPEC_BLUEPRINTS = ("positions.", "evidence.", "offers.", "protection.", "attestations.")
+# Issue 9, risk: the risk view (tests/security/support.py).
+SPEC_POLICIES.update(RISK_ROUTE_POLICIES)
+SPEC_BLUEPRINTS += ("risk.position",)
 
 
 @pytest.fixture
@@ -462,6 +470,12 @@ def test_position_routes_grant_the_agreed_roles(app):
         agreed = SPEC_POLICIES.get(endpoint)
         if agreed is None:
             problems.append(f"{endpoint} ({declared}) is not in SPEC_POLICIES: agree its roles")
+        elif agreed == PUBLIC or declared == PUBLIC:
+            # Issue 9: a public route (the worker's attestation link) is agreed as public.
+            if agreed != declared:
+                problems.append(
+                    f"{endpoint} declares {declared!r}; the agreed policy is {agreed!r}"
+                )
         elif declared not in PERMISSIONS or set(PERMISSIONS[declared]) != SPEC_PERMISSIONS[agreed]:
             problems.append(f"{endpoint} declares {declared!r}; the agreed policy is {agreed!r}")
     assert not problems, "\n".join(problems)
