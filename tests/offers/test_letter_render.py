@@ -56,7 +56,7 @@ def pdf_pages(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-PAGE_FURNITURE = re.compile(r"^(?:DRAFT|ÉBAUCHE|Page \d+ (?:of|de) \d+|[•◦▪‣\u2022]\s*)$", re.M)
+PAGE_FURNITURE = re.compile(r"^(?:DRAFT|ÉBAUCHE|Page \d+ (?:of|sur) \d+|[•◦▪‣\u2022]\s*)$", re.M)
 
 
 def pdf_body(pdf: bytes) -> str:
