@@ -41,6 +41,12 @@ class Employer(CreatedAt, Audited, Base):
     work_locations: Mapped[list["WorkLocation"]] = relationship(
         back_populates="employer", order_by="WorkLocation.id", cascade="all, delete-orphan"
     )
+    # The employer's own recruiters and representatives (no position): in every position's case.
+    own_third_parties: Mapped[list["ThirdParty"]] = relationship(  # noqa: F821
+        primaryjoin="and_(ThirdParty.employer_id == Employer.id, ThirdParty.position_id.is_(None))",
+        order_by="ThirdParty.id",
+        viewonly=True,
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (CheckConstraint("length(business_number) = 9", name="business_number_9"),)

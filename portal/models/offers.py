@@ -41,6 +41,9 @@ class Worker(CreatedAt, PositionChild, Base):
         order_by="OfferVersion.number",
         cascade="all, delete-orphan",
     )
+    attestations: Mapped[list["Attestation"]] = relationship(  # noqa: F821
+        order_by="Attestation.id", viewonly=True
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __audit_redacted__ = frozenset({"name", "email"})

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from portal.extensions import db
 from portal.models import (
     Applicant,
@@ -247,31 +245,15 @@ class ProtectionRows:
 
 def protection_rows(employer: Employer, position: Position) -> ProtectionRows:
     """Read the employer-wide third parties and the workers' latest answered attestations."""
-    employer_wide = []
-    if employer.id is not None:
-        employer_wide = list(
-            db.session.scalars(
-                select(ThirdParty)
-                .where(ThirdParty.employer_id == employer.id, ThirdParty.position_id.is_(None))
-                .order_by(ThirdParty.id)
-            )
-        )
+    # Through the relationships: the employer's and its workers' own rows, never a bare select.
+    employer_wide = list(employer.own_third_parties) if employer.id is not None else []
     parties = employer_wide + list(position.third_parties)
     workers = list(position.workers)
     latest: dict[int, Attestation] = {}
-    worker_ids = [worker.id for worker in workers if worker.id is not None]
-    if worker_ids:
-        answered = db.session.scalars(
-            select(Attestation)
-            .where(
-                Attestation.employer_id == employer.id,
-                Attestation.worker_id.in_(worker_ids),
-                Attestation.answered_at.is_not(None),
-            )
-            .order_by(Attestation.answered_at, Attestation.id)
-        )
-        for attestation in answered:  # the last one of each worker wins
-            latest[attestation.worker_id] = attestation
+    for worker in workers:
+        answered = [a for a in worker.attestations if a.answered_at is not None]
+        if answered:  # the last answered one wins
+            latest[worker.id] = max(answered, key=lambda a: (a.answered_at, a.id))
     return ProtectionRows(
         third_parties=parties,
         attestations=[latest.get(worker.id) for worker in workers],
@@ -559,13 +541,7 @@ def _third_parties_of(employer: Employer, position: Position, items) -> list[Thi
     employer row; the others belong to the new position."""
     existing = []
     if employer.id is not None and any(item.get("employer_wide") for item in items):
-        existing = list(
-            db.session.scalars(
-                select(ThirdParty)
-                .where(ThirdParty.employer_id == employer.id, ThirdParty.position_id.is_(None))
-                .order_by(ThirdParty.id)
-            )
-        )
+        existing = list(employer.own_third_parties)
     rows = []
     for item in items:
         if item.get("employer_wide"):
