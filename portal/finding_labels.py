@@ -58,6 +58,8 @@ class RecordRef:
 
     page: str
     id: int | None = None
+    # The record whose page holds this one, when its URL needs it (an attestation's worker).
+    parent_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -568,7 +570,8 @@ class SubjectLabeller:
         """(record, field, ref) of ``workers[i].attestation...``: the worker's answers."""
         attestation = worker.attestation if worker else None
         attestation_id = _id(self.records.attestations, index) if index is not None else None
-        ref = RecordRef(ATTESTATION, attestation_id)
+        worker_id = _id(self.records.workers, index) if index is not None else None
+        ref = RecordRef(ATTESTATION, attestation_id, worker_id)
         if attestation is None:
             return f"{record} · attestation", _field(rest, {}), ref
         record = f"{record} · attestation of {attestation.answered_on.isoformat()}"

@@ -113,9 +113,9 @@ def record_url(ref: RecordRef | None, employer_id: int, position_id: int) -> str
         if editor and (url := _page("protection.edit_custody", custody_id=ref.id, **ids)):
             return url
         return _page("protection.custody", **ids, _anchor=f"custody-{ref.id}")
-    if ref.page == pages.ATTESTATION and ref.id is not None:
+    if ref.page == pages.ATTESTATION and ref.id is not None and ref.parent_id is not None:
         # Read-only for everyone: answers are never edited.
-        return _page("attestations.show", attestation_id=ref.id, **ids)
+        return _page("attestations.show", attestation_id=ref.id, worker_id=ref.parent_id, **ids)
     if ref.page == pages.EMPLOYER:
         if can("manage_employer"):
             return url_for("employers.edit_profile", employer_id=employer_id)

@@ -28,6 +28,25 @@ def test_a_reported_payment_raises_fee_no_recovery_with_the_workers_words(app, p
     assert "FRAUD-DOCUMENT-CUSTODY" not in page
 
 
+def test_the_finding_links_to_the_workers_answers(app, place):
+    _response, path = place.send()
+    assert submit(app.test_client(), path, good_answers()).status_code == 200
+    raw = place.client.get(
+        f"/employers/{place.employer_id}/positions/{place.position_id}/compliance"
+    ).get_data(as_text=True)
+    links = {
+        link.split('"')[0]
+        for link in raw.split('href="')[1:]
+        if "/attestations/" in link.split('"')[0]
+    }
+    assert len(links) == 1, links
+    (link,) = links
+    assert f"/workers/{place.worker_id}/attestations/" in link
+    answers = place.client.get(html.unescape(link))
+    assert answers.status_code == 200
+    assert "Global Kitchen Staffing" in text_of(answers)
+
+
 def test_not_holding_the_passport_raises_the_custody_finding(app, place):
     _response, path = place.send()
     answers = good_answers(

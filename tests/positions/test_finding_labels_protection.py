@@ -75,7 +75,7 @@ def test_third_parties_and_custody_point_at_their_rows():
 def test_attestation_answers_name_the_worker_and_the_reported_payment():
     answers = label("workers[1].attestation")
     assert answers.text == "Worker: Ana Cruz · attestation of 2026-02-28"
-    assert answers.ref == RecordRef(fl.ATTESTATION, 61)
+    assert answers.ref == RecordRef(fl.ATTESTATION, 61, parent_id=8)  # worker 8's page holds it
     reported = label("workers[1].attestation.payments[0]")
     assert reported.text == (
         "Worker: Ana Cruz · attestation of 2026-02-28 · reported payment 1 ($3,000.00 to "
