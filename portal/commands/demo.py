@@ -61,7 +61,8 @@ DEMO_EMPLOYERS = [
 # attestation (lmia-case/2 ``workers[i].attestation``, made into an answered Attestation row by
 # import_case, created by the owner): the line cook's worker reports a $3,000 "processing fee"
 # paid to the unlicensed recruiter Global Kitchen Staffing, the chef's that nobody was paid.
-# Their dates are moved so that the planned filing is always 10 days away.
+# Their dates are moved so that the planned filing is always 10 days away; the answers are dated
+# 12 days before it, two days ago (an answer is something that has happened).
 DEMO_CASES = ("chef_compliant.json", "line_cook_findings.json")
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -67,7 +67,7 @@ def test_the_line_cooks_worker_reports_the_processing_fee_to_the_unlicensed_recr
         True,
         None,
     )
-    assert worker.attestation.answered_on == case.submission_date - timedelta(days=2)
+    assert worker.attestation.answered_on == case.submission_date - timedelta(days=12)
     assert worker.attestation.paid is True
     (reported,) = worker.attestation.payments
     assert (reported.payee, reported.amount, reported.what_for) == (

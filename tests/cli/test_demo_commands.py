@@ -4,9 +4,10 @@ processors, which need a signed-in request)."""
 
 import hashlib
 import io
+import sqlite3
 import subprocess
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -30,6 +31,17 @@ def test_seed_demo_creates_the_accounts_and_prints_how_to_sign_in(seeded):
     for email in (OWNER, STAFF, LAWYER, "owner@prairie-greens.example"):
         assert email in result.stdout
     assert "password for all: maple-syrup-harvest-2026" in result.stdout
+
+
+def test_seed_demo_dates_the_workers_answers_in_the_past(shell):
+    """An attestation is something a worker has done: never dated after the day it is seeded."""
+    with sqlite3.connect(shell.home / "demo.sqlite3") as database:
+        answered = [
+            datetime.fromisoformat(row[0]).date()
+            for row in database.execute("SELECT answered_at FROM attestations ORDER BY id")
+        ]
+    assert len(answered) == 2
+    assert all(day <= date.today() for day in answered), answered
 
 
 def test_seed_demo_on_a_seeded_database_refuses_or_skips(shell):
