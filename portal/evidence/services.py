@@ -28,6 +28,7 @@ from portal.models import (
     Worker,
     utcnow,
 )
+from portal.models.protection import ThirdParty
 from portal.open_items import OpenItems, open_items
 from portal.positions.reference import labour_market
 from portal.positions.services import child_of
@@ -307,6 +308,11 @@ def delete_evidence(position: Position, evidence: EvidenceFile, today: date) -> 
             "file instead."
         )
     key = evidence.storage_key
+    # ON DELETE SET NULL by hand: SQLite does not enforce foreign keys.
+    for party in db.session.scalars(
+        scoped_select(ThirdParty).where(ThirdParty.contract_evidence_id == evidence.id)
+    ):
+        party.contract_evidence_id = None
     db.session.delete(evidence)
     db.session.flush()
     return key

@@ -16,6 +16,7 @@ from flask import abort, current_app
 from portal.evidence.services import evidence_storage, forget_stored
 from portal.extensions import db
 from portal.models import Employer, EvidenceFile, OfferVersion, Position, User, Worker, utcnow
+from portal.models.protection import DocumentCustody, Payment
 from portal.offers import terms
 from portal.positions import compliance
 from portal.positions.reference import labour_market
@@ -47,7 +48,18 @@ class WorkerLimit(Exception):
 
 
 class DeleteRefused(Exception):
-    """The worker has an issued version (evidence-grade): it stays."""
+    """The worker has an issued version or answered an attestation (evidence): it stays."""
+
+    def __init__(self, reason: str = "issued_offer"):
+        super().__init__(reason)
+        self.reason = reason  # "issued_offer" | "answered_attestation"
+
+
+def keeps_evidence(worker: Worker) -> bool:
+    """Whether deleting the worker would destroy evidence: an issued offer or their own answers."""
+    return any(v.issued_at for v in worker.versions) or any(
+        a.answered_at for a in worker.attestations
+    )
 
 
 # --- Workers ---------------------------------------------------------------------------------
@@ -138,8 +150,18 @@ def delete_worker(worker: Worker) -> list[str]:
     """Delete a worker without an issued version; returns the stored keys to forget after the
     commit."""
     if any(v.issued_at for v in worker.versions):
-        raise DeleteRefused()
+        raise DeleteRefused("issued_offer")
+    # The worker's answers are final and may be all an inspector has of their side of the story.
+    if any(a.answered_at for a in worker.attestations):
+        raise DeleteRefused("answered_attestation")
     keys = [key for v in worker.versions for key in (v.pdf_key, v.docx_key)]
+    # What the schema's ON DELETE says, done here so SQLite (foreign keys not enforced) ends the
+    # same as PostgreSQL: unanswered links go, records that named the worker stay, unnamed.
+    for attestation in worker.attestations:
+        db.session.delete(attestation)
+    for model in (EvidenceFile, Payment, DocumentCustody):
+        for record in db.session.scalars(scoped_select(model).where(model.worker_id == worker.id)):
+            record.worker_id = None
     db.session.delete(worker)
     db.session.flush()
     return keys

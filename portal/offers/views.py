@@ -145,14 +145,19 @@ def delete_worker(employer_id: int, position_id: int, worker_id: int):
     position, worker = _load(position_id, worker_id)
     try:
         keys = services.delete_worker(worker)
-    except services.DeleteRefused:
-        flash(
-            _(
+    except services.DeleteRefused as refused:
+        if refused.reason == "answered_attestation":
+            message = _(
+                "%(name)s has answered an attestation, kept as evidence: "
+                "the worker cannot be deleted.",
+                name=worker.name,
+            )
+        else:
+            message = _(
                 "%(name)s has an issued offer, kept as evidence: the worker cannot be deleted.",
                 name=worker.name,
-            ),
-            "error",
-        )
+            )
+        flash(message, "error")
         return _worker_page(position, worker, status=409)
     db.session.commit()
     for key in keys:
@@ -231,6 +236,7 @@ def _worker_page(
         latest=versions.latest,
         latest_is_current=versions.latest_is_current,
         issued=versions.issued,
+        keeps_evidence=services.keeps_evidence(worker),
         out_of_date=versions.out_of_date,
         history=_history(worker.versions, _ui_language()),
         signatures_form=signatures_form,

@@ -228,3 +228,14 @@ def record_findings(position: Position, as_of: date) -> RecordFindings:
             continue
         getattr(found, match.group(1)).setdefault(ids[index], []).append(finding)
     return found
+
+
+def delete_third_party(party: ThirdParty) -> None:
+    """Delete the record; payments that named it stay, unnamed (the schema's ON DELETE SET NULL,
+    done here so SQLite, which does not enforce foreign keys, ends like PostgreSQL)."""
+    for payment in db.session.scalars(
+        scoped_select(Payment).where(Payment.third_party_id == party.id)
+    ):
+        payment.third_party_id = None
+    db.session.delete(party)
+    db.session.flush()

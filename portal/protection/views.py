@@ -147,7 +147,7 @@ def edit_third_party(employer_id: int, third_party_id: int):
 def delete_third_party(employer_id: int, third_party_id: int):
     party = get_scoped_or_404(ThirdParty, third_party_id)
     position_id = party.position_id
-    db.session.delete(party)
+    services.delete_third_party(party)
     db.session.commit()
     flash(_("The record is deleted; payments that named it keep their amounts."), "success")
     return redirect(_third_parties_url(employer_id, position_id))

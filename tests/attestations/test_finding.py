@@ -2,8 +2,13 @@
 
 import html
 
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import Worker
+from portal.models.protection import Attestation
 from tests.attestations.conftest import good_answers, submit
-from tests.helpers import text_of
+from tests.helpers import form_token, text_of
 
 
 def _compliance(place) -> str:
@@ -65,3 +70,67 @@ def test_an_unanswered_link_raises_nothing(app, place):
     page = _compliance(place)
     assert "reports paying" not in page
     assert "FRAUD-DOCUMENT-CUSTODY" not in page
+
+
+def _delete(place, worker_id):
+    page = place.worker_url(worker_id)
+    token = form_token(place.client, page)
+    return place.client.post(f"{page}delete", data={"csrf_token": token})
+
+
+def test_a_worker_who_answered_cannot_be_deleted_one_with_an_unanswered_link_can(app, place):
+    _response, path = place.send()
+    assert submit(app.test_client(), path, good_answers()).status_code == 200
+    place.send(place.other_worker_id)  # sent, never answered
+
+    page = text_of(place.client.get(place.worker_url()))
+    assert "Delete the worker" not in page
+    refused = _delete(place, place.worker_id)
+    assert refused.status_code == 409
+    assert "has answered an attestation, kept as evidence" in html.unescape(text_of(refused))
+    with app.app_context():
+        assert db.session.get(Worker, place.worker_id) is not None
+        assert db.session.scalar(select(func.count()).select_from(Attestation)) == 2
+
+    assert _delete(place, place.other_worker_id).status_code == 302
+    with app.app_context():
+        assert db.session.get(Worker, place.other_worker_id) is None
+        # Its unanswered link went with it; the answered one stays.
+        assert db.session.scalar(select(func.count()).select_from(Attestation)) == 1
+
+
+def test_deleting_a_worker_keeps_their_payment_and_custody_rows_unnamed(app, place):
+    from datetime import date
+    from decimal import Decimal
+
+    from portal.models.protection import DocumentCustody, Payment
+
+    with app.app_context():
+        common = {"employer_id": place.employer_id, "position_id": place.position_id}
+        db.session.add_all(
+            [
+                Payment(
+                    **common,
+                    worker_id=place.other_worker_id,
+                    paid_on=date(2026, 10, 1),
+                    payer="worker",
+                    payee="recruiter",
+                    amount=Decimal("3000.00"),
+                    purpose="processing_fee",
+                    via="transfer",
+                ),
+                DocumentCustody(
+                    **common,
+                    worker_id=place.other_worker_id,
+                    document="passport",
+                    held_by="recruiter",
+                ),
+            ]
+        )
+        db.session.commit()
+    assert _delete(place, place.other_worker_id).status_code == 302
+    with app.app_context():
+        payment = db.session.scalar(select(Payment))
+        custody = db.session.scalar(select(DocumentCustody))
+        assert (payment.worker_id, payment.amount) == (None, Decimal("3000.00"))
+        assert (custody.worker_id, custody.held_by) == (None, "recruiter")

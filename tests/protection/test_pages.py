@@ -68,6 +68,18 @@ def test_the_position_tab_and_the_employer_overview_link_to_the_pages(shop):
     assert f'href="{shop.employer_url}/third-parties/"' in overview
 
 
+def test_deleting_a_recruiter_keeps_the_payments_that_named_it(shop, app):
+    party_id = add_third_party(app, shop.shop.employer_id, shop.shop.users["owner"].id)
+    body = PAYMENT | {"worker_id": str(shop.worker_id), "third_party_id": str(party_id)}
+    assert shop.post(f"{shop.money}/payments/new", body).status_code == 302
+    delete = f"{shop.employer_url}/third-parties/{party_id}/delete"
+    assert shop.post(delete, {}).status_code == 302
+    (payment,) = rows_of(app, Payment, position_id=shop.position_id)
+    # Unnamed on SQLite too (it does not enforce ON DELETE SET NULL), not pointing at nothing.
+    assert (payment.third_party_id, payment.amount) == (None, Decimal("3000.00"))
+    assert shop.client().get(f"{shop.shop.base}/{shop.position_id}/case.json").status_code == 200
+
+
 def test_a_viewer_reads_but_cannot_add(shop):
     assert shop.client("viewer").get(f"{shop.money}/").status_code == 200
     assert shop.client("viewer").get(f"{shop.money}/payments/new").status_code == 403
