@@ -127,6 +127,9 @@ def register_commands(app: Flask) -> None:
 
 
 def configure_logging(app: Flask) -> None:
+    from portal.web import redact_secret_links_in_request_logs
+
+    redact_secret_links_in_request_logs(app)
     if not app.logger.handlers or app.debug:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"

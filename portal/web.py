@@ -3,6 +3,7 @@ HEAD requests, and the parsing of what a URL carries (ids, query parameters, ``n
 
 import builtins
 import logging
+import re
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -24,6 +25,53 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+class SecretLinkRedactor(logging.Filter):
+    """Blank the token of a secret link (attestation, password reset, invitation...) in request
+    lines that servers log: the link is the credential, and logs are kept and shared widely."""
+
+    def __init__(self, app: Flask):
+        super().__init__()
+        prefixes = {
+            rule.rule.split("<token>")[0]
+            for rule in app.url_map.iter_rules()
+            if "token" in rule.arguments
+        }
+        # Longest first, so "/invitations/waiting/" wins over "/invitations/".
+        alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+        self.pattern = re.compile(f'({alternatives})[^/\\s?#"]+') if prefixes else None
+
+    def redact(self, text: str) -> str:
+        return self.pattern.sub(r"\1[redacted]", text) if self.pattern else text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = self.redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                self.redact(arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        elif isinstance(record.args, dict):  # gunicorn's access log passes its atoms by name
+            record.args = {
+                key: self.redact(value) if isinstance(value, str) else value
+                for key, value in record.args.items()
+            }
+        return True
+
+
+# Loggers that write request lines: Werkzeug's server (make run) and gunicorn's access log.
+REQUEST_LOGGERS = ("werkzeug", "gunicorn.access")
+
+
+def redact_secret_links_in_request_logs(app: Flask) -> None:
+    redactor = SecretLinkRedactor(app)
+    for name in REQUEST_LOGGERS:
+        logger = logging.getLogger(name)
+        # One redactor per logger, the latest app's (tests build many apps in one process).
+        for old in [f for f in logger.filters if isinstance(f, SecretLinkRedactor)]:
+            logger.removeFilter(old)
+        logger.addFilter(redactor)
 
 
 def set_security_headers(response):

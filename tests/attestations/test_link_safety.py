@@ -196,3 +196,37 @@ def test_a_viewer_cannot_send(app, place, make):
     response = client.post(f"{place.worker_url()}attestations", data={"csrf_token": token})
     assert response.status_code == 403
     assert _all(app) == []
+
+
+def test_the_servers_request_log_blanks_the_token_of_every_secret_link(app, place, caplog):
+    """Werkzeug's server (``make run``) logs each request line: a secret link must not land in
+    the log whole, for the attestation page nor for reset, unlock, confirm and invitation links."""
+    import contextlib
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    _response, path = place.send()
+    token = path.rsplit("/", 1)[1]
+    others = ["/account/reset/", "/account/unlock/", "/account/confirm/", "/invitations/"]
+    others.append("/invitations/waiting/")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    try:
+        for url_path in [path, *(prefix + token for prefix in others)]:
+            # A refused or unknown link still gets its request line logged.
+            with contextlib.suppress(urllib.error.HTTPError):
+                urllib.request.urlopen(f"http://127.0.0.1:{server.port}{url_path}", timeout=30)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    # Six links, and the sign-in redirect that carries one in its next= parameter.
+    assert len([line for line in lines if "[redacted]" in line]) == 7, lines
+    assert not [line for line in lines if token in line], lines
+    assert any("GET /attest/[redacted] HTTP" in line for line in lines), lines
+    assert any("/invitations/waiting/[redacted]" in line for line in lines), lines
