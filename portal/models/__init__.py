@@ -14,6 +14,7 @@ from portal.models.evidence import (
 from portal.models.mail import OutboxMessage
 from portal.models.offers import OfferVersion, Worker
 from portal.models.protection import Attestation, DocumentCustody, Payment, ThirdParty
+from portal.models.road import CalendarFeed, PayrollPeriod, ReminderSent, WorkerRoad
 from portal.models.recruitment import (
     Applicant,
     JobMatchEntry,
@@ -49,6 +50,10 @@ __all__ = [
     "Payment",
     "ThirdParty",
     "Worker",
+    "WorkerRoad",
+    "PayrollPeriod",
+    "CalendarFeed",
+    "ReminderSent",
     "Role",
     "User",
     "UserSession",

@@ -22,6 +22,10 @@ class User(CreatedAt, Base):
     # Set when the owner of the address proved it: a confirmation, reset or invitation link
     # opened. Until then the account cannot sign in and its kept mail is not shown.
     email_confirmed_at: Mapped[datetime | None]
+    # Deadlines: shown and sent in this time zone (None: the portal's PORTAL_TIMEZONE); reminders
+    # are mailed this many days before each deadline (None: no reminder e-mails).
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    reminder_days_before: Mapped[int | None] = mapped_column(default=7)
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="user", foreign_keys="Membership.user_id"

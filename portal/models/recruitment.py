@@ -70,6 +70,14 @@ class Position(CreatedAt, EmployerOwned, Base):
     job_match_mode: Mapped[str | None] = mapped_column(String(10))
     # lmia-case/1 shapes, kept whole
     transition_plan: Mapped[dict | None] = mapped_column(JSON)
+    # After the filing: ESDC's decision (None while waiting), or the exemption code of an
+    # LMIA-exempt hire (its road goes through IRCC's Employer Portal instead).
+    lmia_exemption_code: Mapped[str | None] = mapped_column(String(10))
+    lmia_number: Mapped[str | None] = mapped_column(String(20))
+    lmia_decision: Mapped[str | None] = mapped_column(String(12))
+    lmia_decided_on: Mapped[date | None]
+    lmia_positions_approved: Mapped[int | None]
+    lmia_valid_until: Mapped[date | None]
     # Retention: records are kept at least 6 years after the worker's first day (IRPR 209.3);
     # evidence cannot be deleted before ``retain_until`` or while on legal hold.
     first_work_day: Mapped[date | None]
@@ -115,6 +123,10 @@ class Position(CreatedAt, EmployerOwned, Base):
         CheckConstraint("wage_amount >= 0", name="wage_nonnegative"),
         CheckConstraint(
             "program IS NULL OR program IN ('sawp', 'agricultural_stream')", name="program_known"
+        ),
+        CheckConstraint(
+            "lmia_decision IS NULL OR lmia_decision IN ('approved', 'refused', 'withdrawn')",
+            name="lmia_decision_known",
         ),
     )
 
