@@ -14,7 +14,6 @@ from portal.models.evidence import (
 from portal.models.mail import OutboxMessage
 from portal.models.offers import OfferVersion, Worker
 from portal.models.protection import Attestation, DocumentCustody, Payment, ThirdParty
-from portal.models.road import CalendarFeed, PayrollPeriod, ReminderSent, WorkerRoad
 from portal.models.recruitment import (
     Applicant,
     JobMatchEntry,
@@ -23,6 +22,7 @@ from portal.models.recruitment import (
     RecruitmentActivity,
     Waiver,
 )
+from portal.models.road import CalendarFeed, PayrollPeriod, ReminderSent, WorkerRoad
 
 __all__ = [
     "BundleJob",
