@@ -7,7 +7,6 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from dateutil.relativedelta import relativedelta
 from flask import abort, current_app
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
@@ -33,12 +32,12 @@ from portal.open_items import OpenItems, open_items
 from portal.positions.reference import labour_market
 from portal.positions.services import child_of
 from portal.reviews import add_comment, notify_request, to_do_all
+from portal.road.dates import retention_ends
 from portal.rules import ruleset_version
 from portal.storage import Storage, new_key, storage_from_settings
 from portal.tenancy import get_scoped_or_404, scoped_select
 
 log = logging.getLogger("portal.evidence")
-RETENTION_YEARS = 6  # IRPR 209.3(1)(c): keep documents 6 years from the first day of work
 
 
 class UploadRefused(Exception):
@@ -273,7 +272,7 @@ def latest_sign_off(position: Position) -> SignOff | None:
 
 
 def retain_until(first_work_day: date | None) -> date | None:
-    return first_work_day + relativedelta(years=RETENTION_YEARS) if first_work_day else None
+    return retention_ends(first_work_day)
 
 
 def set_retention(position: Position, first_work_day: date | None, legal_hold: bool) -> None:
