@@ -267,3 +267,336 @@ def test_a_positions_single_offer_becomes_its_first_workers_and_back(empty_app):
                 text("SELECT offer FROM positions WHERE id = :id"), {"id": with_offer}
             ).scalar_one()
         assert (json.loads(back) if isinstance(back, str) else back) == offer
+
+
+# Issue 9: positions.third_parties / payments / document_custody (JSON) become tables.
+BEFORE_PROTECTION = "wk8a1b2c3d4e"
+PROTECTION = "wp9a1b2c3d4e"
+NOW = "2026-12-04 09:00:00"
+PARTIES = (
+    "employer",
+    "owner",
+    "worker",
+    "worker_family",
+    "recruiter",
+    "representative",
+    "government",
+    "other",
+)
+PURPOSES_V1 = (
+    "recruitment_fee",
+    "placement_fee",
+    "lmia_fee",
+    "representative_fee",
+    "processing_fee",
+    "job_offer",
+    "travel",
+    "health_insurance",
+    "housing",
+    "wages",
+    "wages_returned",
+    "loan",
+    "loan_repayment",
+    "training",
+    "statutory",
+    "other",
+)
+VIAS = ("transfer", "cash", "deduction", "cheque", "card", "other")
+# What lmia-case/1 files (and so the JSON columns) held: numbers, not strings, for amounts.
+AMOUNTS = (3000.1, 3000, 0, 1234.56, 0.01, 9999999999.99, 19.99, 250.5)
+THIRD_PARTIES = [
+    {
+        "name": "Global Kitchen Staffing",
+        "role": "recruiter",
+        "province": "ON",
+        "paid": True,
+        "licence_number": "RL-2026-0042",
+    },
+    {
+        "name": "Maître Chantal Roy",
+        "role": "representative",
+        "province": "QC",
+        "paid": False,
+        "cicc_number": "R512345",
+        "law_society": "Barreau du Québec",
+    },
+    {"name": "Cousin Ali", "role": "recruiter"},
+]
+# Every purpose, every payer and payee, every way of paying, with and without a date and a way.
+PAYMENTS = [
+    {
+        "payer": PARTIES[i % len(PARTIES)],
+        "payee": PARTIES[(i + 3) % len(PARTIES)],
+        "amount": AMOUNTS[i % len(AMOUNTS)],
+        "purpose": purpose,
+    }
+    | ({"date": f"2026-{1 + i % 12:02d}-{1 + 2 * i:02d}"} if i % 5 else {})
+    | ({"via": VIAS[i % len(VIAS)]} if i % 7 != 6 else {})
+    for i, purpose in enumerate(PURPOSES_V1)
+]
+CUSTODY = [
+    {"document": "passport", "held_by": "employer", "since": "2026-10-01"},
+    {"document": "work_permit", "held_by": "recruiter"},
+    {"document": "other", "held_by": "owner", "since": "2027-02-28"},
+    {"document": "passport", "held_by": "other"},
+]
+CHEF_LISTS = {
+    "third_parties": [{"name": "Chef Placement Ltd.", "role": "recruiter", "province": "BC"}],
+    "payments": [
+        {
+            "date": "2026-11-30",
+            "payer": "employer",
+            "payee": "recruiter",
+            "amount": 1500.25,
+            "purpose": "recruitment_fee",
+            "via": "transfer",
+        }
+    ],
+    "document_custody": None,
+}
+
+
+def _owner_and_employer(connection) -> tuple[int, int]:
+    user = _insert(
+        connection,
+        "users",
+        email="o@example.com",
+        full_name="O",
+        password_hash="x",
+        locale="en",
+        is_active=True,
+        password_changed_at=NOW,
+        created_at=NOW,
+    )
+    employer = _insert(
+        connection,
+        "employers",
+        legal_name="E Inc.",
+        business_number="123456789",
+        street_address="1 Main",
+        city="Toronto",
+        province="ON",
+        postal_code="M5V 2A9",
+        phone="416-555-0100",
+        created_at=NOW,
+        version=1,
+    )
+    return user, employer
+
+
+def _position(connection, employer: int, title: str, **lists) -> int:
+    import json
+
+    encoded = {key: json.dumps(value) for key, value in lists.items() if value is not None}
+    return _insert(
+        connection,
+        "positions",
+        employer_id=employer,
+        title=title,
+        noc_code="63200",
+        stream="low_wage",
+        is_caregiver=False,
+        is_seasonal=False,
+        quebec_facilitated=False,
+        street_address="1 Main",
+        city="Toronto",
+        province="ON",
+        postal_code="M5V 2A9",
+        wage_amount=17.5,
+        wage_per="hour",
+        hours_per_week=40,
+        positions=1,
+        duration_months=12,
+        duties="Cook",
+        legal_hold=False,
+        version=1,
+        created_at=NOW,
+        **encoded,
+    )
+
+
+def _json_lists(connection, position: int) -> dict:
+    import json
+
+    row = connection.execute(
+        text("SELECT third_parties, payments, document_custody FROM positions WHERE id = :id"),
+        {"id": position},
+    ).one()
+    return {
+        key: json.loads(value) if isinstance(value, str) else value
+        for key, value in zip(("third_parties", "payments", "document_custody"), row, strict=True)
+    }
+
+
+def _typed(connection, query: str, **types):
+    """Rows of ``query`` with the named columns read as SQLAlchemy types (exact decimals, dates)."""
+    statement = text(query).columns(**types)
+    return [dict(row) for row in connection.execute(statement).mappings()]
+
+
+def _columns(app, table: str) -> set[str]:
+    with app.app_context():
+        return {column["name"] for column in inspect(db.engine).get_columns(table)}
+
+
+def _position_columns(app) -> set[str]:
+    return _columns(app, "positions")
+
+
+def test_third_parties_payments_and_custody_move_into_tables_in_order_and_back(empty_app):
+    """Issue 9: every JSON field arrives in its table column exactly (decimals, dates, order),
+    other positions keep theirs, and the downgrade gives back the very JSON that went in."""
+    from datetime import date
+    from decimal import Decimal
+
+    from sqlalchemy import Boolean, Date, Integer, Numeric
+
+    with empty_app.app_context():
+        upgrade(revision=BEFORE_PROTECTION)
+        with db.engine.begin() as connection:
+            _, employer = _owner_and_employer(connection)
+            cook = _position(
+                connection,
+                employer,
+                "Line cook",
+                third_parties=THIRD_PARTIES,
+                payments=PAYMENTS,
+                document_custody=CUSTODY,
+            )
+            chef = _position(connection, employer, "Chef", **CHEF_LISTS)
+            bare = _position(connection, employer, "Dishwasher")
+            empty = _position(
+                connection, employer, "Baker", third_parties=[], payments=[], document_custody=[]
+            )
+
+        upgrade()
+        with db.engine.connect() as connection:
+            third_parties = _typed(
+                connection,
+                "SELECT id, employer_id, position_id, name, role, province, paid, "
+                "licence_number, cicc_number, law_society, contract_evidence_id, "
+                "contract_forbids_worker_fees, version FROM third_parties ORDER BY id",
+                paid=Boolean,
+            )
+            payments = _typed(
+                connection,
+                "SELECT id, employer_id, position_id, paid_on, payer, payee, amount, purpose, "
+                "via, worker_id, third_party_id, note FROM payments ORDER BY id",
+                paid_on=Date,
+                amount=Numeric(12, 2),
+            )
+            custody = _typed(
+                connection,
+                "SELECT id, employer_id, position_id, worker_id, document, held_by, since "
+                "FROM document_custody ORDER BY id",
+                since=Date,
+                worker_id=Integer,
+            )
+            programs = connection.execute(text("SELECT program FROM positions")).scalars().all()
+            attestations = connection.execute(text("SELECT count(*) FROM attestations")).scalar()
+        assert {"third_parties", "payments", "document_custody"}.isdisjoint(
+            _position_columns(empty_app)
+        )
+
+    third_party_fields = (
+        "name",
+        "role",
+        "province",
+        "paid",
+        "licence_number",
+        "cicc_number",
+        "law_society",
+    )
+    expected_third_parties = [
+        (cook, *(item.get(field) for field in third_party_fields)) for item in THIRD_PARTIES
+    ] + [
+        (chef, *(item.get(field) for field in third_party_fields))
+        for item in CHEF_LISTS["third_parties"]
+    ]
+    assert [
+        (row["position_id"], *(row[field] for field in third_party_fields)) for row in third_parties
+    ] == expected_third_parties
+    assert {row["employer_id"] for row in third_parties} == {employer}
+    assert {
+        (row["contract_evidence_id"], row["contract_forbids_worker_fees"], row["version"])
+        for row in third_parties
+    } == {(None, None, 1)}
+
+    def expected_payment(position, item):
+        return (
+            position,
+            date.fromisoformat(item["date"]) if "date" in item else None,
+            item["payer"],
+            item["payee"],
+            # The amount exactly, in cents: 3000.1 is $3,000.10, not 3000.09999…
+            Decimal(str(item["amount"])).quantize(Decimal("0.01")),
+            item["purpose"],
+            item.get("via"),
+        )
+
+    assert [
+        (
+            row["position_id"],
+            row["paid_on"],
+            row["payer"],
+            row["payee"],
+            row["amount"],
+            row["purpose"],
+            row["via"],
+        )
+        for row in payments
+    ] == [expected_payment(cook, item) for item in PAYMENTS] + [
+        expected_payment(chef, item) for item in CHEF_LISTS["payments"]
+    ]
+    assert [str(row["amount"]) for row in payments][:3] == ["3000.10", "3000.00", "0.00"]
+    assert "9999999999.99" in [str(row["amount"]) for row in payments]
+    assert {row["employer_id"] for row in payments} == {employer}
+    assert {(row["worker_id"], row["third_party_id"], row["note"]) for row in payments} == {
+        (None, None, None)
+    }
+    # Every purpose, party and way the JSON could hold made it across.
+    assert {row["purpose"] for row in payments} == set(PURPOSES_V1)
+    assert {row["payer"] for row in payments} == set(PARTIES)
+    assert {row["payee"] for row in payments} == set(PARTIES)
+    assert {row["via"] for row in payments} == set(VIAS) | {None}
+
+    assert [
+        (row["position_id"], row["document"], row["held_by"], row["since"], row["worker_id"])
+        for row in custody
+    ] == [
+        (
+            cook,
+            item["document"],
+            item["held_by"],
+            date.fromisoformat(item["since"]) if "since" in item else None,
+            None,
+        )
+        for item in CUSTODY
+    ]
+    assert {row["employer_id"] for row in custody} == {employer}
+    assert programs == [None, None, None, None]
+    assert attestations == 0
+    assert not {bare, empty} & {
+        row["position_id"] for rows in (third_parties, payments, custody) for row in rows
+    }
+
+    with empty_app.app_context():
+        downgrade(revision=BEFORE_PROTECTION)
+        with db.engine.connect() as connection:
+            assert _json_lists(connection, cook) == {
+                "third_parties": THIRD_PARTIES,
+                "payments": PAYMENTS,
+                "document_custody": CUSTODY,
+            }
+            assert _json_lists(connection, chef) == CHEF_LISTS
+            assert _json_lists(connection, bare) == dict.fromkeys(
+                ("third_parties", "payments", "document_custody")
+            )
+            # Empty lists come back as no list: the same to every reader of these columns.
+            assert _json_lists(connection, empty) == dict.fromkeys(
+                ("third_parties", "payments", "document_custody")
+            )
+    assert {"third_parties", "payments", "document_custody", "attestations"}.isdisjoint(
+        _tables(empty_app)
+    )
+    assert "program" not in _position_columns(empty_app)
