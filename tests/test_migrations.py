@@ -600,3 +600,302 @@ def test_third_parties_payments_and_custody_move_into_tables_in_order_and_back(e
         _tables(empty_app)
     )
     assert "program" not in _position_columns(empty_app)
+
+
+def _head_case(connection) -> dict[str, int]:
+    """At head: a position with what lmia-case/1 can hold, entered in the tables, and a worker."""
+    user, employer = _owner_and_employer(connection)
+    position = _position(connection, employer, "Line cook")
+    other = _position(connection, employer, "Chef")
+    worker = _insert(
+        connection,
+        "workers",
+        employer_id=employer,
+        position_id=position,
+        name="Aminata Koné",
+        version=1,
+        created_at=NOW,
+    )
+    where = {"employer_id": employer, "position_id": position, "created_at": NOW}
+    _insert(
+        connection,
+        "third_parties",
+        name="Global Kitchen Staffing",
+        role="recruiter",
+        province="ON",
+        paid=True,
+        version=1,
+        **where,
+    )
+    _insert(
+        connection,
+        "third_parties",
+        name="Maître Chantal Roy",
+        role="representative",
+        cicc_number="R512345",
+        law_society="Barreau du Québec",
+        paid=False,
+        version=1,
+        **where,
+    )
+    _insert(
+        connection,
+        "payments",
+        paid_on="2026-10-01",
+        payer="worker",
+        payee="recruiter",
+        amount="3000.10",
+        purpose="processing_fee",
+        via="cash",
+        **where,
+    )
+    _insert(
+        connection,
+        "payments",
+        payer="employer",
+        payee="representative",
+        amount="1500.00",
+        purpose="representative_fee",
+        **where,
+    )
+    _insert(connection, "document_custody", document="passport", held_by="recruiter", **where)
+    _insert(
+        connection,
+        "document_custody",
+        document="work_permit",
+        held_by="employer",
+        since="2026-11-15",
+        **where,
+    )
+    return {
+        "user": user,
+        "employer": employer,
+        "position": position,
+        "other": other,
+        "worker": worker,
+    }
+
+
+HEAD_CASE_JSON = {
+    "third_parties": [
+        {"name": "Global Kitchen Staffing", "role": "recruiter", "province": "ON", "paid": True},
+        {
+            "name": "Maître Chantal Roy",
+            "role": "representative",
+            "paid": False,
+            "cicc_number": "R512345",
+            "law_society": "Barreau du Québec",
+        },
+    ],
+    "payments": [
+        {
+            "date": "2026-10-01",
+            "payer": "worker",
+            "payee": "recruiter",
+            "amount": 3000.1,
+            "purpose": "processing_fee",
+            "via": "cash",
+        },
+        {
+            "payer": "employer",
+            "payee": "representative",
+            "amount": 1500,
+            "purpose": "representative_fee",
+        },
+    ],
+    "document_custody": [
+        {"document": "passport", "held_by": "recruiter"},
+        {"document": "work_permit", "held_by": "employer", "since": "2026-11-15"},
+    ],
+}
+
+
+def _answered_attestation(connection, ids, **extra) -> int:
+    return _insert(
+        connection,
+        "attestations",
+        worker_id=ids["worker"],
+        employer_id=ids["employer"],
+        position_id=ids["position"],
+        token_hash=secrets.token_hex(32),
+        language="fr",
+        created_by_id=ids["user"],
+        expires_at="2026-12-18 09:00:00",
+        created_at=NOW,
+        **extra,
+    )
+
+
+def _add_what_the_json_cannot_hold(connection, kind: str, ids: dict[str, int]) -> None:
+    where = {"employer_id": ids["employer"], "position_id": ids["position"], "created_at": NOW}
+    third_party = {"name": "Recruit Co.", "role": "recruiter", "version": 1}
+    payment = {"payer": "worker", "payee": "recruiter", "amount": "10.00", **where}
+    if kind == "answered attestation":
+        _answered_attestation(
+            connection,
+            ids,
+            answered_at="2026-12-03 10:00:00",
+            answered_ip="203.0.113.7",
+            answers='{"paid": false}',
+        )
+    elif kind == "unanswered attestation":
+        _answered_attestation(connection, ids)
+    elif kind == "employer-wide third party":
+        _insert(
+            connection,
+            "third_parties",
+            employer_id=ids["employer"],
+            position_id=None,
+            created_at=NOW,
+            **third_party,
+        )
+    elif kind == "contract on file":
+        evidence = _insert(
+            connection,
+            "evidence_files",
+            employer_id=ids["employer"],
+            category="other",
+            original_filename="contract.pdf",
+            content_type="application/pdf",
+            extension="pdf",
+            size_bytes=1,
+            sha256="0" * 64,
+            storage_key="k",
+            uploaded_by_id=ids["user"],
+            review_status="pending",
+            created_at=NOW,
+        )
+        _insert(connection, "third_parties", contract_evidence_id=evidence, **where, **third_party)
+    elif kind == "no-fee clause":
+        _insert(
+            connection,
+            "third_parties",
+            contract_forbids_worker_fees=False,
+            **where,
+            **third_party,
+        )
+    elif kind == "payment's worker":
+        _insert(connection, "payments", purpose="travel", worker_id=ids["worker"], **payment)
+    elif kind == "payment's third party":
+        first = connection.execute(text("SELECT min(id) FROM third_parties")).scalar_one()
+        _insert(connection, "payments", purpose="travel", third_party_id=first, **payment)
+    elif kind == "payment's note":
+        _insert(connection, "payments", purpose="travel", note="bus ticket", **payment)
+    elif kind == "new purpose":
+        _insert(connection, "payments", purpose="utilities", **payment)
+    elif kind == "custody's worker":
+        _insert(
+            connection,
+            "document_custody",
+            document="passport",
+            held_by="owner",
+            worker_id=ids["worker"],
+            **where,
+        )
+    elif kind == "program":
+        connection.execute(
+            text("UPDATE positions SET program = 'sawp' WHERE id = :id"), {"id": ids["other"]}
+        )
+    else:  # pragma: no cover - a typo in the parameters below
+        raise AssertionError(kind)
+
+
+def _state(app) -> dict:
+    """Everything the refused downgrade must leave as it was."""
+    with app.app_context(), db.engine.connect() as connection:
+        contents = {
+            table: connection.execute(
+                text(f"SELECT * FROM {table} ORDER BY id")  # noqa: S608 - this test's names
+            ).all()
+            for table in (
+                "positions",
+                "workers",
+                "third_parties",
+                "payments",
+                "document_custody",
+                "attestations",
+            )
+        }
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    return {
+        "version": version,
+        "tables": _tables(app),
+        "positions": _position_columns(app),
+        "leftovers": sorted(_leftovers(app)),
+        "trigger": _answers_final_trigger(app),
+        **contents,
+    }
+
+
+def _answers_final_trigger(app) -> list:
+    with app.app_context(), db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'attest%'"
+        else:
+            query = (
+                "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND t.tgname LIKE 'attest%'"
+            )
+        return connection.execute(text(query)).scalars().all()
+
+
+def _alembic_downgrade(app, revision: str) -> None:
+    """Alembic's own command: Flask-Migrate's would turn the refusal into a logged exit."""
+    from alembic import command
+
+    with app.app_context():
+        command.downgrade(app.extensions["migrate"].migrate.get_config(), revision)
+
+
+def test_a_downgrade_from_head_gives_the_tables_back_as_the_json_lists(empty_app):
+    with empty_app.app_context():
+        upgrade()
+        with db.engine.begin() as connection:
+            ids = _head_case(connection)
+
+    _alembic_downgrade(empty_app, BEFORE_PROTECTION)
+
+    with empty_app.app_context(), db.engine.connect() as connection:
+        assert _json_lists(connection, ids["position"]) == HEAD_CASE_JSON
+        assert _json_lists(connection, ids["other"]) == dict.fromkeys(HEAD_CASE_JSON)
+        assert connection.execute(text("SELECT name FROM workers")).scalars().all() == [
+            "Aminata Koné"
+        ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "named"),
+    [
+        ("answered attestation", "worker attestations"),
+        ("unanswered attestation", "worker attestations"),
+        ("employer-wide third party", "third parties of the whole employer"),
+        ("contract on file", "third parties with a contract on file"),
+        ("no-fee clause", "its no-fee clause"),
+        ("payment's worker", "payments linked to a worker"),
+        ("payment's third party", "payments linked to a worker or a third party"),
+        ("payment's note", "or with a note"),
+        ("new purpose", "payments with a purpose lmia-case/1 does not know"),
+        ("custody's worker", "document custody linked to a worker"),
+        ("program", "positions with an agricultural program"),
+    ],
+)
+def test_a_downgrade_that_would_lose_data_is_refused_and_changes_nothing(empty_app, kind, named):
+    import re
+
+    with empty_app.app_context():
+        upgrade()
+        with db.engine.begin() as connection:
+            ids = _head_case(connection)
+            _add_what_the_json_cannot_hold(connection, kind, ids)
+    before = _state(empty_app)
+    assert before["version"] == [(PROTECTION,)]
+    assert before["trigger"] == ["attestations_answers_final"]
+
+    with pytest.raises(RuntimeError, match=r"^Downgrade refused: .*" + re.escape(named)) as refusal:
+        _alembic_downgrade(empty_app, BEFORE_PROTECTION)
+
+    assert "Back up and remove them first." in str(refusal.value)
+    # Only what was found is named.
+    assert str(refusal.value).count(";") == 0
+    assert _state(empty_app) == before
