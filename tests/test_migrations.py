@@ -4,6 +4,7 @@ SQLite always; PostgreSQL too when PORTAL_TEST_DATABASE_URL is set, in a throw-a
 shared test database is left alone.
 """
 
+import json
 import secrets
 from urllib.parse import quote
 
@@ -385,8 +386,6 @@ def _owner_and_employer(connection) -> tuple[int, int]:
 
 
 def _position(connection, employer: int, title: str, **lists) -> int:
-    import json
-
     encoded = {key: json.dumps(value) for key, value in lists.items() if value is not None}
     return _insert(
         connection,
@@ -416,8 +415,6 @@ def _position(connection, employer: int, title: str, **lists) -> int:
 
 
 def _json_lists(connection, position: int) -> dict:
-    import json
-
     row = connection.execute(
         text("SELECT third_parties, payments, document_custody FROM positions WHERE id = :id"),
         {"id": position},
@@ -899,3 +896,64 @@ def test_a_downgrade_that_would_lose_data_is_refused_and_changes_nothing(empty_a
     # Only what was found is named.
     assert str(refusal.value).count(";") == 0
     assert _state(empty_app) == before
+
+
+def test_answered_attestations_are_final_at_head_and_the_trigger_leaves_with_the_downgrade(
+    empty_app,
+):
+    with empty_app.app_context():
+        upgrade(revision=BEFORE_PROTECTION)
+    at_previous = sorted(_leftovers(empty_app))
+    assert _answers_final_trigger(empty_app) == []
+
+    with empty_app.app_context():
+        upgrade()
+        with db.engine.begin() as connection:
+            ids = _head_case(connection)
+            answered = _answered_attestation(
+                connection,
+                ids,
+                answered_at="2026-12-03 10:00:00",
+                answered_ip="203.0.113.7",
+                answers='{"paid": true}',
+            )
+            pending = _answered_attestation(connection, ids)
+    assert _answers_final_trigger(empty_app) == ["attestations_answers_final"]
+
+    with empty_app.app_context():
+        for statement in (
+            "UPDATE attestations SET answers = '{\"paid\": false}' WHERE id = :id",
+            "UPDATE attestations SET answered_at = NULL WHERE id = :id",
+        ):
+            with (
+                pytest.raises(DBAPIError, match="an answered attestation is final"),
+                db.engine.begin() as connection,
+            ):
+                connection.execute(text(statement), {"id": answered})
+        # Answering a pending one is the update the trigger lets through.
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "UPDATE attestations SET answered_at = '2026-12-04 08:00:00', "
+                    "answers = '{\"paid\": false}' WHERE id = :id"
+                ),
+                {"id": pending},
+            )
+        with db.engine.connect() as connection:
+            answers = (
+                connection.execute(text("SELECT answers FROM attestations ORDER BY id"))
+                .scalars()
+                .all()
+            )
+        assert [a if isinstance(a, dict) else json.loads(a) for a in answers] == [
+            {"paid": True},
+            {"paid": False},
+        ]
+        # The downgrade refuses while attestations exist; once they are removed it goes through.
+        with db.engine.begin() as connection:
+            connection.execute(text("DELETE FROM attestations"))
+        downgrade(revision=BEFORE_PROTECTION)
+
+    assert _answers_final_trigger(empty_app) == []
+    assert sorted(_leftovers(empty_app)) == at_previous
+    assert "attestations_answers_final" not in {name for _, name in _leftovers(empty_app)}
