@@ -845,6 +845,13 @@ def _alembic_downgrade(app, revision: str) -> None:
         command.downgrade(app.extensions["migrate"].migrate.get_config(), revision)
 
 
+def _alembic_upgrade(app) -> None:
+    from alembic import command
+
+    with app.app_context():
+        command.upgrade(app.extensions["migrate"].migrate.get_config(), "head")
+
+
 def test_a_downgrade_from_head_gives_the_tables_back_as_the_json_lists(empty_app):
     with empty_app.app_context():
         upgrade()
@@ -957,3 +964,104 @@ def test_answered_attestations_are_final_at_head_and_the_trigger_leaves_with_the
     assert _answers_final_trigger(empty_app) == []
     assert sorted(_leftovers(empty_app)) == at_previous
     assert "attestations_answers_final" not in {name for _, name in _leftovers(empty_app)}
+
+
+def _state_before_protection(app) -> dict:
+    with app.app_context(), db.engine.connect() as connection:
+        positions = connection.execute(text("SELECT * FROM positions ORDER BY id")).all()
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    return {
+        "version": version,
+        "tables": _tables(app),
+        "positions": _position_columns(app),
+        "rows": positions,
+        "leftovers": sorted(_leftovers(app)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("column", "bad", "good", "named"),
+    [
+        (
+            "third_parties",
+            {"name": "N" * 201, "role": "recruiter"},
+            {"name": "N" * 200, "role": "recruiter"},
+            "third_parties[1].name is longer than 200 characters",
+        ),
+        (
+            "third_parties",
+            {"name": "R", "role": "recruiter", "licence_number": "L" * 61},
+            {"name": "R", "role": "recruiter", "licence_number": "L" * 60},
+            "third_parties[1].licence_number is longer than 60 characters",
+        ),
+        (
+            "third_parties",
+            {"name": "R", "role": "representative", "cicc_number": "R" * 21},
+            {"name": "R", "role": "representative", "cicc_number": "R" * 20},
+            "third_parties[1].cicc_number is longer than 20 characters",
+        ),
+        (
+            "third_parties",
+            {"name": "R", "role": "representative", "law_society": "S" * 201},
+            {"name": "R", "role": "representative", "law_society": "S" * 200},
+            "third_parties[1].law_society is longer than 200 characters",
+        ),
+        (
+            "payments",
+            {"payer": "worker", "payee": "recruiter", "amount": -0.01, "purpose": "other"},
+            {"payer": "worker", "payee": "recruiter", "amount": 0, "purpose": "other"},
+            "payments[1].amount -0.01 is not between 0",
+        ),
+        (
+            "payments",
+            {"payer": "worker", "payee": "recruiter", "amount": 10000000000, "purpose": "loan"},
+            {"payer": "worker", "payee": "recruiter", "amount": 9999999999.99, "purpose": "loan"},
+            "payments[1].amount 10000000000 is not between 0",
+        ),
+        (
+            "payments",
+            {"payer": "worker", "payee": "recruiter", "amount": 10.005, "purpose": "travel"},
+            {"payer": "worker", "payee": "recruiter", "amount": 10.01, "purpose": "travel"},
+            "payments[1].amount 10.005 is not between 0 and 9999999999.99 in whole cents",
+        ),
+    ],
+)
+def test_an_upgrade_the_tables_cannot_hold_is_refused_before_any_change(
+    empty_app, column, bad, good, named
+):
+    """lmia-case/1 let these through. Refused up front: on SQLite, whose DDL does not roll back,
+    a refusal half-way used to leave the new tables beside the old columns."""
+    import re
+
+    lists = {
+        "third_parties": [THIRD_PARTIES[0]],
+        "payments": [PAYMENTS[0]],
+        "document_custody": [CUSTODY[0]],
+    }
+    with empty_app.app_context():
+        upgrade(revision=BEFORE_PROTECTION)
+        with db.engine.begin() as connection:
+            _, employer = _owner_and_employer(connection)
+            position = _position(
+                connection, employer, "Line cook", **(lists | {column: [lists[column][0], bad]})
+            )
+    before = _state_before_protection(empty_app)
+
+    with pytest.raises(
+        RuntimeError, match=rf"^Upgrade refused: .*position {position} {re.escape(named)}"
+    ):
+        _alembic_upgrade(empty_app)
+
+    assert _state_before_protection(empty_app) == before
+
+    # Corrected to the boundary, it goes through and arrives as it was.
+    with empty_app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(f"UPDATE positions SET {column} = :value WHERE id = :id"),  # noqa: S608
+                {"value": json.dumps([lists[column][0], good]), "id": position},
+            )
+        upgrade()
+        downgrade(revision=BEFORE_PROTECTION)
+        with db.engine.connect() as connection:
+            assert _json_lists(connection, position) == lists | {column: [lists[column][0], good]}
