@@ -55,7 +55,13 @@ def judge(app, make):
     owner = make.user(name="Olive Owner")
     employer_id = make.employer(owner).id
 
-    def run(setup: Setup, submission: date = D, employer: dict | None = None, **position):
+    def run(
+        setup: Setup,
+        submission: date = D,
+        employer: dict | None = None,
+        messages: dict | None = None,
+        **position,
+    ):
         with app.test_request_context():
             g.audit_actor_id = owner.id
             g.employer = db.session.get(Employer, employer_id)
@@ -72,6 +78,8 @@ def judge(app, make):
             g.employer = db.session.get(Employer, employer_id)
             stored = db.session.get(Position, position_id)
             report = compliance.check(stored, submission)
+            if messages is not None:  # the caller wants the words too
+                messages.update({(f.rule, f.subject): f.message for f in report.verdict.findings})
             return {
                 (f.rule, f.subject, f.severity)
                 for f in report.verdict.findings
@@ -111,6 +119,20 @@ def test_a_processing_fee_is_unrecoverable_from_2022_09_26(judge, submission, fe
     found = judge(setup, submission, province="BC", city="Vancouver")
     assert (("FEE-NO-RECOVERY", "payments[0]", "error") in found) is fee
     assert (("FRAUD-WORKER-PAYS", "payments[0]", "error") in found) is worker_pays
+
+
+def test_the_finding_names_the_linked_worker_and_recruiter(judge):
+    def setup(rows):
+        worker = rows.worker(name="Aminata Koné")
+        party = rows.third_party(employer_wide=True, province="ON", licence_number="RL-1")
+        rows.payment(worker_id=worker.id, third_party_id=party.id, paid_on=date(2026, 3, 1))
+
+    words = {}
+    judge(setup, messages=words)
+    assert words[("FEE-NO-RECOVERY", "payments[0]")] == (
+        "$3,000.00 for a processing fee was paid by Aminata Koné on 2026-03-01 to Global "
+        "Kitchen Staffing (recruiter); this cost may not be charged to the worker."
+    )
 
 
 @pytest.mark.parametrize("submission", [FEE_BAN - DAY, FEE_BAN, FEE_BAN + DAY])
