@@ -466,7 +466,7 @@ def test_third_parties_payments_and_custody_move_into_tables_in_order_and_back(e
                 connection, employer, "Baker", third_parties=[], payments=[], document_custody=[]
             )
 
-        upgrade()
+        upgrade(revision=PROTECTION)
         with db.engine.connect() as connection:
             third_parties = _typed(
                 connection,
@@ -849,12 +849,12 @@ def _alembic_upgrade(app) -> None:
     from alembic import command
 
     with app.app_context():
-        command.upgrade(app.extensions["migrate"].migrate.get_config(), "head")
+        command.upgrade(app.extensions["migrate"].migrate.get_config(), PROTECTION)
 
 
 def test_a_downgrade_from_head_gives_the_tables_back_as_the_json_lists(empty_app):
     with empty_app.app_context():
-        upgrade()
+        upgrade(revision=PROTECTION)
         with db.engine.begin() as connection:
             ids = _head_case(connection)
 
@@ -888,7 +888,7 @@ def test_a_downgrade_that_would_lose_data_is_refused_and_changes_nothing(empty_a
     import re
 
     with empty_app.app_context():
-        upgrade()
+        upgrade(revision=PROTECTION)
         with db.engine.begin() as connection:
             ids = _head_case(connection)
             _add_what_the_json_cannot_hold(connection, kind, ids)
@@ -914,7 +914,7 @@ def test_answered_attestations_are_final_at_head_and_the_trigger_leaves_with_the
     assert _answers_final_trigger(empty_app) == []
 
     with empty_app.app_context():
-        upgrade()
+        upgrade(revision=PROTECTION)
         with db.engine.begin() as connection:
             ids = _head_case(connection)
             answered = _answered_attestation(
@@ -1061,7 +1061,41 @@ def test_an_upgrade_the_tables_cannot_hold_is_refused_before_any_change(
                 text(f"UPDATE positions SET {column} = :value WHERE id = :id"),  # noqa: S608
                 {"value": json.dumps([lists[column][0], good]), "id": position},
             )
-        upgrade()
+        upgrade(revision=PROTECTION)
         downgrade(revision=BEFORE_PROTECTION)
         with db.engine.connect() as connection:
             assert _json_lists(connection, position) == lists | {column: [lists[column][0], good]}
+
+
+# --- After the LMIA (rd10a1b2c3d4e): new tables and columns only; existing people get reminders.
+AFTER_LMIA = "rd10a1b2c3d4e"
+
+
+def test_after_the_lmia_gives_existing_people_weekly_reminders_and_refuses_a_lossy_downgrade(
+    empty_app,
+):
+    with empty_app.app_context():
+        upgrade(revision=PROTECTION)
+        with db.engine.begin() as connection:
+            ids = _head_case(connection)
+        upgrade(revision=AFTER_LMIA)
+        with db.engine.begin() as connection:
+            assert set(
+                connection.execute(text("SELECT reminder_days_before FROM users")).scalars()
+            ) == {7}
+            connection.execute(
+                text("UPDATE positions SET lmia_decision = 'approved' WHERE id = :id"),
+                {"id": ids["position"]},
+            )
+    with pytest.raises(RuntimeError, match="LMIA decisions or exemptions on positions"):
+        _alembic_downgrade(empty_app, PROTECTION)
+    with empty_app.app_context(), db.engine.begin() as connection:
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        assert version == AFTER_LMIA
+        decision = connection.execute(
+            text("SELECT lmia_decision FROM positions WHERE id = :id"), {"id": ids["position"]}
+        ).scalar()
+        assert decision == "approved"
+        connection.execute(text("UPDATE positions SET lmia_decision = NULL"))
+    _alembic_downgrade(empty_app, PROTECTION)
+    assert "worker_roads" not in _tables(empty_app)
