@@ -214,7 +214,7 @@ def _parse_money(value: Any) -> Decimal:
     return parse_amount(_text_of_number(value))
 
 
-def _parse_hours(value: Any) -> Decimal:
+def parse_hours(value: Any) -> Decimal:
     text = _text_of_number(value)
     if not _HOURS.match(text):
         raise ValueError(
@@ -230,7 +230,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "period_start": _parse_date,
     "period_end": _parse_date,
     "paid_on": _parse_date,
-    "hours": _parse_hours,
+    "hours": parse_hours,
     "gross": _parse_money,
 }
 
