@@ -274,6 +274,8 @@ def account():
             return render_template("auth/account.html", **context), 422
         user.full_name = preferences.full_name.data.strip()
         user.locale = preferences.locale.data
+        user.time_zone = preferences.time_zone.data or None
+        user.reminder_days_before = preferences.reminder_days_before.data
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.account"))
