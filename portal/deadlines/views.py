@@ -10,7 +10,9 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from limits import parse
+from wtforms import SelectField
 
 from portal.deadlines import collect, ics, services
 from portal.extensions import db, limiter
@@ -54,7 +56,7 @@ def url_of(deadline, external: bool = False) -> str | None:
     return url_for(deadline.url_endpoint, _external=external, **dict(deadline.url_values))
 
 
-def _page(status: int = 200, new_link: str | None = None):
+def _page(status: int = 200, new_link: str | None = None, problem: str | None = None):
     user = current_user._get_current_object()
     zone = services.zone_of(user)
     today = services.today_for(user)
@@ -79,6 +81,7 @@ def _page(status: int = 200, new_link: str | None = None):
             feed=feed,
             feed_created=format_datetime(feed.created_at, "medium") if feed else None,
             new_link=new_link,
+            problem=problem,
             past_days=collect.PAST_DUE_DAYS,
             reminder_days=user.reminder_days_before,
         ),
@@ -93,22 +96,28 @@ def index():
     return _page()
 
 
+class FeedForm(FlaskForm):
+    """The calendar section's buttons: a new address (replacing any) or none."""
+
+    action = SelectField(choices=[("new", "new"), ("revoke", "revoke")], validate_choice=True)
+
+
 @bp.post("/deadlines/feed")
 @policy(SIGNED_IN)
-def create_feed():
-    """Create (or replace) the private calendar URL and show it once."""
-    token = services.new_feed(current_user._get_current_object())
+def feed_action():
+    """Create or replace the private calendar address (shown once), or revoke it (it answers
+    404 from then on)."""
+    form = FeedForm()
+    if not form.validate():
+        return _page(400, problem=_("action: new or revoke."))
+    user = current_user._get_current_object()
+    if form.action.data == "revoke":
+        services.revoke_feeds(user)
+        db.session.commit()
+        return _page()
+    token = services.new_feed(user)
     db.session.commit()
     return _page(new_link=url_for("deadlines.feed", token=token, _external=True))
-
-
-@bp.post("/deadlines/feed/revoke")
-@policy(SIGNED_IN)
-def revoke_feed():
-    """Stop the private calendar URL: it answers 404 from now on."""
-    services.revoke_feeds(current_user._get_current_object())
-    db.session.commit()
-    return _page()
 
 
 def _throttled(token: str) -> int | None:
