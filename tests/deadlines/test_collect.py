@@ -27,7 +27,8 @@ def capture(activity_id, on):
 
 
 def dates(**fields):
-    values = dict(employer_id=1, position_id=2, title="Cook", recruitment_over=False) | fields
+    values = {"employer_id": 1, "position_id": 2, "title": "Cook", "recruitment_over": False}
+    values |= fields
     return PositionDates(**values)
 
 
@@ -92,7 +93,8 @@ def test_ad_captures_due_each_week_until_taken_or_excused():
     assert date(2026, 6, 29) + timedelta(days=6) in [d.due_on for d in later]
     assert date(2026, 7, 6) + timedelta(days=6) not in [d.due_on for d in later]
     # A recorded reason for a week stops it being due.
-    reason = SimpleNamespace(id=1, due_from=date(2026, 6, 8), due_until=date(2026, 6, 8), reason="x")
+    week = date(2026, 6, 8)
+    reason = SimpleNamespace(id=1, due_from=week, due_until=week, reason="x")
     excused = collect.recruitment_deadlines(
         dates(activities=(posting(1, reasons=(reason,)),), evidence=()), TODAY
     )
@@ -155,9 +157,8 @@ def test_window_boundaries_and_past_due_flags():
     assert flags["k:1"] == (False, 1)
     # One employer only.
     other = Deadline("o", TODAY, "t", "permit_expiry", 9, 5, None, "x.y", (), None)
-    assert [i.deadline.key for i in collect.in_window([other, due[0]], TODAY, 1, employer_id=9)] == [
-        "o"
-    ]
+    mine = collect.in_window([other, due[0]], TODAY, 1, employer_id=9)
+    assert [item.deadline.key for item in mine] == ["o"]
 
 
 def test_reminders_are_due_from_today_to_the_chosen_days_never_for_past_deadlines():

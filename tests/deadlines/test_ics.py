@@ -14,14 +14,14 @@ def deadline(key, due_on, title, kind="permit_expiry", worker_id=7):
 
 
 def parse(deadlines, **kwargs):
-    settings = dict(
-        name="LMIA Portal deadlines",
-        zone="America/Vancouver",
-        now=datetime(2026, 6, 15, 12, tzinfo=UTC),
-        url_of=lambda d: f"https://portal.example/{d.key}",
-        titles={2: "Chef de cuisine"},
-        worker_names={7: "Marco Bellini"},
-    )
+    settings = {
+        "name": "LMIA Portal deadlines",
+        "zone": "America/Vancouver",
+        "now": datetime(2026, 6, 15, 12, tzinfo=UTC),
+        "url_of": lambda d: f"https://portal.example/{d.key}",
+        "titles": {2: "Chef de cuisine"},
+        "worker_names": {7: "Marco Bellini"},
+    }
     return Calendar.from_ical(ics.feed_bytes(deadlines, **(settings | kwargs)))
 
 
