@@ -88,5 +88,5 @@ class PreferencesForm(FlaskForm):
         from portal.deadlines.services import portal_zone, zone_names
 
         default = _("The portal's (%(zone)s)", zone=portal_zone())
-        self.time_zone.choices = [("", default)] + [(name, name) for name in zone_names()]
+        self.time_zone.choices = options([("", default)] + [(name, name) for name in zone_names()])
         self.time_zone.description = _("Deadlines are listed and sent as days where you are.")

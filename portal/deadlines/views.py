@@ -16,6 +16,7 @@ from wtforms import SelectField
 
 from portal.deadlines import collect, ics, services
 from portal.extensions import db, limiter
+from portal.forms import options
 from portal.models import utcnow
 from portal.tenancy import PUBLIC, SIGNED_IN, policy
 
@@ -99,7 +100,7 @@ def index():
 class FeedForm(FlaskForm):
     """The calendar section's buttons: a new address (replacing any) or none."""
 
-    action = SelectField(choices=[("new", "new"), ("revoke", "revoke")], validate_choice=True)
+    action = SelectField(choices=options([("new", "new"), ("revoke", "revoke")]))
 
 
 @bp.post("/deadlines/feed")
