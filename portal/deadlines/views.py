@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
 from flask import Blueprint, abort, current_app, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -50,6 +52,13 @@ def _employer_filter(employers: dict) -> int | None:
     return int(raw)
 
 
+def _in_zone(moment, zone: str) -> str:
+    """An instant as the user reads it: their language, their time zone."""
+    return babel_dates.format_datetime(
+        moment, "medium", tzinfo=ZoneInfo(zone), locale=str(get_locale())
+    )
+
+
 def url_of(deadline, external: bool = False) -> str | None:
     """The page where the deadline is dealt with (None while that page does not exist)."""
     if deadline.url_endpoint not in current_app.view_functions:
@@ -80,7 +89,7 @@ def _page(status: int = 200, new_link: str | None = None, problem: str | None = 
             titles=collected.titles,
             url_of=url_of,
             feed=feed,
-            feed_created=format_datetime(feed.created_at, "medium") if feed else None,
+            feed_created=_in_zone(feed.created_at, zone) if feed else None,
             new_link=new_link,
             problem=problem,
             past_days=collect.PAST_DUE_DAYS,
