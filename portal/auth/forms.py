@@ -90,3 +90,5 @@ class PreferencesForm(FlaskForm):
         default = _("The portal's (%(zone)s)", zone=portal_zone())
         self.time_zone.choices = options([("", default)] + [(name, name) for name in zone_names()])
         self.time_zone.description = _("Deadlines are listed and sent as days where you are.")
+        if self.time_zone.data is None:  # the portal's zone: the empty choice
+            self.time_zone.data = ""

@@ -133,6 +133,16 @@ def test_account_settings_time_zone_and_reminder_days(app, make):
         assert (row.time_zone, row.reminder_days_before) == (None, None)
     page = text_of(client.get("/account/"))
     assert 'id="deadline-settings"' in page
+    # A form without the deadline fields (the language alone) leaves them as they were.
+    assert save(time_zone="Europe/Paris", reminder_days_before="5").status_code == 302
+    token = form_token(client, "/account/")
+    response = client.post(
+        "/account/", data={"full_name": "Ann", "locale": "en_CA", "csrf_token": token}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        row = db.session.get(User, user.id)
+        assert (row.time_zone, row.reminder_days_before) == ("Europe/Paris", 5)
 
 
 def test_the_feed_shown_once_replaced_and_revoked(app, make, world):
