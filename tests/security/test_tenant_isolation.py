@@ -54,6 +54,7 @@ from tests.security.support import (
     PROTECTION_ROUTE_POLICIES,
     RESOLVERS,
     RISK_ROUTE_POLICIES,
+    ROAD_ROUTE_POLICIES,
     SIGNOFF_ROUTE_POLICIES,
     SIGNOFF_STORED_DOWNLOADS,
     STATE_CHANGING,
@@ -189,6 +190,10 @@ SPEC_BLUEPRINTS = ("positions.", "evidence.", "offers.", "protection.", "attesta
 # Issue 9, risk: the risk view (tests/security/support.py).
 SPEC_POLICIES.update(RISK_ROUTE_POLICIES)
 SPEC_BLUEPRINTS += ("risk.position",)
+# Issue 10, road: After the LMIA; every member reads, owner and staff change
+# (tests/security/support.py).
+SPEC_POLICIES.update(ROAD_ROUTE_POLICIES)
+SPEC_BLUEPRINTS += ("road.",)
 
 
 @pytest.fixture
