@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.invitations import bp as invitations_bp
     from portal.mail import bp as mail_bp
     from portal.offers.views import bp as offers_bp
+    from portal.payroll.views import bp as payroll_bp
     from portal.positions import bp as positions_bp
     from portal.protection.views import bp as protection_bp
     from portal.riskview import bp as risk_bp
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
         protection_bp,
         risk_bp,
         attestations_bp,
+        payroll_bp,  # issue 10: a worker's payroll
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -182,6 +182,8 @@ class Tenant:
     # Issue 9 (attestations): the worker's answered attestation, and the token of an open one.
     attestation_id: int | None = None
     attestation_token: str | None = None
+    # Issue 10 (payroll): a pay period of the worker.
+    period_id: int | None = None
 
 
 @dataclass
@@ -466,6 +468,7 @@ def seed_world(app, *, with_b: bool = True) -> World:
         app, a.id, a_position["position_id"], u["a_owner"].id, a_position["worker_id"]
     )
     a_position |= add_attestations(app, a.id, a_position, u["a_owner"].id)
+    a_position |= add_payroll(app, a.id, a_position, u["a_owner"].id)
     world.a = Tenant(a.id, a_location, target.id, a_invitation, a_token, **a_position)
 
     u["lawyer_none"] = make.user(name="Nora No-Grants")
@@ -517,12 +520,14 @@ def seed_world(app, *, with_b: bool = True) -> World:
         app, b.id, b_position["position_id"], u["b_owner"].id, b_position["worker_id"], canary
     )
     b_position |= add_attestations(app, b.id, b_position, u["b_owner"].id, text=canary)
+    b_position |= add_payroll(app, b.id, b_position, u["b_owner"].id, text=canary)
     world.b = Tenant(b.id, b_location, b_staff.id, b_invitation, **b_position)
     world.b_markers = (
         position_markers(canary)
         | offer_markers(canary)
         | protection_markers(canary)
         | attestation_markers(canary)
+        | payroll_markers(canary)
     )
     return world
 
@@ -591,6 +596,8 @@ def fresh_children(world: World, employer_id: int, owner_id: int, needs=()) -> d
             children |= fresh_offer_children(app, tenant, owner_id, "version_id" in needs)
         if PROTECTION_ARGS & set(needs):
             children |= fresh_protection_children(app, tenant, owner_id)
+        if "period_id" in needs:
+            children |= fresh_payroll_children(app, tenant, owner_id, children.get("worker_id"))
     return children
 
 
@@ -694,6 +701,8 @@ ARG_LEVELS = {
     "custody_id": 2,
     # Issue 9: an attestation of that worker (level 2, like an offer version).
     "attestation_id": 2,
+    # Issue 10: a pay period of that worker (level 2, like an offer version).
+    "period_id": 2,
 }
 A, B = "a", "b"
 VARIANTS = {
@@ -1145,6 +1154,9 @@ def tenant_body(app, endpoint: str, employer_id: int, values: dict | None = None
     protection = _protection_body(app, endpoint, values)
     if protection is not None:
         return protection
+    payroll = _payroll_body(app, endpoint, values)
+    if payroll is not None:
+        return payroll
     evidence = _evidence_body(app, endpoint, values)
     return {} if evidence is None else evidence
 
@@ -1789,3 +1801,102 @@ def _attestation_token(world: World, variant: str, extra: dict) -> str:
 
 
 # --- end of the attestations block -------------------------------------------------------------
+
+
+# --- Issue 10: a worker's payroll (portal/payroll/views.py; owner: payroll) ---------------------
+# Each tenant's worker has one pay period (B's deduction note carries the canary). A request that
+# names a period gets a fresh worker (fresh_offer_children) and a fresh period of that worker.
+# Every member reads; owner and staff change.
+
+PAYROLL_ROUTE_POLICIES = {
+    **dict.fromkeys(("payroll.worker", "payroll.template"), "view"),
+    **dict.fromkeys(
+        (
+            "payroll.import_file",
+            "payroll.add_period",
+            "payroll.edit_period",
+            "payroll.delete_period",
+        ),
+        "edit",
+    ),
+}
+PAYROLL_PAGES_WITHOUT_B_TEXT = frozenset({"payroll.template"})
+PAYROLL_PERIOD = (date(2026, 10, 5), date(2026, 10, 18))
+
+
+def payroll_markers(text: str) -> dict:
+    prefix = f"{text} " if text else ""
+    return {"period_id": f"{prefix}deduction note"}
+
+
+def _payroll_period(employer_id: int, position_id: int, worker_id: int, note: str) -> int:
+    from portal.models import PayrollPeriod
+
+    period = PayrollPeriod(
+        employer_id=employer_id,
+        position_id=position_id,
+        worker_id=worker_id,
+        period_start=PAYROLL_PERIOD[0],
+        period_end=PAYROLL_PERIOD[1],
+        paid_on=date(2026, 10, 23),
+        hours=Decimal("80"),
+        gross=Decimal("1520.00"),
+        deductions=[{"purpose": "statutory", "amount": "250.00", "note": note}],
+        source="form",
+    )
+    db.session.add(period)
+    db.session.commit()
+    return period.id
+
+
+def add_payroll(app, employer_id: int, ids: dict, owner_id: int, text="") -> dict:
+    with app.test_request_context():
+        g.audit_actor_id = owner_id
+        note = payroll_markers(text)["period_id"]
+        period_id = _payroll_period(employer_id, ids["position_id"], ids["worker_id"], note)
+        return {"period_id": period_id}
+
+
+def fresh_payroll_children(app, tenant: Tenant, actor_id: int, worker_id: int | None) -> dict:
+    with app.test_request_context():
+        g.audit_actor_id = actor_id
+        worker_id = worker_id or tenant.worker_id
+        note = f"Fresh deduction {serial()}"
+        return {
+            "period_id": _payroll_period(tenant.employer_id, tenant.position_id, worker_id, note)
+        }
+
+
+def _payroll_body(app, endpoint: str, values: dict | None) -> dict | None:
+    """A valid body for a payroll POST, or None for another endpoint."""
+    n = serial()
+    if endpoint == "payroll.add_period":
+        return {
+            "period_start": "2026-11-02",
+            "period_end": "2026-11-15",
+            "hours": "80",
+            "gross": f"{1500 + n % 1000}.25",
+            "deductions-0-purpose": "statutory",
+            "deductions-0-amount": "200.00",
+            "deductions-0-note": f"Posted deduction {n}",
+        }
+    if endpoint == "payroll.edit_period":
+        start, end = PAYROLL_PERIOD
+        return {
+            "period_start": start.isoformat(),
+            "period_end": end.isoformat(),
+            "hours": "80",
+            "gross": f"{1500 + n % 1000}.75",
+        }
+    if endpoint == "payroll.import_file":
+        text = (
+            "period_start,period_end,hours,gross,deduction_statutory\n"
+            f"2026-12-01,2026-12-14,80,{1500 + n % 1000}.10,200\n"
+        )
+        return {"file": (io.BytesIO(text.encode()), "payroll.csv")}
+    if endpoint == "payroll.delete_period":
+        return {}  # a button: the CSRF token is the whole form
+    return None
+
+
+# --- end of the payroll block ------------------------------------------------------------------

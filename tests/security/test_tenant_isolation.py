@@ -49,6 +49,8 @@ from tests.security.support import (
     OFFERS_ROUTE_POLICIES,
     OFFERS_STORED_DOWNLOADS,
     ORACLE_PAIRS,
+    PAYROLL_PAGES_WITHOUT_B_TEXT,
+    PAYROLL_ROUTE_POLICIES,
     PROTECTION_PAGES_WITHOUT_B_TEXT,
     PROTECTION_ROUTE_POLICIES,
     RESOLVERS,
@@ -188,6 +190,10 @@ SPEC_BLUEPRINTS = ("positions.", "evidence.", "offers.", "protection.", "attesta
 # Issue 9, risk: the risk view (tests/security/support.py).
 SPEC_POLICIES.update(RISK_ROUTE_POLICIES)
 SPEC_BLUEPRINTS += ("risk.position",)
+# Issue 10: a worker's payroll. Every member reads; owner and staff change
+# (tests/security/support.py).
+SPEC_POLICIES.update(PAYROLL_ROUTE_POLICIES)
+SPEC_BLUEPRINTS += ("payroll.",)
 
 
 @pytest.fixture
@@ -202,7 +208,10 @@ B_MEMBERS = [("b_owner", Role.OWNER), ("b_staff", Role.STAFF), ("b_rep", Role.RE
 # Tenant GET pages that show none of B's own text besides the navigation (a file download).
 # The offer letter's PDF compresses its text: its download is checked on its bytes (digest).
 PAGES_WITHOUT_B_TEXT = (
-    {"positions.applicants_template"} | OFFERS_STORED_DOWNLOADS | PROTECTION_PAGES_WITHOUT_B_TEXT
+    {"positions.applicants_template"}
+    | OFFERS_STORED_DOWNLOADS
+    | PROTECTION_PAGES_WITHOUT_B_TEXT
+    | PAYROLL_PAGES_WITHOUT_B_TEXT  # issue 10
 )
 # Downloads of stored objects: B's owner must get exactly the bytes of one of B's objects.
 STORED_DOWNLOADS = (
