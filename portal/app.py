@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.attestations.views import bp as attestations_bp
     from portal.auth import bp as auth_bp
     from portal.dashboard import bp as dashboard_bp
+    from portal.deadlines.views import bp as deadlines_bp
     from portal.employers import bp as employers_bp
     from portal.evidence import bp as evidence_bp
     from portal.invitations import bp as invitations_bp
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
         risk_bp,
         attestations_bp,
         payroll_bp,  # issue 10: a worker's payroll
+        deadlines_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -112,6 +114,7 @@ def register_http(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from portal.commands.bundle import list_positions, make_bundle
+    from portal.commands.deadlines import list_deadlines, send_reminders
     from portal.commands.demo import seed_demo
     from portal.commands.lmia import lmia
     from portal.commands.offers import list_workers, offer_letter
@@ -126,6 +129,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(list_workers)
     app.cli.add_command(offer_letter)
     app.cli.add_command(risk)
+    app.cli.add_command(list_deadlines)
+    app.cli.add_command(send_reminders)
 
 
 def configure_logging(app: Flask) -> None:

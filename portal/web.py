@@ -212,6 +212,9 @@ QUERY_PARAMETERS = {
     "next": "where to go after signing in (safe_next)",
     "about": "which note the check-your-e-mail page shows (one of auth.views.CHECK_EMAIL_ABOUT)",
     "activity": "the ad preselected on the missed-capture form (a choice the form validates)",
+    # Issue 10, deadlines (portal/deadlines/views.py): the list's filters.
+    "employer": "the employer the deadlines page is filtered to (an id of the user's employers)",
+    "days": "how many days ahead the deadlines page lists (1 to 365)",
     "lang": "the language of a worker's offer preview, or of the attestation page a worker's "
     "link opens (en or fr; anything else is a 400)",
 }

@@ -1,7 +1,8 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from portal.auth.locales import language_choices
 from portal.auth.passwords import MAX_LENGTH
@@ -73,7 +74,21 @@ class PreferencesForm(FlaskForm):
     full_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=200)])
     # Only languages the portal can show (portal.auth.locales); set per request.
     locale = SelectField(_l("Language"))
+    # Issue 10, deadlines: the days the deadlines page, calendar and reminders use.
+    time_zone = SelectField(_l("Time zone"), validate_choice=True)
+    reminder_days_before = IntegerField(
+        _l("Reminder e-mails, days before each deadline"),
+        validators=[Optional(), NumberRange(min=0, max=60, message=_l("A number from 0 to 60."))],
+        description=_l("0 to 60 (0: on the day). Leave empty for no reminder e-mails."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.locale.choices = options(language_choices())
+        from portal.deadlines.services import portal_zone, zone_names
+
+        default = _("The portal's (%(zone)s)", zone=portal_zone())
+        self.time_zone.choices = options([("", default)] + [(name, name) for name in zone_names()])
+        self.time_zone.description = _("Deadlines are listed and sent as days where you are.")
+        if self.time_zone.data is None:  # the portal's zone: the empty choice
+            self.time_zone.data = ""

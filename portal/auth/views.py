@@ -274,6 +274,12 @@ def account():
             return render_template("auth/account.html", **context), 422
         user.full_name = preferences.full_name.data.strip()
         user.locale = preferences.locale.data
+        # Deadline settings (issue 10): only when the form carried them, so an older form
+        # (or a client that posts the language alone) leaves them as they were.
+        if "time_zone" in request.form:
+            user.time_zone = preferences.time_zone.data or None
+        if "reminder_days_before" in request.form:
+            user.reminder_days_before = preferences.reminder_days_before.data
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.account"))

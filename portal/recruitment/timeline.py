@@ -55,6 +55,16 @@ class Timeline:
     ticks: list[tuple[float, str]] = field(default_factory=list)
 
 
+def job_match_last_day(job_bank_starts) -> date:
+    """The last day of Job Match's first 30 days: the earliest Job Bank posting's start + 29."""
+    return min(job_bank_starts) + timedelta(days=JOB_MATCH_DAYS - 1)
+
+
+def direct_apply_review_by(applied_on: date) -> date:
+    """The last day to download a Direct Apply résumé: 21 days after the application."""
+    return applied_on + timedelta(days=DIRECT_APPLY_DAYS)
+
+
 def _full_label(activity) -> str:
     name = activity.platform or activity.method.replace("_", " ")
     return f"{activity.id} · {name}"
@@ -118,7 +128,7 @@ def build_timeline(case: Case, as_of: date) -> Timeline | None:
     marks = [Mark("D", x(d), "submission", f"Submission date {d.isoformat()}")]
     job_bank = [a.start for a in activities if a.method == "job_bank" and a.kind == "posting"]
     if job_bank:
-        day = min(job_bank) + timedelta(days=JOB_MATCH_DAYS - 1)
+        day = job_match_last_day(job_bank)
         marks.append(
             Mark(
                 "JM 30",
@@ -129,7 +139,7 @@ def build_timeline(case: Case, as_of: date) -> Timeline | None:
         )
     review_days = sorted(
         {
-            a.applied_on + timedelta(days=DIRECT_APPLY_DAYS)
+            direct_apply_review_by(a.applied_on)
             for a in case.applicants
             if a.channel == "direct_apply" and a.resume_downloaded_on is None
         }

@@ -197,6 +197,8 @@ class World:
     pool: object = None  # a SessionPool: fresh signed-in browsers
     # Text of B's objects that a page showing that object must contain (positive controls).
     b_markers: dict = field(default_factory=dict)
+    # Issue 10 (deadlines): each owner's private calendar token, "a" and "b".
+    calendar_tokens: dict = field(default_factory=dict)
 
     def tenant_of(self, employer_id: int) -> Tenant | None:
         for tenant in (self.a, self.b):
@@ -473,6 +475,7 @@ def seed_world(app, *, with_b: bool = True) -> World:
 
     u["lawyer_none"] = make.user(name="Nora No-Grants")
     u["loner"] = make.user(name="Lee Loner")
+    world.calendar_tokens["a"] = add_calendar_feed(app, u["a_owner"].id)  # issue 10, deadlines
     if not with_b:
         return world
 
@@ -522,6 +525,7 @@ def seed_world(app, *, with_b: bool = True) -> World:
     b_position |= add_attestations(app, b.id, b_position, u["b_owner"].id, text=canary)
     b_position |= add_payroll(app, b.id, b_position, u["b_owner"].id, text=canary)
     world.b = Tenant(b.id, b_location, b_staff.id, b_invitation, **b_position)
+    world.calendar_tokens["b"] = add_calendar_feed(app, u["b_owner"].id)  # issue 10, deadlines
     world.b_markers = (
         position_markers(canary)
         | offer_markers(canary)
@@ -790,6 +794,8 @@ def _token(world: World, endpoint: str, variant: str, extra: dict):
         return _invitation_token(world, variant, extra)
     if endpoint == "attestations.answer":
         return _attestation_token(world, variant, extra)
+    if endpoint == "deadlines.feed":  # issue 10
+        return _calendar_token(world, variant)
     if endpoint in _ACCOUNT_LINKS:
         return _account_link_token(world, endpoint, variant)
     raise Unresolvable(f"no token kind known for {endpoint}")
@@ -1193,6 +1199,7 @@ def account_body(world: World, endpoint: str) -> dict:
         "auth.request_unlock": {"email": users["a_viewer"].email},
         "invitations.accept_waiting": {"cicc_number": "R712345"},
         "attestations.answer": ATTESTATION_ANSWERS,
+        "deadlines.feed_action": {"action": "new"},  # issue 10: a new calendar address
         "invitations.accept": {
             "full_name": "Invited Person",
             "password": NEW_PASSWORD,
@@ -1900,3 +1907,40 @@ def _payroll_body(app, endpoint: str, values: dict | None) -> dict | None:
 
 
 # --- end of the payroll block ------------------------------------------------------------------
+
+
+# --- Issue 10: deadlines (portal/deadlines/views.py; owner: deadlines) -----------------------
+# No employer in these URLs: the list reads only the caller's own employers (across_my_employers),
+# and the feed is public, its token the credential. Each owner has a live calendar feed
+# (``world.calendar_tokens``); B's feed lists B's position, whose title carries the canary.
+# "own": A's owner's real token; "foreign": B's real token with one character changed (a guess
+# next to a real link); "missing": a random token. The last two must both answer 404.
+
+DEADLINES_ROUTE_POLICIES = {
+    "deadlines.index": "signed_in",
+    "deadlines.feed_action": "signed_in",
+    "deadlines.feed": "public",
+}
+
+
+def add_calendar_feed(app, user_id: int) -> str:
+    """A live calendar feed for the user; return its token."""
+    from portal.deadlines import services as deadline_services
+
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        token = deadline_services.new_feed(user)
+        db.session.commit()
+        return token
+
+
+def _calendar_token(world: World, variant: str) -> str:
+    if variant == "own":
+        return world.calendar_tokens["a"]
+    real = world.calendar_tokens.get("b")
+    if variant == "foreign" and real is not None:
+        return real[:-1] + ("A" if real[-1] != "A" else "B")
+    return secrets.token_urlsafe(32)
+
+
+# --- end of the deadlines block ----------------------------------------------------------------

@@ -43,6 +43,7 @@ from tests.factories import Factories
 from tests.security.support import (
     ARG_LEVELS,
     ATTESTATIONS_ROUTE_POLICIES,
+    DEADLINES_ROUTE_POLICIES,
     HTTPS,
     MISSING_ID,
     OBJECT_ARGS,
@@ -713,3 +714,32 @@ def test_production_never_serves_invitation_links_from_the_outbox(monkeypatch, d
         )
     finally:
         dispose(app)
+
+
+# --- Issue 10: deadlines (tests/security/support.py) -------------------------------------------
+
+
+def test_deadline_routes_declare_the_agreed_policies(app):
+    """The list and the feed's buttons are the signed-in user's own (no employer in the URL: the
+    list reads the caller's live memberships); the feed is public, its token the credential."""
+    for endpoint, agreed in DEADLINES_ROUTE_POLICIES.items():
+        assert access_policy_of(endpoint, app.view_functions[endpoint]) == agreed, endpoint
+    declared = {e for e in app.view_functions if e.startswith("deadlines.")}
+    assert declared == set(DEADLINES_ROUTE_POLICIES)
+
+
+def test_b_feed_shows_b_and_a_guess_next_to_it_shows_nothing(isolation_app):
+    """The detector is not blind: B's real feed carries B's canary; the matrix's near-miss of it
+    (and A's own feed) never does."""
+    world = seed_world(isolation_app)
+    client = isolation_app.test_client()
+    real = client.get(f"/calendar/{world.calendar_tokens['b']}.ics")
+    assert real.status_code == 200 and contains(real, world.canary)
+    own = client.get(f"/calendar/{world.calendar_tokens['a']}.ics")
+    assert own.status_code == 200 and contains(own, world.canary) is None
+    real = world.calendar_tokens["b"]
+    guess = real[:-1] + ("A" if real[-1] != "A" else "B")
+    assert client.get(f"/calendar/{guess}.ics").status_code == 404
+
+
+# --- end of the deadlines block ----------------------------------------------------------------
