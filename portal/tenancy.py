@@ -165,6 +165,17 @@ def across_my_employers(model: type[Owned], user_id: int) -> Select[tuple[Owned]
     return select(model).where(model.employer_id.in_(mine))
 
 
+def of_position(model: type[Owned], position) -> Select[tuple[Owned]]:
+    """Return ``select(model)`` for the rows of one position already loaded through the scoping
+    helpers (a view's ``get_scoped_or_404``, a deadline list's ``across_my_employers``): limited
+    to that position's employer and id, so it needs no request (issue 10: the road's rows)."""
+    if not issubclass(model, EmployerScoped):
+        raise TypeError(f"{model.__name__} is not read per employer")
+    return select(model).where(
+        model.employer_id == position.employer_id, model.position_id == position.id
+    )
+
+
 def invitations_addressed_to(email: str) -> Select[tuple[Invitation]]:
     """Invitations sent to ``email``, across employers: shown only to that address's confirmed
     owner (portal.invitations.services.invitations_waiting_for), never to an employer."""

@@ -187,6 +187,20 @@ class PositionForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=1_000_000)],
     )
     planned_submission_date = DateField(_l("Planned submission date"), validators=[Optional()])
+    # IRCC's exemption codes (e.g. C10, T13, A75): an exempt position's road starts with the
+    # Employer Portal offer of employment instead of the LMIA.
+    lmia_exemption_code = StringField(
+        _l("LMIA exemption code"),
+        filters=[lambda value: value.strip().upper() if value else value],
+        validators=[
+            Optional(),
+            Regexp(
+                r"^[A-Z]\d{2}$",
+                message=_l("An exemption code is a letter and two digits, e.g. C10."),
+            ),
+        ],
+        description=_l("Only if the hire is LMIA-exempt: the code from IRCC's exemption list."),
+    )
     job_bank_alternative_rationale = TextAreaField(
         _l("Reason for not using Job Bank (rare)"), validators=[Optional(), Length(max=5000)]
     )

@@ -62,6 +62,7 @@ POSITION_FIELDS = (
     "low_wage_tfws_at_location",
     "planned_submission_date",
     "job_bank_alternative_rationale",
+    "lmia_exemption_code",
 )
 ACTIVITY_FIELDS = (
     "method",
