@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.positions import bp as positions_bp
     from portal.protection.views import bp as protection_bp
     from portal.riskview import bp as risk_bp
+    from portal.road.views import bp as road_bp
 
     blueprints = (
         dashboard_bp,
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
         evidence_bp,
         offers_bp,
         protection_bp,
+        road_bp,
         risk_bp,
         attestations_bp,
         payroll_bp,  # issue 10: a worker's payroll

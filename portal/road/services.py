@@ -44,6 +44,9 @@ ROAD_FIELDS = (
 )
 
 
+EXEMPT_FIELDS = ROAD_FIELDS[:3]
+
+
 class StaleEdit(Exception):
     """The row changed since the form was shown."""
 
@@ -159,8 +162,10 @@ def save_road(position: Position, worker: Worker, fields: dict, seen_version: st
         db.session.add(road)
     elif str(road.version) != (seen_version or ""):
         raise StaleEdit()
+    # The Employer Portal fields are on the form only for an exempt position: keep them.
+    skipped = set() if position.lmia_exemption_code else set(EXEMPT_FIELDS)
     for name in ROAD_FIELDS:
-        if name in fields:
+        if name in fields and name not in skipped:
             setattr(road, name, _clean(fields[name]))
     if position.province != "QC":
         road.caq_required = None

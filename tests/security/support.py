@@ -1163,6 +1163,9 @@ def tenant_body(app, endpoint: str, employer_id: int, values: dict | None = None
     payroll = _payroll_body(app, endpoint, values)
     if payroll is not None:
         return payroll
+    road = _road_body(app, endpoint, values)  # issue 10, road
+    if road is not None:
+        return road
     evidence = _evidence_body(app, endpoint, values)
     return {} if evidence is None else evidence
 
@@ -1944,3 +1947,50 @@ def _calendar_token(world: World, variant: str) -> str:
 
 
 # --- end of the deadlines block ----------------------------------------------------------------
+
+
+# --- Issue 10: After the LMIA (portal/road/views.py; owner: road) ------------------------------
+# The tab and a worker's road are read by every member; owner and staff record the LMIA
+# decision and the road. The pages show the position's title and the worker's name (the
+# markers of position_id and worker_id). Each valid body differs from the last (a serial), so
+# a successful POST always changes B; the version is the row's current one.
+
+ROAD_ROUTE_POLICIES = {
+    **dict.fromkeys(("road.position", "road.worker"), "view"),
+    **dict.fromkeys(("road.edit_decision", "road.edit_worker"), "edit"),
+}
+
+
+def _road_body(app, endpoint: str, values: dict | None) -> dict | None:
+    """A valid body for an After the LMIA POST, or None for another endpoint."""
+    from portal.models.road import WorkerRoad
+
+    values = values or {}
+    n = serial()
+    if endpoint == "road.edit_decision":
+        position = _position_of(app, values)
+        return {
+            "lmia_decision": "approved",
+            "lmia_number": f"L{n}",
+            "lmia_decided_on": "2026-06-01",
+            "lmia_positions_approved": "1",
+            "lmia_valid_until": "",
+            "version": str(position.version if position else 1),
+        }
+    if endpoint == "road.edit_worker":
+        with app.app_context():
+            road = db.session.scalar(
+                select(WorkerRoad.version).where(
+                    WorkerRoad.worker_id == values.get("worker_id", MISSING_ID)
+                )
+            )
+        return {
+            "permit_applied_on": "2026-07-01",
+            "ircc_reference": f"W{n}",
+            "visa_required": "no",
+            "version": str(road or 0),
+        }
+    return None
+
+
+# --- end of the road block -------------------------------------------------------------------

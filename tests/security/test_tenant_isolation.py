@@ -56,6 +56,7 @@ from tests.security.support import (
     PROTECTION_ROUTE_POLICIES,
     RESOLVERS,
     RISK_ROUTE_POLICIES,
+    ROAD_ROUTE_POLICIES,
     SIGNOFF_ROUTE_POLICIES,
     SIGNOFF_STORED_DOWNLOADS,
     STATE_CHANGING,
@@ -195,6 +196,10 @@ SPEC_BLUEPRINTS += ("risk.position",)
 # (tests/security/support.py).
 SPEC_POLICIES.update(PAYROLL_ROUTE_POLICIES)
 SPEC_BLUEPRINTS += ("payroll.",)
+# Issue 10, road: After the LMIA; every member reads, owner and staff change
+# (tests/security/support.py).
+SPEC_POLICIES.update(ROAD_ROUTE_POLICIES)
+SPEC_BLUEPRINTS += ("road.",)
 
 
 @pytest.fixture
