@@ -21,6 +21,7 @@ depends_on = None
 
 
 def upgrade():
+    _refuse_what_the_tables_cannot_hold()
     op.create_table('attestations',
     sa.Column('worker_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -168,6 +169,47 @@ def _table(name, keys, *extra):
     if 'amount' in keys.values():
         columns[list(keys.values()).index('amount')] = sa.column('amount', sa.Numeric(12, 2))
     return sa.table(name, *columns, *[sa.column(c) for c in extra])
+
+
+# What lmia-case/1 let through but the tables refuse (or, on PostgreSQL, round): free text
+# longer than its column, amounts below 0, of 10 billion or more, or with fractions of a cent.
+TEXT_LENGTHS = {
+    'third_parties': {'name': 200, 'licence_number': 60, 'cicc_number': 20, 'law_society': 200},
+}
+LARGEST_AMOUNT = Decimal('9999999999.99')
+
+
+def _refuse_what_the_tables_cannot_hold():
+    """Checked before any change: SQLite cannot roll DDL back, so a row refused half-way through
+    would leave the new tables beside the old columns and the upgrade impossible to rerun."""
+    bind = op.get_bind()
+    positions = sa.table(
+        'positions', sa.column('id'), *[sa.column(column, sa.JSON) for column, _, _ in LISTS]
+    )
+    problems = []
+    for position_id, *lists in bind.execute(
+        sa.select(positions).order_by(positions.c.id)
+    ).all():
+        for (column, _, _), items in zip(LISTS, lists, strict=True):
+            for index, item in enumerate(items or ()):
+                where = f'position {position_id} {column}[{index}]'
+                for key, length in TEXT_LENGTHS.get(column, {}).items():
+                    value = item.get(key)
+                    if isinstance(value, str) and len(value) > length:
+                        problems.append(f'{where}.{key} is longer than {length} characters')
+                amount = item.get('amount') if column == 'payments' else None
+                if amount is not None:
+                    exact = Decimal(str(amount))
+                    if not 0 <= exact <= LARGEST_AMOUNT or exact != exact.quantize(Decimal('0.01')):
+                        problems.append(
+                            f'{where}.amount {amount} is not between 0 and '
+                            f'{LARGEST_AMOUNT} in whole cents'
+                        )
+    if problems:
+        raise RuntimeError(
+            'Upgrade refused: the new tables cannot hold ' + '; '.join(problems)
+            + '. Correct them first.'
+        )
 
 
 def _move_lists_to_tables():

@@ -323,13 +323,17 @@ def worker_findings(position: Position, worker: Worker, as_of: date, report=None
 
 
 def blocking_errors(position: Position, worker: Worker, as_of: date, report=None) -> list:
-    """Unwaived errors about the worker; OFFER-SIGNED excluded (signing comes after issuing)."""
+    """Unwaived errors about the worker's offer; OFFER-SIGNED excluded (signing comes after
+    issuing). What the worker reported in an attestation is shown beside the letter but does not
+    hold it back: the letter's terms are not what is wrong, and the worker needs their contract."""
+    answers = _subject_prefix(position, worker) + "attestation"
     return [
         item
         for item in worker_findings(position, worker, as_of, report)
         if item.finding.severity == "error"
         and item.waiver is None
         and item.finding.rule not in NOT_BLOCKING
+        and not item.finding.subject.startswith(answers)
     ]
 
 

@@ -134,3 +134,24 @@ def test_deleting_a_worker_keeps_their_payment_and_custody_rows_unnamed(app, pla
         custody = db.session.scalar(select(DocumentCustody))
         assert (payment.worker_id, payment.amount) == (None, Decimal("3000.00"))
         assert (custody.worker_id, custody.held_by) == (None, "recruiter")
+
+
+def test_a_reported_fee_is_shown_beside_the_letter_but_does_not_hold_it_back(app, place):
+    from datetime import date
+
+    from flask import g
+
+    from portal.models import Employer, Position
+    from portal.offers import services as offer_services
+
+    _response, path = place.send()
+    assert submit(app.test_client(), path, good_answers()).status_code == 200
+    with app.test_request_context():
+        g.employer = db.session.get(Employer, place.employer_id)
+        position = db.session.get(Position, place.position_id)
+        worker = db.session.get(Worker, place.worker_id)
+        shown = offer_services.worker_findings(position, worker, date.today())
+        blocking = offer_services.blocking_errors(position, worker, date.today())
+    reported = [i for i in shown if i.finding.rule == "FEE-NO-RECOVERY"]
+    assert reported and all(".attestation" in i.finding.subject for i in reported)
+    assert not [i for i in blocking if ".attestation" in i.finding.subject]
