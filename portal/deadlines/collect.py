@@ -77,6 +77,15 @@ WHAT_TO_DO = {
     FILING_WINDOW_ENDS: "File the LMIA by this day: after it, the recruitment no longer fits "
     "the 3-month window and must be repeated.",
     PLANNED_FILING: "The planned LMIA filing date: check the compliance page and file.",
+    # The road's kinds (portal.road.checks.road_deadlines).
+    "lmia-validity": "The worker must apply for the work permit on this LMIA by this day, or "
+    "the LMIA can no longer be used.",
+    "permit-expiry": "The work permit ends: the worker may keep working only if a renewal was "
+    "applied for before this day. Record the renewal on the worker's road.",
+    "start-recruiting": "Start recruiting for a new LMIA now: it takes months, and the permit's "
+    "renewal needs it before the permit expires.",
+    "retention-end": "The 6 years of keeping this worker's records end; they may be deleted "
+    "after this day (not before).",
 }
 
 

@@ -102,3 +102,54 @@ def test_a_road_deadline_is_reminded_once(app, make, world):
         assert sent == [
             [f"permit-expiry:worker:{worker_id}:{(today + timedelta(days=5)).isoformat()}"]
         ]
+
+
+def test_the_real_roads_permit_expiry_is_listed_and_fed(app, make):
+    """After merging the road: its own road_deadlines, from a worker's recorded permit."""
+    from portal.models import WorkerRoad
+
+    owner = make.user(name="Rita Road")
+    employer = make.employer(owner)
+    position_id = add_position(
+        app,
+        employer.id,
+        owner.id,
+        "Sous-chef",
+        date.today() - timedelta(days=200),
+        lmia_decision="approved",
+        lmia_decided_on=date.today() - timedelta(days=60),
+        lmia_valid_until=date.today() + timedelta(days=120),
+    )
+    expires = date.today() + timedelta(days=90)
+    with app.test_request_context():
+        g.audit_actor_id = owner.id
+        position = db.session.get(Position, position_id)
+        worker = Worker(
+            employer_id=employer.id, position_id=position_id, name="Ana Lima", language="en"
+        )
+        position.workers.append(worker)
+        db.session.flush()
+        db.session.add(
+            WorkerRoad(
+                employer_id=employer.id,
+                position_id=position_id,
+                worker_id=worker.id,
+                permit_applied_on=date.today() - timedelta(days=40),
+                permit_issued_on=date.today() - timedelta(days=20),
+                permit_expires_on=expires,
+            )
+        )
+        db.session.commit()
+        worker_id = worker.id
+    client = make.signed_in_client(owner)
+    key = f"permit-expiry:worker:{worker_id}:{expires.isoformat()}"
+    page = text_of(client.get("/deadlines?days=120"))
+    assert f'data-key="{key}"' in page
+    assert "job-match-day-30" not in page  # the decision is recorded: recruitment is over
+    token = form_token(client, "/deadlines")
+    created = text_of(client.post("/deadlines/feed", data={"action": "new", "csrf_token": token}))
+    link = created.split('id="feed-link" type="text" readonly value="', 1)[1].split('"', 1)[0]
+    feed = app.test_client().get(link)
+    events = {str(e["UID"]): e for e in Calendar.from_ical(feed.get_data()).walk("VEVENT")}
+    assert events[f"{key}@lmia-portal"].decoded("DTSTART") == expires
+    assert b"Lima" not in feed.get_data()
