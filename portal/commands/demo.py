@@ -15,7 +15,7 @@ from portal.auth.services import register_user
 from portal.cases import parse_case
 from portal.employers.services import create_employer
 from portal.extensions import db
-from portal.models import Membership, Position, Role, User, Worker
+from portal.models import Membership, Position, Role, User
 from portal.offers import services as offer_services
 from portal.payroll.services import import_periods
 from portal.positions.services import import_case
@@ -191,12 +191,6 @@ def seed_demo(if_empty: bool) -> None:
     click.echo(f"  password for all: {DEMO_PASSWORD}")
 
 
-def _worker(position: Position) -> Worker:
-    return db.session.scalars(
-        select(Worker).where(Worker.position_id == position.id).order_by(Worker.id)
-    ).first()
-
-
 def seed_after_lmia(chef: Position, owner: User, today: date) -> None:
     """The chef's LMIA approved, Marco Bellini's offer issued and signed, his road to his first
     day of work and his payroll, through the services the pages use (audited with the owner as
@@ -214,7 +208,7 @@ def seed_after_lmia(chef: Position, owner: User, today: date) -> None:
         str(chef.version),
     )
 
-    marco = _worker(chef)
+    marco = offer_services.workers_of(chef)[0]  # the chef's file names one worker
     version = offer_services.generate_version(chef, marco, owner)
     offer_services.issue(version, owner, today)
     # Issued before he applied for his permit, as a real road goes (the service stamps now).
