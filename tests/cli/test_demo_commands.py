@@ -4,10 +4,12 @@ processors, which need a signed-in request)."""
 
 import hashlib
 import io
+import json
 import sqlite3
 import subprocess
 import zipfile
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
@@ -70,9 +72,12 @@ def test_positions_lists_the_demo_positions(shell):
 
     rows = [line.split("  ") for line in result.stdout.splitlines()]
     rows = [[cell.strip() for cell in row if cell.strip()] for row in rows]
+    # Issue 10: the chef's LMIA was filed (and has been decided) long ago; the line cooks' is
+    # planned 10 days from now.
+    filed = (date.today() - timedelta(days=150)).isoformat()
     filing = (date.today() + timedelta(days=10)).isoformat()
     assert rows == [
-        ["1", "Marchetti Hospitality Inc.", "Chef de cuisine", "high_wage", filing],
+        ["1", "Marchetti Hospitality Inc.", "Chef de cuisine", "high_wage", filed],
         ["2", "Marchetti Hospitality Inc.", "Line cook", "low_wage", filing],
     ]
 
@@ -160,3 +165,87 @@ def test_bundle_lists_the_demo_worker_whose_agreement_is_not_issued(shell):
     assert not [name for name in names if name.startswith("agreement-")]
     assert "Employment agreements still open: Aminata Koné: no agreement issued" in text
     assert "Aminata Koné No version issued." in text
+
+
+# --- Issue 10: after the LMIA ------------------------------------------------------------------
+
+
+def _rows(shell, query: str, *args) -> list[tuple]:
+    with sqlite3.connect(shell.home / "demo.sqlite3") as database:
+        return database.execute(query, args).fetchall()
+
+
+def test_seed_demo_approves_the_chefs_lmia_and_leaves_the_line_cooks_waiting(shell):
+    today = date.today()
+
+    rows = _rows(
+        shell,
+        "SELECT title, lmia_number, lmia_decision, lmia_decided_on, lmia_positions_approved, "
+        "lmia_valid_until, first_work_day FROM positions ORDER BY id",
+    )
+
+    chef, cooks = rows
+    assert chef[0] == "Chef de cuisine" and chef[1:3] == ("8123456", "approved")
+    decided = date.fromisoformat(chef[3])
+    assert decided == today - timedelta(days=70)
+    assert chef[4] == 1
+    assert date.fromisoformat(chef[5]) > today  # still valid: 6 months from the decision
+    assert chef[6] == (today - timedelta(days=60)).isoformat()  # the first day sets retention
+    assert cooks[0] == "Line cook" and cooks[1:6] == (None, None, None, None, None)
+
+
+def test_seed_demo_records_marcos_road_with_a_permit_expiring_in_90_days(shell):
+    today = date.today()
+
+    roads = _rows(
+        shell,
+        "SELECT w.name, r.permit_applied_on, r.ircc_reference, r.permit_issued_on, "
+        "r.permit_expires_on, r.permit_employer, r.permit_occupation, r.permit_location, "
+        "r.arrived_on, r.first_day_on, r.renewal_started_on "
+        "FROM worker_roads r JOIN workers w ON w.id = r.worker_id",
+    )
+
+    assert len(roads) == 1  # Aminata Koné waits for the LMIA: no road recorded yet
+    name, applied, reference, issued, expires, employer, occupation, location, *rest = roads[0]
+    arrived, first_day, renewal = rest
+    assert name == "Marco Bellini"
+    assert date.fromisoformat(expires) == today + timedelta(days=90)
+    assert reference and applied <= issued <= arrived <= first_day < today.isoformat()
+    assert renewal is None
+    assert (employer, occupation, location) == (
+        "Marchetti Hospitality Inc.",
+        "62200 - Chefs",
+        "Toronto, ON",
+    )
+
+
+def test_seed_demo_imports_marcos_payroll_with_one_period_paid_below_the_offer(shell):
+    first_day = date.today() - timedelta(days=60)
+
+    periods = _rows(
+        shell,
+        "SELECT period_start, period_end, paid_on, hours, gross, source, deductions "
+        "FROM payroll_periods ORDER BY period_start",
+    )
+
+    assert [p[0] for p in periods] == [
+        (first_day + timedelta(days=14 * n)).isoformat() for n in range(4)
+    ]
+    assert all(p[2] <= date.today().isoformat() for p in periods)  # every period already paid
+    assert {p[5] for p in periods} == {"csv"}
+    offered = [Decimal(str(p[3])) * Decimal("38.50") for p in periods]
+    short = [i for i, p in enumerate(periods) if Decimal(str(p[4])) < offered[i]]
+    assert short == [2]
+    assert all(d["purpose"] == "statutory" for p in periods for d in json.loads(p[6]))
+
+
+def test_the_demo_representatives_deadlines_include_the_permit_expiry(shell):
+    """The road's deadlines reach the command line: Marco's permit expiry, 90 days away."""
+    expires = (date.today() + timedelta(days=90)).isoformat()
+
+    result = ok(shell.flask("deadlines", "--user", LAWYER, "--days", "120", "--format", "json"))
+
+    deadlines = json.loads(result.stdout)
+    expiry = [d for d in deadlines if d["key"].startswith("permit-expiry:")]
+    assert [(d["due_on"], d["position"]) for d in expiry] == [(expires, 1)]
+    assert any(d["kind"] == "job_match_day_30" and d["position"] == 2 for d in deadlines)

@@ -1910,6 +1910,8 @@ def _payroll_body(app, endpoint: str, values: dict | None) -> dict | None:
 
 
 # --- end of the payroll block ------------------------------------------------------------------
+
+
 # --- Issue 10: deadlines (portal/deadlines/views.py; owner: deadlines) -----------------------
 # No employer in these URLs: the list reads only the caller's own employers (across_my_employers),
 # and the feed is public, its token the credential. Each owner has a live calendar feed
@@ -1945,6 +1947,7 @@ def _calendar_token(world: World, variant: str) -> str:
 
 
 # --- end of the deadlines block ----------------------------------------------------------------
+
 
 # --- Issue 10: After the LMIA (portal/road/views.py; owner: road) ------------------------------
 # The tab and a worker's road are read by every member; owner and staff record the LMIA
