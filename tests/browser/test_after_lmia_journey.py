@@ -156,7 +156,7 @@ def test_representative_follows_both_roads_the_payroll_and_the_calendar_feed(
     assert "Job Match" in str(job_match[0]["SUMMARY"])
 
 
-def test_the_road_page_fits_a_390_pixel_phone(app, live_server, new_page):
+def test_the_road_and_payroll_pages_fit_a_390_pixel_phone(app, live_server, new_page):
     ids = demo_ids(app)
     phone = new_page(viewport=PHONE)
     sign_in(phone, LAWYER_EMAIL)
@@ -164,4 +164,8 @@ def test_the_road_page_fits_a_390_pixel_phone(app, live_server, new_page):
     open_road_tab(phone, ids["chef"])
 
     expect(phone.locator(".finding", has_text="ROAD-PERMIT-EXPIRY")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # The payroll's table of periods becomes cards (it was 670 px wide before).
+    phone.locator("#payroll-link a").first.click()
+    expect(phone.locator("tr.flagged")).to_have_count(1)
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
