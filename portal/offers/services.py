@@ -17,6 +17,7 @@ from portal.evidence.services import evidence_storage, forget_stored
 from portal.extensions import db
 from portal.models import Employer, EvidenceFile, OfferVersion, Position, User, Worker, utcnow
 from portal.models.protection import DocumentCustody, Payment
+from portal.models.road import PayrollPeriod, WorkerRoad
 from portal.offers import terms
 from portal.positions import compliance
 from portal.positions.reference import labour_market
@@ -52,13 +53,25 @@ class DeleteRefused(Exception):
 
     def __init__(self, reason: str = "issued_offer"):
         super().__init__(reason)
-        self.reason = reason  # "issued_offer" | "answered_attestation"
+        self.reason = reason  # "issued_offer" | "answered_attestation" | "payroll"
+
+
+def _has_payroll(worker: Worker) -> bool:
+    return (
+        db.session.scalar(
+            scoped_select(PayrollPeriod).where(PayrollPeriod.worker_id == worker.id).limit(1)
+        )
+        is not None
+    )
 
 
 def keeps_evidence(worker: Worker) -> bool:
-    """Whether deleting the worker would destroy evidence: an issued offer or their own answers."""
-    return any(v.issued_at for v in worker.versions) or any(
-        a.answered_at for a in worker.attestations
+    """Whether deleting the worker would destroy evidence: an issued offer, their own answers or
+    their pay periods."""
+    return (
+        any(v.issued_at for v in worker.versions)
+        or any(a.answered_at for a in worker.attestations)
+        or _has_payroll(worker)
     )
 
 
@@ -154,11 +167,18 @@ def delete_worker(worker: Worker) -> list[str]:
     # The worker's answers are final and may be all an inspector has of their side of the story.
     if any(a.answered_at for a in worker.attestations):
         raise DeleteRefused("answered_attestation")
+    # Pay periods are what an inspection compares with the offer.
+    if _has_payroll(worker):
+        raise DeleteRefused("payroll")
     keys = [key for v in worker.versions for key in (v.pdf_key, v.docx_key)]
     # What the schema's ON DELETE says, done here so SQLite (foreign keys not enforced) ends the
     # same as PostgreSQL: unanswered links go, records that named the worker stay, unnamed.
     for attestation in worker.attestations:
         db.session.delete(attestation)
+    for road in db.session.scalars(
+        scoped_select(WorkerRoad).where(WorkerRoad.worker_id == worker.id)
+    ):
+        db.session.delete(road)
     for model in (EvidenceFile, Payment, DocumentCustody):
         for record in db.session.scalars(scoped_select(model).where(model.worker_id == worker.id)):
             record.worker_id = None

@@ -146,7 +146,13 @@ def delete_worker(employer_id: int, position_id: int, worker_id: int):
     try:
         keys = services.delete_worker(worker)
     except services.DeleteRefused as refused:
-        if refused.reason == "answered_attestation":
+        if refused.reason == "payroll":
+            message = _(
+                "%(name)s has pay periods recorded, kept as evidence: "
+                "the worker cannot be deleted.",
+                name=worker.name,
+            )
+        elif refused.reason == "answered_attestation":
             message = _(
                 "%(name)s has answered an attestation, kept as evidence: "
                 "the worker cannot be deleted.",

@@ -84,7 +84,10 @@ def test_a_bad_file_lists_row_errors_and_saves_nothing(payroll, app):
     response = _import(payroll, raw)
     assert response.status_code == 422
     page = text_of(response)
-    assert "<td>3</td><td>gross</td>" in page and "<td>4</td><td>period_end</td>" in page
+    assert (
+        '<td data-label="Row">3</td><td data-label="Column">gross</td>' in page
+        and '<td data-label="Row">4</td><td data-label="Column">period_end</td>' in page
+    )
     assert "Nothing was imported" in page
     assert count(app, PayrollPeriod) == 0
 
@@ -214,3 +217,14 @@ def test_every_get_page_answers_head(payroll):
         got, head = client.get(url), client.head(url)
         assert got.status_code == head.status_code == 200, url
         assert head.data == b""
+
+
+def test_a_worker_with_pay_periods_cannot_be_deleted(payroll):
+    worker_page = f"{payroll.shop.base}/{payroll.position_id}/workers/{payroll.worker_id}/"
+    assert "Delete the worker" in text_of(payroll.get(worker_page))
+    assert _import(payroll, GOOD).status_code == 302
+    assert "Delete the worker" not in text_of(payroll.get(worker_page))
+    refused = payroll.post(f"{worker_page}delete", {}, form_page=worker_page)
+    assert refused.status_code == 409
+    assert "has pay periods recorded, kept as evidence" in text_of(refused)
+    assert len(payroll.periods()) == 3
