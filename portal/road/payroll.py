@@ -40,6 +40,7 @@ from portal.limits import AS_OF_FIRST, AS_OF_LAST
 from portal.models.protection import PAYMENT_PURPOSES
 from portal.protection.ledger_csv import parse_amount
 from portal.recruitment.applicant_csv import CsvProblem, normalise
+from portal.rules import fees as fee_rules
 from portal.rules import sources as src
 from portal.rules.registry import ERROR, WARNING, Finding
 from portal.rules.text import money
@@ -560,37 +561,9 @@ LOW_WAGE_STREAMS = frozenset({"low_wage", "agricultural"})
 WORKER_SIDE = frozenset({"worker", "worker_family"})
 EMPLOYER_SIDE = frozenset({"employer", "owner", "recruiter"})
 PER_WORDS = {"hour": "an hour", "week": "a week", "month": "a month", "year": "a year"}
-PURPOSE_WORDS = {
-    "recruitment_fee": "a recruitment fee",
-    "placement_fee": "a placement fee",
-    "lmia_fee": "the LMIA fee",
-    "representative_fee": "a representative's fee",
-    "processing_fee": "a processing fee",
-    "job_offer": "a job offer",
-    "travel": "travel",
-    "health_insurance": "health insurance",
-    "housing": "housing",
-    "wages": "wages",
-    "wages_returned": "wages handed back",
-    "loan": "a loan",
-    "loan_repayment": "a loan repayment",
-    "training": "training",
-    "statutory": "statutory deductions",
-    "other": "something else",
-    "utilities": "utilities",
-    "meals": "meals",
-    "government_agent": "a government agent's services",
-}
-PARTY_WORDS = {
-    "employer": "the employer",
-    "owner": "an owner",
-    "worker": "the worker",
-    "worker_family": "the worker's family",
-    "recruiter": "a recruiter",
-    "representative": "a representative",
-    "government": "the government",
-    "other": "someone else",
-}
+# The same words the fee rules use, so a payroll finding reads like a compliance finding.
+PURPOSE_WORDS = fee_rules.PURPOSE_WORDS
+PARTY_WORDS = fee_rules.PARTY_WORDS
 
 
 @dataclass(frozen=True)
