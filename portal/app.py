@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    register_field_keys(app)
     register_extensions(app)
     register_converters(app)
     register_blueprints(app)
@@ -34,6 +35,14 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     configure_logging(app)
     return app
+
+
+def register_field_keys(app: Flask) -> None:
+    from portal import crypto
+
+    keyring = crypto.Keyring.from_setting(app.config["FIELD_KEYS"])
+    app.extensions["field_keyring"] = keyring
+    crypto.configure(keyring)  # for code run outside a request or app context
 
 
 def register_extensions(app: Flask) -> None:

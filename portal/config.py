@@ -37,6 +37,18 @@ def _dev_secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _dev_field_keys(instance_path: Path) -> str:
+    """A per-checkout field-encryption key kept in instance/ (production must configure one)."""
+    key_file = instance_path / "field_keys"
+    if not key_file.exists():
+        from portal.crypto import Keyring
+
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(Keyring.new_key())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 def build_config(instance_path: Path) -> dict:
     """Return the settings for this process, from the environment."""
     env = os.environ.get("PORTAL_ENV", "development")
@@ -46,6 +58,14 @@ def build_config(instance_path: Path) -> dict:
         if production:
             raise RuntimeError("PORTAL_SECRET_KEY must be set in production")
         secret_key = _dev_secret_key(instance_path)
+
+    # Identity numbers and second-factor secrets are encrypted with these (portal.crypto):
+    # comma-separated Fernet keys, the newest first.
+    field_keys = os.environ.get("PORTAL_FIELD_KEYS")
+    if not field_keys:
+        if production:
+            raise RuntimeError("PORTAL_FIELD_KEYS must be set in production")
+        field_keys = _dev_field_keys(instance_path)
 
     database_url = os.environ.get(
         "PORTAL_DATABASE_URL", f"sqlite:///{instance_path / 'portal.sqlite3'}"
@@ -62,6 +82,7 @@ def build_config(instance_path: Path) -> dict:
     return {
         "PORTAL_ENV": env,
         "SECRET_KEY": secret_key,
+        "FIELD_KEYS": field_keys,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Sessions: a server-side row per sign-in (portal.auth.sessions) enforces these two.

@@ -16,11 +16,19 @@ from portal import create_app
 from portal.extensions import db
 from tests import factories
 
+pytest_plugins = ["tests.figures"]
+
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+
+# One field-encryption key for the whole run, inherited by the commands tests start as
+# subprocesses, so they read what the in-process app wrote (and the other way round).
+TEST_FIELD_KEYS = "dGVzdC1maWVsZC1rZXktMzItYnl0ZXMtbG9uZy0wMDE="
+os.environ.setdefault("PORTAL_FIELD_KEYS", TEST_FIELD_KEYS)
 
 TEST_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key-not-for-production",
+    "FIELD_KEYS": os.environ["PORTAL_FIELD_KEYS"],
     # The ASVS 5.0 floor for argon2id (t=1, m=46 MiB, p=1): real cost, bearable in tests.
     "ARGON2_TIME_COST": 1,
     "ARGON2_MEMORY_COST_KIB": 47104,

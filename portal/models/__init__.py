@@ -1,6 +1,6 @@
 """Every model, imported here so Alembic's autogenerate sees the whole schema."""
 
-from portal.models.accounts import User, UserSession
+from portal.models.accounts import RecoveryCode, User, UserSession
 from portal.models.audit import AuditEvent
 from portal.models.base import Base, EmployerOwned, EmployerScoped, utcnow
 from portal.models.employers import Employer, Invitation, Membership, Role, WorkLocation
@@ -56,6 +56,7 @@ __all__ = [
     "ReminderSent",
     "Role",
     "User",
+    "RecoveryCode",
     "UserSession",
     "WorkLocation",
     "utcnow",

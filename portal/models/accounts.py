@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.crypto import EncryptedString
 from portal.models.base import Base, CreatedAt, utcnow
 
 
@@ -26,6 +27,12 @@ class User(CreatedAt, Base):
     # are mailed this many days before each deadline (None: no reminder e-mails).
     time_zone: Mapped[str | None] = mapped_column(String(64))
     reminder_days_before: Mapped[int | None] = mapped_column(default=7)
+    # Two-factor sign-in (TOTP, RFC 6238). The secret is stored encrypted (portal.crypto) from
+    # the moment enrolment starts; enabled_at is set when the first code proved the device.
+    # last_step: the 30-second step of the last accepted code, so a code works only once.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="user", foreign_keys="Membership.user_id"
@@ -63,5 +70,19 @@ class UserSession(CreatedAt, Base):
     ended_at: Mapped[datetime | None]
     ended_reason: Mapped[str | None] = mapped_column(String(40))
     user_agent: Mapped[str | None] = mapped_column(String(300))
+    # When this browser passed the second step (a TOTP or recovery code). A session without it
+    # only reaches the second-step and enrolment pages when the user has or needs two-factor.
+    second_factor_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(CreatedAt, Base):
+    """One of a user's ten one-time codes for a lost device. Only a hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None]

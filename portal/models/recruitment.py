@@ -190,8 +190,12 @@ class Applicant(CreatedAt, PositionChild, Base):
     hired: Mapped[bool | None]
     reason_code: Mapped[str | None] = mapped_column(String(40))
     reason_detail: Mapped[str | None] = mapped_column(Text)
+    # Two people editing the same applicant: the second save is refused, not lost.
+    version: Mapped[int] = mapped_column(default=1)
 
     source_activity: Mapped[RecruitmentActivity | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class JobMatchEntry(CreatedAt, PositionChild, Base):

@@ -138,6 +138,7 @@ def production_app(monkeypatch, database_url, smtp_host: str | None = "smtp.inva
         monkeypatch.delenv("PORTAL_SMTP_HOST", raising=False)
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("PORTAL_SECRET_KEY", "production-test-key-" + "x" * 40)
+    monkeypatch.setenv("PORTAL_FIELD_KEYS", "Z2l2ZS1tZS1hLXRoaXJ0eS10d28tYnl0ZS1rZXktMDE=")
     monkeypatch.setenv("PORTAL_TRUSTED_HOSTS", "localhost")
     monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
     overrides = {
