@@ -19,8 +19,9 @@ from sqlalchemy import String
 from sqlalchemy.types import TypeDecorator
 
 # Fernet tokens start with this (version byte 0x80, base64): how a stored value is told
-# apart from a clear one left by an older schema.
-TOKEN_PREFIX = "gAAAAA"
+# apart from a clear one left by an older schema. Not a secret.
+TOKEN_PREFIX = "gAAAAA"  # noqa: S105
+UNREADABLE = "a stored value cannot be decrypted with any configured key"
 
 
 class KeyringError(RuntimeError):
@@ -54,14 +55,14 @@ class Keyring:
         try:
             return self._fernet.decrypt(token.encode()).decode()
         except InvalidToken:
-            raise KeyringError("a stored value cannot be decrypted with any configured key") from None
+            raise KeyringError(UNREADABLE) from None
 
     def rotate(self, token: str) -> str:
         """The same value encrypted under the newest key."""
         try:
             return self._fernet.rotate(token.encode()).decode()
         except InvalidToken:
-            raise KeyringError("a stored value cannot be decrypted with any configured key") from None
+            raise KeyringError(UNREADABLE) from None
 
     def is_current(self, token: str) -> bool:
         """Whether ``token`` was made with the newest key (rotation skips those)."""
