@@ -17,7 +17,6 @@ from portal.models.accounts import User
 from portal.models.base import Base, CreatedAt, PositionChild
 from portal.models.recruitment import Position
 
-
 # Identity numbers inside an offer (and a letter's inputs): stored encrypted, read clear.
 OFFER_IDENTITY_KEYS = ("lmia_number", "employer_portal_offer_number")
 
