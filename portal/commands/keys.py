@@ -15,12 +15,13 @@ leaves this process and the audit log records nothing, since nothing a person se
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import JSON, Integer, String, column, select, table
+from sqlalchemy import JSON, Integer, String, Text, cast, column, select, table
 
 from portal.crypto import EncryptedJSON, EncryptedString, Keyring, KeyringError, keyring
 from portal.extensions import db
@@ -81,36 +82,45 @@ def _rotated_object(ring: Keyring, value, keys, where: str) -> tuple[dict | None
 
 def rotate_column(target: EncryptedColumn, ring: Keyring, batch_size: int) -> tuple[int, int]:
     """Re-encrypt one column under the newest key; (values re-encrypted, values already
-    under the newest key)."""
+    under the newest key).
+
+    Each row is rewritten only if it still holds what was read (compare and swap): a person
+    saving the row meanwhile wrote it under the newest key already, and is not overwritten."""
     kind = JSON if target.json_keys else String
     rows = table(target.table, column("id", Integer), column(target.column, kind))
-    value_of = rows.c[target.column]
+    # JSON is read and compared as its stored text (PostgreSQL's json has no equality).
+    stored = cast(rows.c[target.column], Text) if target.json_keys else rows.c[target.column]
     rotated = current = 0
     last = 0
     while True:
         with db.engine.begin() as connection:
             batch = connection.execute(
-                select(rows.c.id, value_of)
-                .where(rows.c.id > last, value_of.isnot(None))
+                select(rows.c.id, stored)
+                .where(rows.c.id > last, rows.c[target.column].isnot(None))
                 .order_by(rows.c.id)
                 .limit(batch_size)
             ).all()
-            for row_id, value in batch:
+            for row_id, raw in batch:
                 where = f"{target.name} of row {row_id}"
                 if target.json_keys:
+                    value = json.loads(raw)
                     new, found = _rotated_object(ring, value, target.json_keys, where)
                     changed = sum(
                         1 for key in target.json_keys if new and new.get(key) != value.get(key)
                     )
                 else:
-                    new, found = _rotated(ring, value, where), 1
+                    new, found = _rotated(ring, raw, where), 1
                     changed = int(new is not None)
+                if new is not None:
+                    swapped = connection.execute(
+                        rows.update()
+                        .where(rows.c.id == row_id, stored == raw)
+                        .values({target.column: new})
+                    ).rowcount
+                    if not swapped:  # saved meanwhile, under the newest key
+                        changed = 0
                 rotated += changed
                 current += found - changed
-                if new is not None:
-                    connection.execute(
-                        rows.update().where(rows.c.id == row_id).values({target.column: new})
-                    )
         if len(batch) < batch_size:
             return rotated, current
         last = batch[-1][0]

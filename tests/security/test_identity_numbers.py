@@ -499,3 +499,45 @@ def test_rotate_keys_moves_every_value_to_the_new_key(seeded_shell, figure):
         crypto.configure(before)
     if kind == "sqlite":  # one line in the summary; PostgreSQL's run fails the test if broken
         figure("identity numbers", "rotation ok")
+
+
+def test_rotation_never_overwrites_a_value_saved_meanwhile(database_url, monkeypatch):
+    """A person saving a row while rotate-keys runs keeps what they saved (compare and swap)."""
+    from portal.commands import keys
+
+    key_a, key_b = crypto.Keyring.new_key(), crypto.Keyring.new_key()
+    before = crypto._keyring
+    old_app = build_app(database_url, FIELD_KEYS=key_a)
+    app = build_app(database_url, FIELD_KEYS=f"{key_b},{key_a}")
+    try:
+        if POSTGRES_URL:
+            from tests.conftest import _truncate_all
+
+            _truncate_all(app)
+        with old_app.app_context():
+            user = User(email="r@example.com", full_name="R", password_hash="x", locale="en")
+            user.totp_secret = "OLDSECRETOLDSECRET"
+            db.session.add(user)
+            db.session.commit()
+            user_id = user.id
+            db.engine.dispose()
+        real = keys._rotated
+
+        def person_saves_first(ring, token, where):
+            with app.app_context():  # another request, under the new keys
+                saved = db.session.get(User, user_id)
+                saved.totp_secret = "NEWSECRETNEWSECRET"
+                db.session.commit()
+            return real(ring, token, where)
+
+        monkeypatch.setattr(keys, "_rotated", person_saves_first)
+        with app.app_context():
+            column = next(c for c in keys.encrypted_columns() if c.name == "users.totp_secret")
+            # Counted as already under the newest key: the person saved it under that key.
+            assert keys.rotate_column(column, crypto.keyring(), 10) == (0, 1)
+            db.session.remove()
+            assert db.session.get(User, user_id).totp_secret == "NEWSECRETNEWSECRET"
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        crypto.configure(before)
