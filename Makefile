@@ -38,13 +38,16 @@ test: $(VENV)/.dev-installed browser-deps  ## set up with dev dependencies and r
 	$(PY) -m pytest
 
 # ruff, bandit (settings in pyproject.toml) and the project's semgrep rules (.semgrep/, run
-# offline): every check runs, and any finding makes the target fail.
+# offline), then every `# nosec`/`# nosemgrep` must name its check and a reason: every check
+# runs, and any finding makes the target fail.
 lint: $(VENV)/.dev-installed $(TOOLS)/.installed
 	@status=0; \
 	echo "ruff check"; $(VENV)/bin/ruff check portal tests migrations || status=1; \
 	echo "ruff format --check"; $(VENV)/bin/ruff format --check portal tests || status=1; \
 	echo "bandit"; $(TOOLS)/bin/bandit -c pyproject.toml -r portal migrations -q || status=1; \
 	echo "semgrep"; $(SEMGREP) portal migrations templates || status=1; \
+	echo "exemptions name their check and a reason"; \
+	$(PY) -m tests.security.exemptions portal migrations || status=1; \
 	exit $$status
 
 # Times the rules engine and the compliance page on a large case (20 activities, 2,000
