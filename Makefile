@@ -54,9 +54,9 @@ lint: $(VENV)/.dev-installed $(TOOLS)/.installed
 	rm -f $$baseline; [ $$found = 0 ] || [ $$found = 3 ] || status=1; \
 	exit $$status
 
-# detect-secrets reads every tracked file but tests/ (fixture passwords by design) and Alembic's
-# revision ids. Its hook exits 3 when only line numbers moved: not a new secret. After reviewing
-# a new finding (a placeholder, not a credential), record it: make secrets-baseline.
+# detect-secrets reads every tracked file but tests/ (fixture passwords by design), the baseline
+# itself and Alembic's revision ids. Its hook exits 3 when only line numbers moved: not a new
+# secret. After reviewing a new finding (a placeholder, not a credential): make secrets-baseline.
 secrets-baseline: $(TOOLS)/.installed
 	$(TOOLS)/bin/detect-secrets scan --baseline .secrets.baseline
 
