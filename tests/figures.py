@@ -20,6 +20,10 @@ TESTS = Path(__file__).resolve().parent
 
 # Item → the module that reports it, in the order the summary prints them.
 ITEMS = {
+    "tenant isolation": "security/test_tenant_isolation.py",
+    "CSRF": "security/test_csrf.py",
+    "uploads": "evidence/test_inspection.py",
+    "headers": "security/test_headers.py",
     "two-factor": "security/test_two_factor.py",
     "identity numbers": "security/test_identity_numbers.py",
     "backup and restore": "security/test_backup_restore.py",

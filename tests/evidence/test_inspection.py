@@ -118,7 +118,7 @@ def test_benign_display_names_take_the_extension_the_content_earned(corpus):
     assert shown["WeasyPrint PDF"] == "Offre d'emploi.pdf"
 
 
-def test_corpus_summary(corpus):
+def test_corpus_summary(corpus, figure):
     rejected = sum(
         isinstance(outcome := _outcome(sample, corpus[sample.name]), RejectedFile)
         and outcome.code == sample.code
@@ -139,6 +139,11 @@ def test_corpus_summary(corpus):
         "round_trips": round_trips,
     }
     print("evidence-inspection " + json.dumps(summary))
+    figure(
+        "uploads",
+        f"{rejected}/{len(HOSTILE)} hostile files rejected, "
+        f"{round_trips}/{len(BENIGN)} benign files round-trip",
+    )
     assert rejected == len(HOSTILE)
     assert round_trips == len(BENIGN)
 

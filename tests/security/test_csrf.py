@@ -66,7 +66,7 @@ def _member_for(declared) -> str:
     return "owner"
 
 
-def test_every_state_changing_route_needs_a_csrf_token(app, make):
+def test_every_state_changing_route_needs_a_csrf_token(app, make, figure):
     world = seed_world(app, with_b=False)
     members = {"owner": world.users["a_owner"], "representative": world.users["a_rep"]}
     c_employer = make.employer(world.users["a_staff"], legal_name="Charlie Co.")
@@ -136,6 +136,11 @@ def test_every_state_changing_route_needs_a_csrf_token(app, make):
         "failures": len(failures),
     }
     print("csrf " + json.dumps(summary))
+    figure(
+        "CSRF",
+        f"{pairs} state-changing route-methods, {refused} refusals checked, "
+        f"{len(failures)} failures, 0 exemptions",
+    )
     assert pairs > 0
     assert not failures, "\n".join(failures)
     missing = sorted(blueprints_with_forms - set(controls))

@@ -66,7 +66,7 @@ class Tally:
             self.problems.append(f"{label} ({response.status_code}): missing {missing}")
 
 
-def test_every_get_route_and_error_page_carries_the_headers(app, make):
+def test_every_get_route_and_error_page_carries_the_headers(app, make, figure):
     world = seed_world(app, with_b=False)
     clients = {
         "anonymous": app.test_client(),
@@ -115,6 +115,7 @@ def test_every_get_route_and_error_page_carries_the_headers(app, make):
         statuses.add(response.status_code)
         tally.check(label, response)
 
+    figure("headers", f"{tally.checked} responses checked, {len(tally.problems)} missing a header")
     print(
         "headers "
         + json.dumps(

@@ -339,7 +339,7 @@ def _positive_change(world, rule, method, declared, fail) -> bool:
     return True
 
 
-def test_every_route_every_actor_against_a_foreign_tenant(isolation_app):
+def test_every_route_every_actor_against_a_foreign_tenant(isolation_app, figure):
     app = isolation_app
     world = seed_world(app)
     canary = world.canary
@@ -458,6 +458,11 @@ def test_every_route_every_actor_against_a_foreign_tenant(isolation_app):
         "download_cases": downloads_checked,
     }
     print("tenant-isolation " + json.dumps(summary))
+    figure(
+        "tenant isolation",
+        f"{summary['rule_methods']} route-methods × {summary['actors']} actors = {cases} cases, "
+        f"{leaks} leaks, positive controls {controls_passed}/{controls_total}",
+    )
     assert controls_total > 0, "no tenant GET route found: the positive control ran on nothing"
     assert canary_seen_by_owner, "B's owner never saw the canary: the leak detector is blind"
     assert not failures, f"{len(failures)} problems, summary {summary}:\n" + "\n".join(
