@@ -124,6 +124,7 @@ def register_http(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from portal.commands.backup import backup, restore
     from portal.commands.bundle import list_positions, make_bundle
     from portal.commands.deadlines import list_deadlines, send_reminders
     from portal.commands.demo import seed_demo
@@ -134,6 +135,8 @@ def register_commands(app: Flask) -> None:
     from portal.commands.risk import risk
 
     app.cli.add_command(seed_demo)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
     app.cli.add_command(lmia)
     app.cli.add_command(refdata)
     app.cli.add_command(list_positions)

@@ -1,5 +1,6 @@
 """The ``flask --app portal …`` commands, one module per family, registered in ``portal.app``:
 
+- ``backup``: ``backup --out DIR`` and ``restore DIR`` (``portal.backup``'s logic).
 - ``demo``: ``seed-demo [--if-empty]``, the demo employers, people, positions and workers.
 - ``bundle``: ``positions`` (every position, one a line) and ``bundle POSITION_ID --out FILE.zip``
   (the filing bundle, as the button builds it).
