@@ -337,6 +337,8 @@ class ApplicantForm(FlaskForm):
     reason_detail = TextAreaField(
         _l("The reason in your words"), validators=[Optional(), Length(max=5000)]
     )
+    # The version the applicant was loaded at: a save over someone else's is refused (409).
+    version = HiddenField()
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
