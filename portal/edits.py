@@ -8,8 +8,13 @@ editor started from (a field changed and changed back is not listed). Redacted f
 permit numbers...) are only known as "changed"; their values are never read from the log.
 """
 
+import hashlib
+import os
+import re
+import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -125,3 +130,58 @@ def conflict_of(session: Session, record, seen: str | None) -> EditConflict:
     changed += [n for n in redacted if n not in last_after]
     conflict.fields = [ChangedField(n, n in redacted) for n in dict.fromkeys(changed)]
     return conflict
+
+
+# --- Double-submitted creates ----------------------------------------------------------------
+
+_SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+# A claimed key is remembered this long: far beyond any double-click or browser retry.
+SUBMISSION_MEMORY = timedelta(days=1)
+
+
+def new_submission_key() -> str:
+    """A fresh key for one showing of a create form (its hidden ``submission`` field)."""
+    return secrets.token_urlsafe(24)
+
+
+class Submissions:
+    """Create forms posted twice (a double-click, a browser retry) make one record.
+
+    Each showing of a create form carries a random key; the first post that passes validation
+    claims it by creating a file exclusively (``O_CREAT | O_EXCL``: atomic between threads and
+    processes sharing the instance directory), so a second post of the same form finds it
+    claimed. A missing or malformed key claims nothing (the post goes through as before).
+    """
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+
+    def _path(self, owner: str, key: str) -> Path:
+        digest = hashlib.sha256(f"{owner}:{key}".encode()).hexdigest()
+        return self.directory / digest
+
+    def claim(self, owner: str, key: str | None) -> bool:
+        """True for the first post of this form (or one without a key), False for a repeat."""
+        if not key or not _SUBMISSION_KEY.match(key):
+            return True
+        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            os.close(os.open(self._path(owner, key), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            return False
+        return True
+
+    def release(self, owner: str, key: str | None) -> None:
+        """Forget a claim whose create failed, so the same form can be sent again."""
+        if key and _SUBMISSION_KEY.match(key):
+            self._path(owner, key).unlink(missing_ok=True)
+
+    def prune(self, now: datetime | None = None) -> int:
+        """Forget claims older than SUBMISSION_MEMORY; the number forgotten."""
+        cutoff = (now or datetime.now()).timestamp() - SUBMISSION_MEMORY.total_seconds()
+        forgotten = 0
+        for path in self.directory.glob("*") if self.directory.is_dir() else []:
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                forgotten += 1
+        return forgotten

@@ -5,9 +5,19 @@ import builtins
 import logging
 import re
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, has_request_context, render_template, request
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    render_template,
+    request,
+)
 from flask_babel import format_currency, format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -391,3 +401,33 @@ def refuse_stale_edit(form, record, seen: str | None, message: str, current=None
         by = message
     g.edit_conflict = {"message": by, "rows": rows, "others": others}
     form.version.data = str(record.version if record is not None else 0)
+
+
+def first_submission(form) -> bool:
+    """Claim the create form's submission key: False when this very form was already posted
+    (the caller answers as if it had just saved, without saving again)."""
+    submissions = edits.Submissions(Path(current_app.instance_path) / "submissions")
+    field = getattr(form, "submission", None)
+    return submissions.claim(str(current_user.id), field.data if field else None)
+
+
+def forget_submission(form) -> None:
+    field = getattr(form, "submission", None)
+    edits.Submissions(Path(current_app.instance_path) / "submissions").release(
+        str(current_user.id), field.data if field else None
+    )
+
+
+def create_once(form, save) -> bool:
+    """Run ``save()`` (which saves and commits) unless this create form was already posted:
+    True when it ran, False for a repeat (flashed; the caller redirects as after a save)."""
+    if not first_submission(form):
+        flash(_("This form was sent twice; it is saved once."), "info")
+        return False
+    try:
+        save()
+    except BaseException:
+        db.session.rollback()
+        forget_submission(form)
+        raise
+    return True

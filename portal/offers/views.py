@@ -31,7 +31,7 @@ from portal.offers.forms import (
 from portal.positions import compliance, labels
 from portal.positions import services as position_services
 from portal.tenancy import current_employer, get_scoped_or_404, policy
-from portal.web import as_of_date, refuse_stale_edit
+from portal.web import as_of_date, create_once, refuse_stale_edit
 
 URL_PREFIX = "/employers/<int:employer_id>/positions/<int:position_id>/workers"
 bp = Blueprint("offers", __name__, url_prefix=URL_PREFIX)
@@ -117,10 +117,16 @@ def add_worker(employer_id: int, position_id: int):
         return _worker_form_page(form, position, None, 409)
     if not form.validate():
         return _worker_form_page(form, position, None, 422)
-    worker = services.save_worker(position, Worker(), form.data)
-    db.session.commit()
-    flash(_("The worker is saved. Next: check the offer terms."), "success")
-    return redirect(_worker_url(employer_id, position_id, worker.id))
+    saved = []
+
+    def save():
+        saved.append(services.save_worker(position, Worker(), form.data))
+        db.session.commit()
+        flash(_("The worker is saved. Next: check the offer terms."), "success")
+
+    if not create_once(form, save):
+        return redirect(url_for("offers.workers", employer_id=employer_id, position_id=position_id))
+    return redirect(_worker_url(employer_id, position_id, saved[0].id))
 
 
 @bp.route("/<int:worker_id>/edit", methods=["GET", "POST"])

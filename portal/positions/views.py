@@ -39,7 +39,7 @@ from portal.recruitment import applicant_csv, evidence_checklist
 from portal.recruitment.consistency import case_problems, noc_problem
 from portal.recruitment.timeline import for_phone
 from portal.tenancy import current_employer, get_scoped_or_404, policy
-from portal.web import as_of_date, refuse_stale_edit
+from portal.web import as_of_date, create_once, refuse_stale_edit
 
 
 @bp.app_template_filter("timeline_for_phone")
@@ -173,9 +173,13 @@ def add_activity(employer_id: int, position_id: int):
         return _activity_page(form, position, None)
     if not form.validate():
         return _activity_page(form, position, None, 422)
-    services.save_activity(position, RecruitmentActivity(), form.data)
-    db.session.commit()
-    flash(_("The recruitment activity is saved."), "success")
+
+    def save():
+        services.save_activity(position, RecruitmentActivity(), form.data)
+        db.session.commit()
+        flash(_("The recruitment activity is saved."), "success")
+
+    create_once(form, save)
     return redirect(url_for("positions.show", employer_id=employer_id, position_id=position_id))
 
 
@@ -245,9 +249,13 @@ def add_applicant(employer_id: int, position_id: int):
         return _applicant_page(form, position, None)
     if not form.validate():
         return _applicant_page(form, position, None, 422)
-    services.save_applicant(position, Applicant(), form.data)
-    db.session.commit()
-    flash(_("The applicant is saved."), "success")
+
+    def save():
+        services.save_applicant(position, Applicant(), form.data)
+        db.session.commit()
+        flash(_("The applicant is saved."), "success")
+
+    create_once(form, save)
     return redirect(
         url_for("positions.applicants", employer_id=employer_id, position_id=position_id)
     )

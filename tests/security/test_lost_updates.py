@@ -13,16 +13,27 @@ import html
 import re
 import threading
 from collections import Counter
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from portal.edits import conflict_of, is_stale
+from portal.edits import Submissions, conflict_of, is_stale
 from portal.extensions import db
-from portal.models import Applicant, Employer, Position, ThirdParty, Worker, WorkerRoad
+from portal.models import (
+    Applicant,
+    Employer,
+    Payment,
+    Position,
+    RecruitmentActivity,
+    ThirdParty,
+    Worker,
+    WorkerRoad,
+)
 from tests.conftest import POSTGRES_URL
 from tests.helpers import text_of
-from tests.offers.support import form_values, make_hiring, offers_app
+from tests.offers.support import WORKER_FORM, form_values, make_hiring, offers_app
+from tests.positions.support import ACTIVITY_FORM
 from tests.protection.support import add_third_party
 
 OUTCOMES = Counter()
@@ -285,18 +296,80 @@ def _token(hiring, who, url):
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
-def test_a_double_submitted_applicant_makes_one_record(hiring):
-    url = f"{hiring.position_url}applicants/new"
-    body = form_values(text_of(hiring.get(url)))
-    assert body.get("submission"), "the add-applicant form carries no submission key"
-    body |= {"name": "Dana Double", "status": "citizen", "applied_on": "2026-03-05"}
+APPLICANT = {"name": "Dana Double", "status": "citizen", "applied_on": "2026-03-05"}
+PAYMENT = {
+    "paid_on": "2026-10-01",
+    "payer": "employer",
+    "payee": "recruiter",
+    "amount": "300.00",
+    "purpose": "recruitment_fee",
+    "via": "transfer",
+}
+# The main create forms: (name, URL under the position or the employer, body, model).
+CREATE_FORMS = [
+    ("applicant", "{position}applicants/new", APPLICANT, Applicant),
+    ("recruitment activity", "{position}activities/new", ACTIVITY_FORM, RecruitmentActivity),
+    ("worker", "{position}workers/new", WORKER_FORM, Worker),
+    (
+        "third party",
+        "{employer}/third-parties/new",
+        {"name": "Twice Ltd", "role": "recruiter"},
+        ThirdParty,
+    ),
+    ("payment", "{position}money/payments/new", PAYMENT, Payment),
+]
+
+
+@pytest.mark.parametrize("name,url,fields,model", CREATE_FORMS, ids=[f[0] for f in CREATE_FORMS])
+def test_a_double_submitted_create_form_makes_one_record(hiring, name, url, fields, model):
+    url = url.format(position=hiring.position_url, employer=f"/employers/{hiring.shop.employer_id}")
+    before = _count(hiring.app, model)
+    body = form_values(text_of(hiring.get(url))) | fields
+    assert body.get("submission"), f"the {name} form carries no submission key"
     first = hiring.post(url, body, form_page=url)
     second = hiring.post(url, body, form_page=url)
-    assert first.status_code == 302 and second.status_code == 302
-    with hiring.app.app_context():
-        rows = db.session.scalar(select(func.count()).select_from(Applicant))
-    assert rows == 1
+    assert (first.status_code, second.status_code) == (302, 302), text_of(first)
+    assert _count(hiring.app, model) == before + 1, f"{name}: the double submit made two"
+    # A fresh showing of the form is a new key: the next record is saved.
+    body = form_values(text_of(hiring.get(url))) | fields
+    assert hiring.post(url, body, form_page=url).status_code == 302
+    assert _count(hiring.app, model) == before + 2
     OUTCOMES["double submits"] += 1
+
+
+def test_a_refused_create_does_not_use_up_its_key(hiring):
+    url = f"{hiring.position_url}applicants/new"
+    body = form_values(text_of(hiring.get(url))) | APPLICANT
+    assert hiring.post(url, body | {"name": ""}, form_page=url).status_code == 422
+    assert hiring.post(url, body, form_page=url).status_code == 302
+    assert _count(hiring.app, Applicant) == 1
+
+
+def test_claims_are_atomic_and_forgotten_after_a_day(tmp_path):
+    submissions = Submissions(tmp_path)
+    key = "k" * 32
+    results = []
+    barrier = threading.Barrier(8)
+
+    def claim():
+        barrier.wait()
+        results.append(submissions.claim("7", key))
+
+    threads = [threading.Thread(target=claim) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False] * 7 + [True]
+    assert submissions.claim("8", key), "another person's key is their own"
+    assert submissions.claim("7", None) and submissions.claim("7", "../../etc/passwd")
+    assert submissions.prune(datetime.now() + timedelta(days=2)) == 2
+    assert submissions.claim("7", key)
+
+
+def _count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_figure(figure):
@@ -304,7 +377,7 @@ def test_figure(figure):
     backend = "PostgreSQL" if POSTGRES_URL else "SQLite"
     assert OUTCOMES["scenarios"] >= 9 + (5 if POSTGRES_URL else 0), OUTCOMES
     assert OUTCOMES["refused"] == OUTCOMES["scenarios"]
-    assert OUTCOMES["double submits"] >= 1
+    assert OUTCOMES["double submits"] >= len(CREATE_FORMS)
     figure(
         "lost updates",
         f"{OUTCOMES['scenarios']} scenarios ({backend}), 0 lost updates, 0 duplicate creates",
