@@ -345,7 +345,12 @@ def _shown_value(field, value) -> str:
         return _("(empty)")
     choices = getattr(field, "choices", None)
     if choices and not isinstance(value, list | tuple):
-        labels = {str(choice[0]): str(choice[1]) for choice in choices}
+        labels = {
+            str(getattr(c, "value", None) if hasattr(c, "value") else c[0]): str(
+                getattr(c, "label", None) if hasattr(c, "label") else c[1]
+            )
+            for c in choices
+        }
         return labels.get(str(value), str(value))
     if isinstance(value, bool):
         return _("Yes") if value else _("No")

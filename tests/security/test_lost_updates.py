@@ -133,6 +133,24 @@ def test_applicant(hiring):
     )
 
 
+def test_applicant_choice_is_shown_by_its_label(hiring):
+    url = f"{hiring.position_url}applicants/"
+    body = {"name": "Ivan", "status": "citizen", "applied_on": "2026-03-05", "channel": ""}
+    assert hiring.post(f"{url}new", body | {"reason_code": ""}).status_code == 302
+    with hiring.app.app_context():
+        applicant_id = db.session.scalar(select(Applicant.id))
+    race(
+        hiring,
+        f"{url}{applicant_id}",
+        "status",
+        "permanent_resident",
+        "foreign",
+        "Status in Canada",
+        lambda: _read(hiring.app, Applicant, applicant_id, "status"),
+        shown="Permanent resident",
+    )
+
+
 def test_applicant_redacted_field_says_only_changed(hiring):
     url = f"{hiring.position_url}applicants/"
     body = {"name": "Ivan", "status": "citizen", "applied_on": "2026-03-05", "channel": ""}
@@ -375,7 +393,7 @@ def _count(app, model) -> int:
 def test_figure(figure):
     """Last in the module: the figure of the scenarios above, with its floor."""
     backend = "PostgreSQL" if POSTGRES_URL else "SQLite"
-    assert OUTCOMES["scenarios"] >= 9 + (5 if POSTGRES_URL else 0), OUTCOMES
+    assert OUTCOMES["scenarios"] >= 10 + (5 if POSTGRES_URL else 0), OUTCOMES
     assert OUTCOMES["refused"] == OUTCOMES["scenarios"]
     assert OUTCOMES["double submits"] >= len(CREATE_FORMS)
     figure(
