@@ -44,10 +44,11 @@ class EditConflict:
         return [f.name for f in self.fields]
 
 
-def seen_version(text: str | None) -> int | None:
-    """The version the form was loaded at, or None when the hidden field is missing or junk."""
+def seen_version(text) -> int | None:
+    """The version the form was loaded at, or None when the hidden field is missing or junk
+    (a form bound to the record falls back to the record's own version, an int)."""
     try:
-        number = int((text or "").strip())
+        number = int(str(text if text is not None else "").strip())
     except ValueError:
         return None
     return number if number >= 0 else None
