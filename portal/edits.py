@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import audit
 from portal.models import AuditEvent, User
 
 # Bound the look-back when the editor's version is unknown or absurd.
@@ -64,19 +65,7 @@ def _missed_events(session: Session, record, seen: int | None) -> list[AuditEven
     if seen == current:
         return []
     missed = current - seen if seen is not None and current - seen > 0 else _MOST_EVENTS
-    table = type(record).__tablename__
-    return list(
-        session.scalars(
-            select(AuditEvent)
-            .where(
-                AuditEvent.entity_type == type(record).__name__,
-                AuditEvent.entity_id == record.id,
-                AuditEvent.action.in_((f"{table}.insert", f"{table}.update")),
-            )
-            .order_by(AuditEvent.id.desc())
-            .limit(min(missed, _MOST_EVENTS))
-        )
-    )
+    return audit.row_changes(session, record, min(missed, _MOST_EVENTS))
 
 
 def _differences(prefix: str, before, after, flat: dict) -> None:
