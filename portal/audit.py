@@ -176,3 +176,22 @@ def verify_chain(session: Session) -> int | None:
             return row.id
         prev_hash = row.entry_hash
     return None
+
+
+def row_changes(session: Session, obj, limit: int) -> list[AuditEvent]:
+    """The latest ``limit`` insert/update events of one row, newest first (what a stale editor
+    missed: portal.edits). Limited to the row's own employer."""
+    table = type(obj).__tablename__
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.employer_id == obj.employer_id,
+                AuditEvent.entity_type == type(obj).__name__,
+                AuditEvent.entity_id == obj.id,
+                AuditEvent.action.in_((f"{table}.insert", f"{table}.update")),
+            )
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )

@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectChoice
+from wtforms import HiddenField, PasswordField, SelectChoice
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from portal.auth.passwords import MAX_LENGTH, password_problem
+from portal.edits import new_submission_key
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -37,3 +38,9 @@ def new_password_fields(label=None):
         render_kw={"autocomplete": "new-password", "maxlength": MAX_LENGTH},
     )
     return password, confirm
+
+
+def submission_key_field():
+    """A create form's one-time key: the same form posted twice makes one record
+    (portal.web.first_submission)."""
+    return HiddenField(default=new_submission_key)

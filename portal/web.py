@@ -5,9 +5,19 @@ import builtins
 import logging
 import re
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, has_request_context, render_template, request
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    render_template,
+    request,
+)
 from flask_babel import format_currency, format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,6 +26,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 from werkzeug.routing import IntegerConverter
 
+from portal import edits
 from portal.extensions import db
 from portal.limits import AS_OF_FIRST, AS_OF_LAST, as_of_in_range
 
@@ -324,3 +335,105 @@ def register_template_helpers(app: Flask) -> None:
             "can": can,
             "identity_number": identity_number,
         }
+
+
+# --- Refusing a stale save (lost updates) -----------------------------------------------------
+
+
+def _shown_value(field, value) -> str:
+    """A current value as the form would show it: a choice's label, a date in the user's words."""
+    if value is None or value == "" or value == []:
+        return _("(empty)")
+    choices = getattr(field, "choices", None)
+    if choices and not isinstance(value, list | tuple):
+        labels = {
+            str(getattr(c, "value", None) if hasattr(c, "value") else c[0]): str(
+                getattr(c, "label", None) if hasattr(c, "label") else c[1]
+            )
+            for c in choices
+        }
+        return labels.get(str(value), str(value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, list | tuple):
+        return "; ".join(
+            " ".join(str(v) for v in item.values() if v not in (None, ""))
+            if isinstance(item, dict)
+            else str(item)
+            for item in value
+        )
+    return str(value)
+
+
+def refuse_stale_edit(form, record, seen: str | None, message: str, current=None, aliases=None):
+    """Prepare the 409 page of a save refused because ``record`` changed since ``seen``.
+
+    Call after rolling back, with ``record`` re-read. Sets ``g.edit_conflict`` (base.html shows
+    it above the form): ``message`` with who changed the record and when, and each changed field
+    with its saved value (a redacted one only as "changed"). Sets the hidden version to the
+    current one, so saving again replaces the latest; the form keeps what this person typed.
+    ``current`` maps a form field to its saved value when that is not the record's attribute of
+    the same name; ``aliases`` maps a stored name to its form field (``wage.amount`` ->
+    ``wage_amount``).
+    """
+    conflict = edits.conflict_of(db.session, record, seen) if record is not None else None
+    rows, others = [], 0
+    seen_fields = set()
+    for changed in conflict.fields if conflict else []:
+        name = (aliases or {}).get(changed.name, changed.name)
+        if name in ("csrf_token", "version") or name not in form:
+            others += 1
+            continue
+        if name in seen_fields:
+            continue
+        seen_fields.add(name)
+        field = form[name]
+        if changed.redacted:
+            value = _("changed")
+        else:
+            saved = (current or {}).get(name, getattr(record, name, None))
+            value = _shown_value(field, saved)
+        rows.append((str(field.label.text), value))
+    if conflict and conflict.who and conflict.when:
+        by = _(
+            "%(message)s It was changed by %(who)s on %(when)s.",
+            message=message,
+            who=", ".join(conflict.who),
+            when=format_datetime(conflict.when, "medium"),
+        )
+    else:
+        by = message
+    g.edit_conflict = {"message": by, "rows": rows, "others": others}
+    form.version.data = str(record.version if record is not None else 0)
+
+
+def first_submission(form) -> bool:
+    """Claim the create form's submission key: False when this very form was already posted
+    (the caller answers as if it had just saved, without saving again)."""
+    submissions = edits.Submissions(Path(current_app.instance_path) / "submissions")
+    field = getattr(form, "submission", None)
+    return submissions.claim(str(current_user.id), field.data if field else None)
+
+
+def forget_submission(form) -> None:
+    field = getattr(form, "submission", None)
+    edits.Submissions(Path(current_app.instance_path) / "submissions").release(
+        str(current_user.id), field.data if field else None
+    )
+
+
+def create_once(form, save) -> bool:
+    """Run ``save()`` (which saves and commits) unless this create form was already posted:
+    True when it ran, False for a repeat (flashed; the caller redirects as after a save)."""
+    if not first_submission(form):
+        flash(_("This form was sent twice; it is saved once."), "info")
+        return False
+    try:
+        save()
+    except BaseException:
+        db.session.rollback()
+        forget_submission(form)
+        raise
+    return True

@@ -25,7 +25,7 @@ from portal.tenancy import (
     policy,
     scoped_select,
 )
-from portal.web import page_number
+from portal.web import page_number, refuse_stale_edit
 
 AUDIT_PAGE_SIZE = 50
 
@@ -86,16 +86,13 @@ def edit_profile(employer_id: int):
         db.session.commit()
     except (services.StaleEdit, StaleDataError):
         db.session.rollback()
-        # Keep what the user typed; show them that someone else saved first.
-        flash(
-            _(
-                "Someone else changed this profile while you were editing. Your changes are "
-                "below and were not saved; check them against the current profile and save "
-                "again."
-            ),
-            "error",
+        # Keep what the user typed; show them what someone else saved first.
+        refuse_stale_edit(
+            form,
+            current_employer(),
+            form.version.data,
+            _("Someone else changed this profile while you were editing."),
         )
-        form.version.data = str(current_employer().version)
         return render_template("employers/edit_profile.html", **context), 409
     flash(_("The employer profile is saved."), "success")
     return redirect(url_for("employers.overview", employer_id=employer.id))

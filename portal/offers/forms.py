@@ -28,7 +28,7 @@ from wtforms.validators import (
 )
 
 from portal.cases.model import PURPOSES
-from portal.forms import options
+from portal.forms import options, submission_key_field
 from portal.positions import labels
 from portal.reference import PROVINCES
 
@@ -83,6 +83,7 @@ def _money(label, required=False, **kwargs):
 
 
 class WorkerForm(FlaskForm):
+    submission = submission_key_field()
     name = StringField(_l("Name as on the passport"), validators=[DataRequired(), Length(max=200)])
     country = StringField(_l("Country of citizenship"), validators=[Optional(), Length(max=100)])
     email = StringField(

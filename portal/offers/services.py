@@ -201,6 +201,18 @@ def prefilled_offer(position: Position, worker: Worker) -> dict:
     )
 
 
+# The offer form's field for a stored term whose name differs (the rest share their names).
+OFFER_FIELD_OF_TERM = {
+    "date": "offer_date",
+    "wage.amount": "wage_amount",
+    "wage.per": "wage_per",
+    "work_location.street": "work_street",
+    "work_location.city": "work_city",
+    "work_location.province": "work_province",
+    "work_location.postal_code": "work_postal_code",
+}
+
+
 def offer_fields(worker: Worker, offer: dict | None = None) -> dict:
     """The offer form's fields from the stored offer (or ``offer``)."""
     offer = offer or worker.offer or {}

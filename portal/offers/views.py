@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal.edits import is_stale
 from portal.evidence import bundles
 from portal.evidence.forms import UploadForm
 from portal.evidence.services import forget_stored
@@ -31,7 +32,7 @@ from portal.offers.forms import (
 from portal.positions import compliance, labels
 from portal.positions import services as position_services
 from portal.tenancy import current_employer, get_scoped_or_404, identity_number, policy
-from portal.web import as_of_date
+from portal.web import as_of_date, create_once, refuse_stale_edit
 
 URL_PREFIX = "/employers/<int:employer_id>/positions/<int:position_id>/workers"
 bp = Blueprint("offers", __name__, url_prefix=URL_PREFIX)
@@ -117,10 +118,16 @@ def add_worker(employer_id: int, position_id: int):
         return _worker_form_page(form, position, None, 409)
     if not form.validate():
         return _worker_form_page(form, position, None, 422)
-    worker = services.save_worker(position, Worker(), form.data)
-    db.session.commit()
-    flash(_("The worker is saved. Next: check the offer terms."), "success")
-    return redirect(_worker_url(employer_id, position_id, worker.id))
+    saved = []
+
+    def save():
+        saved.append(services.save_worker(position, Worker(), form.data))
+        db.session.commit()
+        flash(_("The worker is saved. Next: check the offer terms."), "success")
+
+    if not create_once(form, save):
+        return redirect(url_for("offers.workers", employer_id=employer_id, position_id=position_id))
+    return redirect(_worker_url(employer_id, position_id, saved[0].id))
 
 
 @bp.route("/<int:worker_id>/edit", methods=["GET", "POST"])
@@ -306,30 +313,23 @@ def offer_terms(employer_id: int, position_id: int, worker_id: int):
         return _offer_page(form, position, worker)
     if not form.validate():
         return _offer_page(form, position, worker, 422)
-    if form.version.data != str(worker.version):
-        flash(
-            _(
-                "Someone else changed this offer while you were editing. Your changes are below "
-                "and were not saved; check them and save again."
-            ),
-            "error",
-        )
-        form.version.data = str(worker.version)
-        return _offer_page(form, position, worker, 409)
     try:
+        if is_stale(worker, form.version.data):
+            raise StaleDataError()
         base = None if worker.offer else services.prefilled_offer(position, worker)
         services.save_offer(worker, form.data, form.kept_deductions(), base)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        flash(
-            _(
-                "Someone else changed this offer while you were editing. Your changes are below "
-                "and were not saved; check them and save again."
-            ),
-            "error",
+        worker = services.worker_of(position, worker_id)
+        refuse_stale_edit(
+            form,
+            worker,
+            form.version.data,
+            _("Someone else changed this offer while you were editing."),
+            current=services.offer_fields(worker, worker.offer or {}),
+            aliases=services.OFFER_FIELD_OF_TERM,
         )
-        form.version.data = str(services.worker_of(position, worker_id).version)
         return _offer_page(form, position, worker, 409)
     flash(_("The offer terms are saved."), "success")
     return redirect(_worker_url(employer_id, position_id, worker_id))

@@ -29,7 +29,7 @@ from portal.cases.model import (
     REASON_CODES,
     TARGET_GROUPS,
 )
-from portal.forms import options
+from portal.forms import options, submission_key_field
 from portal.positions import labels
 from portal.positions.reference import labour_market
 from portal.recruitment import consistency
@@ -225,6 +225,7 @@ class PositionForm(FlaskForm):
 
 
 class ActivityForm(FlaskForm):
+    submission = submission_key_field()
     method = SelectField(
         _l("Method"),
         choices=_choices(METHODS, labels.METHODS),
@@ -306,6 +307,7 @@ class ActivityForm(FlaskForm):
 
 
 class ApplicantForm(FlaskForm):
+    submission = submission_key_field()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     status = SelectField(
         _l("Status in Canada"),
@@ -337,6 +339,8 @@ class ApplicantForm(FlaskForm):
     reason_detail = TextAreaField(
         _l("The reason in your words"), validators=[Optional(), Length(max=5000)]
     )
+    # The version the applicant was loaded at: a save over someone else's is refused (409).
+    version = HiddenField()
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)

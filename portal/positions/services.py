@@ -226,7 +226,13 @@ def applicants_of(position: Position) -> list[Applicant]:
     )
 
 
-def save_applicant(position: Position, applicant: Applicant, fields: dict) -> Applicant:
+def save_applicant(
+    position: Position, applicant: Applicant, fields: dict, seen_version: str | None = None
+) -> Applicant:
+    """Write the form's fields onto ``applicant`` (new or existing) and flush; an existing one
+    changed since the form was opened at ``seen_version`` raises StaleEdit."""
+    if applicant.id is not None and str(applicant.version) != (seen_version or ""):
+        raise StaleEdit()
     for name in APPLICANT_FIELDS:
         setattr(applicant, name, _clean(fields.get(name)))
     source = fields.get("source_activity_id")

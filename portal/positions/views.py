@@ -39,7 +39,7 @@ from portal.recruitment import applicant_csv, evidence_checklist
 from portal.recruitment.consistency import case_problems, noc_problem
 from portal.recruitment.timeline import for_phone
 from portal.tenancy import current_employer, get_scoped_or_404, policy
-from portal.web import as_of_date
+from portal.web import as_of_date, create_once, refuse_stale_edit
 
 
 @bp.app_template_filter("timeline_for_phone")
@@ -134,14 +134,14 @@ def edit(employer_id: int, position_id: int):
         db.session.commit()
     except (services.StaleEdit, StaleDataError):
         db.session.rollback()
-        flash(
-            _(
-                "Someone else changed this position while you were editing. Your changes are "
-                "below and were not saved; check them and save again."
-            ),
-            "error",
+        position = get_scoped_or_404(Position, position_id)
+        refuse_stale_edit(
+            form,
+            position,
+            form.version.data,
+            _("Someone else changed this position while you were editing."),
+            current={"languages": ", ".join(position.languages or [])},
         )
-        form.version.data = str(get_scoped_or_404(Position, position_id).version)
         return _position_form_page(form, position, 409)
     flash(_("The position is saved."), "success")
     return redirect(url_for("positions.show", employer_id=employer_id, position_id=position_id))
@@ -173,9 +173,13 @@ def add_activity(employer_id: int, position_id: int):
         return _activity_page(form, position, None)
     if not form.validate():
         return _activity_page(form, position, None, 422)
-    services.save_activity(position, RecruitmentActivity(), form.data)
-    db.session.commit()
-    flash(_("The recruitment activity is saved."), "success")
+
+    def save():
+        services.save_activity(position, RecruitmentActivity(), form.data)
+        db.session.commit()
+        flash(_("The recruitment activity is saved."), "success")
+
+    create_once(form, save)
     return redirect(url_for("positions.show", employer_id=employer_id, position_id=position_id))
 
 
@@ -245,9 +249,13 @@ def add_applicant(employer_id: int, position_id: int):
         return _applicant_page(form, position, None)
     if not form.validate():
         return _applicant_page(form, position, None, 422)
-    services.save_applicant(position, Applicant(), form.data)
-    db.session.commit()
-    flash(_("The applicant is saved."), "success")
+
+    def save():
+        services.save_applicant(position, Applicant(), form.data)
+        db.session.commit()
+        flash(_("The applicant is saved."), "success")
+
+    create_once(form, save)
     return redirect(
         url_for("positions.applicants", employer_id=employer_id, position_id=position_id)
     )
@@ -261,11 +269,23 @@ def edit_applicant(employer_id: int, position_id: int, applicant_id: int):
     form = ApplicantForm(obj=applicant)
     if request.method == "GET":
         form.source_activity_id.data = str(applicant.source_activity_id or "")
+        form.version.data = str(applicant.version)
         return _applicant_page(form, position, applicant)
     if not form.validate():
         return _applicant_page(form, position, applicant, 422)
-    services.save_applicant(position, applicant, form.data)
-    db.session.commit()
+    try:
+        services.save_applicant(position, applicant, form.data, form.version.data)
+        db.session.commit()
+    except (services.StaleEdit, StaleDataError):
+        db.session.rollback()
+        applicant = services.child_of(position, Applicant, applicant_id)
+        refuse_stale_edit(
+            form,
+            applicant,
+            form.version.data,
+            _("Someone else changed this applicant while you were editing."),
+        )
+        return _applicant_page(form, position, applicant, 409)
     flash(_("The applicant is saved."), "success")
     return redirect(
         url_for("positions.applicants", employer_id=employer_id, position_id=position_id)

@@ -10,7 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from portal.forms import options
+from portal.forms import options, submission_key_field
 from portal.models.protection import (
     CUSTODY_DOCUMENTS,
     CUSTODY_HOLDERS,
@@ -93,6 +93,7 @@ def from_yes_no(value: str | None) -> bool | None:
 
 
 class ThirdPartyForm(FlaskForm):
+    submission = submission_key_field()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(
         _l("Role"),
@@ -139,6 +140,7 @@ class ThirdPartyForm(FlaskForm):
 
 
 class PaymentForm(FlaskForm):
+    submission = submission_key_field()
     paid_on = DateField(_l("Date paid"), validators=[Optional()])
     payer = SelectField(
         _l("Paid by"),

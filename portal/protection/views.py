@@ -22,7 +22,7 @@ from portal.protection.forms import (
 )
 from portal.reference import PROVINCES
 from portal.tenancy import current_employer, get_scoped_or_404, policy
-from portal.web import as_of_date
+from portal.web import as_of_date, create_once, first_submission, refuse_stale_edit
 
 bp = Blueprint("protection", __name__, url_prefix="/employers/<int:employer_id>")
 MONEY = "/positions/<int:position_id>/money"
@@ -97,6 +97,9 @@ def _save_third_party(form, party, position):
     if not form.validate():
         return _third_party_page(form, party, position, 422)
     position_id = position.id if position else None
+    if party is None and not first_submission(form):
+        flash(_("This form was sent twice; it is saved once."), "info")
+        return redirect(_third_parties_url(current_employer().id, position_id))
     try:
         saved = services.save_third_party(
             party or ThirdParty(),
@@ -107,9 +110,18 @@ def _save_third_party(form, party, position):
         db.session.commit()
     except (services.StaleEdit, StaleDataError):
         db.session.rollback()
-        form.version.errors = [
-            _("Someone else saved this record meanwhile: reload it and enter your change again.")
-        ]
+        party = get_scoped_or_404(ThirdParty, party.id)
+        refuse_stale_edit(
+            form,
+            party,
+            form.version.data,
+            _("Someone else changed this record while you were editing."),
+            current={
+                "paid": yes_no(party.paid),
+                "contract_forbids_worker_fees": yes_no(party.contract_forbids_worker_fees),
+                "contract_evidence_id": str(party.contract_evidence_id or ""),
+            },
+        )
         return _third_party_page(form, party, position, 409)
     flash(_("%(name)s is saved.", name=saved.name), "success")
     return redirect(_third_parties_url(current_employer().id, saved.position_id))
@@ -232,9 +244,16 @@ def _save_payment(form, position, payment):
     _prepare_payment_form(form, position)
     if not form.validate():
         return _payment_page(form, position, payment, 422)
-    services.save_payment(position, payment or Payment(), form.data, form.exact_amount)
-    db.session.commit()
-    flash(_("The payment is saved."), "success")
+
+    def save():
+        services.save_payment(position, payment or Payment(), form.data, form.exact_amount)
+        db.session.commit()
+        flash(_("The payment is saved."), "success")
+
+    if payment is None:
+        create_once(form, save)
+    else:
+        save()
     return redirect(_ledger_url(current_employer().id, position.id))
 
 

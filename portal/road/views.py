@@ -12,7 +12,7 @@ from portal.positions import labels
 from portal.road import checks, dates, services, steps
 from portal.road.forms import DECISIONS, DecisionForm, RoadForm
 from portal.tenancy import current_employer, get_scoped_or_404, policy
-from portal.web import as_of_date
+from portal.web import as_of_date, refuse_stale_edit
 
 bp = Blueprint(
     "road", __name__, url_prefix="/employers/<int:employer_id>/positions/<int:position_id>/road"
@@ -68,14 +68,13 @@ def edit_decision(employer_id: int, position_id: int):
         db.session.commit()
     except STALE:
         db.session.rollback()
-        flash(
-            _(
-                "Someone else changed this position while you were editing. Your changes are "
-                "below and were not saved; check them and save again."
-            ),
-            "error",
+        position = get_scoped_or_404(Position, position_id)
+        refuse_stale_edit(
+            form,
+            position,
+            form.version.data,
+            _("Someone else changed this position while you were editing."),
         )
-        form.version.data = str(get_scoped_or_404(Position, position_id).version)
         return _decision_page(form, position, 409)
     flash(_("The LMIA decision is saved."), "success")
     return redirect(url_for("road.position", employer_id=employer_id, position_id=position_id))
@@ -127,15 +126,12 @@ def edit_worker(employer_id: int, position_id: int, worker_id: int):
         db.session.commit()
     except STALE:
         db.session.rollback()
-        flash(
-            _(
-                "Someone else changed this worker's road while you were editing. Your changes "
-                "are below and were not saved; check them and save again."
-            ),
-            "error",
+        refuse_stale_edit(
+            form,
+            services.road_of_worker(position, worker),
+            form.version.data,
+            _("Someone else changed this worker's road while you were editing."),
         )
-        fresh = services.road_of_worker(position, worker)
-        form.version.data = str(fresh.version) if fresh else "0"
         return _road_page(form, position, worker, 409)
     flash(_("The worker's road is saved."), "success")
     return redirect(

@@ -1106,6 +1106,13 @@ def _position_of(app, values: dict) -> Position | None:
         return position
 
 
+def _applicant_version(app, values: dict) -> str:
+    """The applicant's current version (a stale one is refused with 409, issue 11)."""
+    with app.app_context():
+        applicant = db.session.get(Applicant, (values or {}).get("applicant_id", MISSING_ID))
+        return str(applicant.version if applicant is not None else 1)
+
+
 def _missed_capture_body(app, values: dict) -> dict:
     """A reason for the first weekly capture of the position's seeded Job Bank posting."""
     with app.app_context():
@@ -1137,8 +1144,10 @@ def tenant_body(app, endpoint: str, employer_id: int, values: dict | None = None
         return _position_body(position.version if position else 1)
     if endpoint in ("positions.add_activity", "positions.edit_activity"):
         return _activity_body()
-    if endpoint in ("positions.add_applicant", "positions.edit_applicant"):
+    if endpoint == "positions.add_applicant":
         return _applicant_body()
+    if endpoint == "positions.edit_applicant":
+        return _applicant_body() | {"version": _applicant_version(app, values)}
     if endpoint in ("positions.add_job_match", "positions.edit_job_match"):
         return _job_match_body()
     if endpoint == "positions.set_job_match_mode":
