@@ -112,6 +112,8 @@ def test_lmia_decision(hiring):
         "2222222",
         "LMIA number",
         lambda: _read(hiring.app, Position, hiring.position_id, "lmia_number"),
+        # An identity number: encrypted, so the audit log (and this message) only says so.
+        shown="changed",
     )
 
 
