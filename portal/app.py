@@ -124,6 +124,7 @@ def register_http(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from portal.commands.accounts import two_factor_reset
     from portal.commands.bundle import list_positions, make_bundle
     from portal.commands.deadlines import list_deadlines, send_reminders
     from portal.commands.demo import seed_demo
@@ -142,6 +143,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(risk)
     app.cli.add_command(list_deadlines)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(two_factor_reset)
 
 
 def configure_logging(app: Flask) -> None:

