@@ -64,6 +64,7 @@ def enter_code(client, app, email: str, code: str | None = None):
     return client.post(
         "/account/two-factor/code",
         data={"code": code or next_code(app, email), "csrf_token": token},
+        buffered=True,  # closed as a server closes it: the mail sent after answering goes
     )
 
 
