@@ -16,6 +16,7 @@ from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from portal.crypto import EncryptedJSON, EncryptedString, masked_keys
 from portal.models import AuditEvent, utcnow
 
 # Columns that are bookkeeping, not content.
@@ -94,6 +95,10 @@ def _column_changes(obj, mode: str) -> dict:
     state = inspect(obj)
     for attr in state.mapper.column_attrs:
         key = attr.key
+        column_type = attr.columns[0].type
+        # What is encrypted at rest is never written in clear here: whole encrypted columns
+        # are redacted, encrypted keys of a JSON object masked (•••391).
+        encrypted_keys = getattr(column_type, "encrypted_keys", ())
         if key in _SKIPPED_FIELDS or (mode != "update" and key == "id"):
             continue
         history = state.attrs[key].history
@@ -112,7 +117,11 @@ def _column_changes(obj, mode: str) -> dict:
             if before == after:
                 continue
             entry = {"before": _plain(before), "after": _plain(after)}
-        changes[key] = {"changed": True} if key in redacted else entry
+        if key in redacted or isinstance(column_type, EncryptedString):
+            entry = {"changed": True}
+        elif isinstance(column_type, EncryptedJSON):
+            entry = {side: masked_keys(value, encrypted_keys) for side, value in entry.items()}
+        changes[key] = entry
     return changes
 
 

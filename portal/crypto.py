@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from sqlalchemy import String
+from sqlalchemy import JSON, String
 from sqlalchemy.types import TypeDecorator
 
 # Fernet tokens start with this (version byte 0x80, base64): how a stored value is told
@@ -128,3 +128,45 @@ class EncryptedString(TypeDecorator):
         if value is None:
             return None
         return keyring().decrypt(value)
+
+
+class EncryptedJSON(TypeDecorator):
+    """A JSON object column whose named keys are stored encrypted (e.g. the LMIA number inside
+    a worker's ``lmia-case/2`` offer); the other keys stay as they are, so the object keeps its
+    shape and code only ever sees clear values."""
+
+    impl = JSON
+    cache_ok = True
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.encrypted_keys = tuple(sorted(keys))
+        super().__init__()
+
+    def _each(self, value, change):
+        if not isinstance(value, dict) or not any(
+            isinstance(value.get(key), str) for key in self.encrypted_keys
+        ):
+            return value
+        value = dict(value)
+        for key in self.encrypted_keys:
+            if isinstance(value.get(key), str):
+                value[key] = change(value[key])
+        return value
+
+    def process_bind_param(self, value, dialect):
+        return self._each(value, lambda clear: keyring().encrypt(clear))
+
+    def process_result_value(self, value, dialect):
+        return self._each(value, lambda token: keyring().decrypt(token))
+
+
+def is_encrypted(column_type) -> bool:
+    """Whether a column type stores encrypted values (the audit log never records those)."""
+    return isinstance(column_type, EncryptedString | EncryptedJSON)
+
+
+def masked_keys(value, keys: Iterable[str]):
+    """``value`` (a JSON object) with ``keys`` masked, for records such as the audit log."""
+    if not isinstance(value, dict):
+        return value
+    return {k: mask(v) if k in keys and isinstance(v, str) else v for k, v in value.items()}

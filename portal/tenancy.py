@@ -49,6 +49,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_employer": frozenset({Role.OWNER}),
     "manage_members": frozenset({Role.OWNER}),
     "read_audit": frozenset({Role.OWNER, Role.REPRESENTATIVE}),
+    # Identity numbers (LMIA, permit, IRCC reference, Employer Portal offer) whole on the
+    # road and offer pages: those who fill them in and file them. A viewer sees •••391.
+    "see_identity_numbers": frozenset({Role.OWNER, Role.STAFF, Role.REPRESENTATIVE}),
 }
 
 # Flask's own static file view cannot carry a decorator.
@@ -79,6 +82,15 @@ def can(permission: str, role: str | None = None) -> bool:
         membership = g.get("membership")
         role = membership.role if membership else None
     return role in PERMISSIONS[permission]
+
+
+def identity_number(value: str | None) -> str | None:
+    """An identity number as this page's reader may see it: whole to those who fill and file
+    them, masked (``•••391``) to everyone else. Lists, deadlines, mails and feeds always mask
+    (``portal.crypto.mask``)."""
+    from portal.crypto import mask
+
+    return value if can("see_identity_numbers") else mask(value)
 
 
 def guard_request():

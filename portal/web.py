@@ -315,11 +315,12 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
-        from portal.tenancy import can, memberships_of
+        from portal.tenancy import can, identity_number, memberships_of
 
         memberships = memberships_of(current_user.id) if current_user.is_authenticated else []
         return {
             "nav_memberships": memberships,
             "current_employer_nav": g.get("employer"),
             "can": can,
+            "identity_number": identity_number,
         }

@@ -1099,3 +1099,147 @@ def test_after_the_lmia_gives_existing_people_weekly_reminders_and_refuses_a_los
         connection.execute(text("UPDATE positions SET lmia_decision = NULL"))
     _alembic_downgrade(empty_app, PROTECTION)
     assert "worker_roads" not in _tables(empty_app)
+
+
+TWO_FACTOR = "sc11a1b2c3d4e"
+ENCRYPTED = "ek11b2c3d4e5f"
+OFFER = {"worker_name": "Aminata Koné", "lmia_number": "1234567", "title": "Line cook"}
+INPUTS = {"language": "en", "lmia_number": "1234567", "employer_portal_offer_number": None}
+
+
+def _identity_case(connection) -> dict[str, int]:
+    """Before encryption: clear identity numbers in every place that keeps one."""
+    ids = _head_case(connection)
+    connection.execute(
+        text(
+            "UPDATE positions SET lmia_number = '1234567', lmia_decision = 'approved' "
+            "WHERE id = :id"
+        ),
+        {"id": ids["position"]},
+    )
+    connection.execute(
+        text("UPDATE workers SET offer = :offer WHERE id = :id"),
+        {"offer": json.dumps(OFFER), "id": ids["worker"]},
+    )
+    ids["road"] = _insert(
+        connection,
+        "worker_roads",
+        employer_id=ids["employer"],
+        position_id=ids["position"],
+        worker_id=ids["worker"],
+        permit_number="U104527391",
+        ircc_reference="W307418265",
+        offer_of_employment_number="A0729183",
+        version=1,
+        created_at=NOW,
+    )
+    ids["version"] = _insert(
+        connection,
+        "offer_versions",
+        employer_id=ids["employer"],
+        position_id=ids["position"],
+        worker_id=ids["worker"],
+        number=1,
+        language="en",
+        inputs=json.dumps(INPUTS),
+        inputs_sha256="0" * 64,
+        pdf_key="k.pdf",
+        pdf_sha256="0" * 64,
+        pdf_size=1,
+        docx_key="k.docx",
+        docx_sha256="0" * 64,
+        docx_size=1,
+        is_draft=True,
+        created_by_id=ids["user"],
+        created_at=NOW,
+    )
+    return ids
+
+
+def _identity_rows(connection) -> dict:
+    def one(query):
+        value = connection.execute(text(query)).scalar_one()
+        return json.loads(value) if isinstance(value, str) and value.startswith("{") else value
+
+    return {
+        "lmia": one("SELECT lmia_number FROM positions WHERE lmia_number IS NOT NULL"),
+        "permit": one("SELECT permit_number FROM worker_roads"),
+        "ircc": one("SELECT ircc_reference FROM worker_roads"),
+        "portal": one("SELECT offer_of_employment_number FROM worker_roads"),
+        "offer": one("SELECT offer FROM workers"),
+        "inputs": one("SELECT inputs FROM offer_versions"),
+        "digest": one("SELECT inputs_sha256 FROM offer_versions"),
+    }
+
+
+def test_identity_numbers_are_encrypted_by_the_upgrade_and_decrypted_by_the_downgrade(empty_app):
+    import hashlib
+
+    from portal.crypto import keyring
+
+    def digest(inputs):
+        canonical = json.dumps(inputs, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    with empty_app.app_context():
+        upgrade(revision=TWO_FACTOR)
+        with db.engine.begin() as connection:
+            _identity_case(connection)
+            clear = _identity_rows(connection)
+        upgrade(revision=ENCRYPTED)
+        ring = keyring()
+        with db.engine.begin() as connection:
+            stored = _identity_rows(connection)
+    for key in ("lmia", "permit", "ircc", "portal"):
+        assert stored[key].startswith("gAAAAA") and ring.decrypt(stored[key]) == clear[key]
+    assert ring.decrypt(stored["offer"]["lmia_number"]) == "1234567"
+    assert ring.decrypt(stored["inputs"]["lmia_number"]) == "1234567"
+    assert stored["offer"]["worker_name"] == "Aminata Koné"  # the rest of the offer as it was
+    assert stored["inputs"]["employer_portal_offer_number"] is None
+    # The stored digest no longer covers the identity numbers (one could be guessed back).
+    assert stored["digest"] == digest({"language": "en"})
+    # The models read what the migration wrote.
+    from portal.models import Position, Worker
+    from portal.models.road import WorkerRoad
+
+    with empty_app.app_context():
+        road = db.session.scalars(db.select(WorkerRoad)).one()
+        assert (road.permit_number, road.ircc_reference) == ("U104527391", "W307418265")
+        assert db.session.scalars(db.select(Worker)).one().offer == OFFER
+        lmia = db.session.scalars(
+            db.select(Position.lmia_number).where(Position.lmia_number.isnot(None))
+        )
+        assert lmia.one() == "1234567"
+        db.session.remove()
+
+    _alembic_downgrade(empty_app, TWO_FACTOR)
+    with empty_app.app_context(), db.engine.begin() as connection:
+        back = _identity_rows(connection)
+    assert back == clear | {"digest": digest(INPUTS)}
+
+
+@pytest.mark.parametrize("problem", ["too long", "unreadable"])
+def test_a_downgrade_that_cannot_decrypt_back_is_refused_naming_the_row(empty_app, problem):
+    from portal.crypto import Keyring, keyring
+
+    with empty_app.app_context():
+        upgrade(revision=TWO_FACTOR)
+        with db.engine.begin() as connection:
+            ids = _identity_case(connection)
+        upgrade(revision=ENCRYPTED)
+        if problem == "too long":  # written by something that did not check the older limit
+            token = keyring().encrypt("U" * 21)
+        else:  # encrypted under a key no longer configured
+            token = Keyring([Keyring.new_key()]).encrypt("U104527391")
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE worker_roads SET permit_number = :t"), {"t": token})
+            before = _identity_rows(connection)
+    named = f"worker_roads.permit_number of row {ids['road']}"
+    with pytest.raises(RuntimeError, match=named):
+        _alembic_downgrade(empty_app, TWO_FACTOR)
+    with empty_app.app_context(), db.engine.begin() as connection:
+        assert (
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            == ENCRYPTED
+        )
+        assert _identity_rows(connection) == before  # nothing was changed

@@ -10,6 +10,8 @@
   ``offer-letter POSITION_ID --worker ID --out FILE.pdf|FILE.docx [--lang en|fr]``.
 - ``risk``: ``risk [--employer ID] [--format text|json] [--as-of YYYY-MM-DD]``, every fee and
   fraud finding of every live position (exit 1 while an error-level one stands).
+- ``keys``: ``rotate-keys [--batch-size N]`` (every encrypted value under the newest key of
+  ``PORTAL_FIELD_KEYS``) and ``new-field-key`` (prints a fresh key).
 
 The package itself imports nothing, so loading one command module loads only what it needs.
 """

@@ -12,9 +12,13 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.crypto import EncryptedJSON
 from portal.models.accounts import User
 from portal.models.base import Base, CreatedAt, PositionChild
 from portal.models.recruitment import Position
+
+# Identity numbers inside an offer (and a letter's inputs): stored encrypted, read clear.
+OFFER_IDENTITY_KEYS = ("lmia_number", "employer_portal_offer_number")
 
 
 class Worker(CreatedAt, PositionChild, Base):
@@ -32,7 +36,8 @@ class Worker(CreatedAt, PositionChild, Base):
     # French language, s. 41, from 2022-06-01); the date the worker asked for English.
     english_requested_on: Mapped[date | None]
     planned_start_date: Mapped[date | None]
-    offer: Mapped[dict | None] = mapped_column(JSON)  # lmia-case/2 workers[].offer
+    # lmia-case/2 workers[].offer
+    offer: Mapped[dict | None] = mapped_column(EncryptedJSON(OFFER_IDENTITY_KEYS))
     version: Mapped[int] = mapped_column(default=1)
 
     position: Mapped[Position] = relationship(back_populates="workers")
@@ -62,7 +67,7 @@ class OfferVersion(CreatedAt, PositionChild, Base):
     language: Mapped[str] = mapped_column(String(2))
     # The letter's inputs as JSON (portal.offers.letter.LetterInputs), and their SHA-256, so a
     # later draft can say what changed and an issued one whether it is out of date.
-    inputs: Mapped[dict] = mapped_column(JSON)
+    inputs: Mapped[dict] = mapped_column(EncryptedJSON(OFFER_IDENTITY_KEYS))
     inputs_sha256: Mapped[str] = mapped_column(String(64))
     pdf_key: Mapped[str] = mapped_column(String(200), unique=True)
     pdf_sha256: Mapped[str] = mapped_column(String(64))

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.crypto import EncryptedString
 from portal.models.accounts import User
 from portal.models.base import Base, CreatedAt, EmployerOwned, PositionChild
 
@@ -73,7 +74,7 @@ class Position(CreatedAt, EmployerOwned, Base):
     # After the filing: ESDC's decision (None while waiting), or the exemption code of an
     # LMIA-exempt hire (its road goes through IRCC's Employer Portal instead).
     lmia_exemption_code: Mapped[str | None] = mapped_column(String(10))
-    lmia_number: Mapped[str | None] = mapped_column(String(20))
+    lmia_number: Mapped[str | None] = mapped_column(EncryptedString(20))  # encrypted at rest
     lmia_decision: Mapped[str | None] = mapped_column(String(12))
     lmia_decided_on: Mapped[date | None]
     lmia_positions_approved: Mapped[int | None]

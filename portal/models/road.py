@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.crypto import EncryptedString
 from portal.models.accounts import User
 from portal.models.base import Base, CreatedAt, PositionChild, utcnow
 from portal.models.offers import Worker
@@ -29,20 +30,21 @@ class WorkerRoad(CreatedAt, PositionChild, Base):
     worker_id: Mapped[int] = mapped_column(
         ForeignKey("workers.id", ondelete="CASCADE"), unique=True
     )
-    # LMIA-exempt hires (IRCC Employer Portal, lmia-domain.md §6.3).
-    offer_of_employment_number: Mapped[str | None] = mapped_column(String(20))
+    # LMIA-exempt hires (IRCC Employer Portal, lmia-domain.md §6.3). Identity numbers are
+    # encrypted at rest (portal.crypto) and never recorded by the audit log.
+    offer_of_employment_number: Mapped[str | None] = mapped_column(EncryptedString(20))
     offer_of_employment_submitted_on: Mapped[date | None]
     compliance_fee_paid_on: Mapped[date | None]
     # The work-permit application.
     permit_applied_on: Mapped[date | None]
-    ircc_reference: Mapped[str | None] = mapped_column(String(40))
+    ircc_reference: Mapped[str | None] = mapped_column(EncryptedString(40))
     # None: not known yet whether the worker needs one.
     visa_required: Mapped[bool | None]
     visa_issued_on: Mapped[date | None]
     caq_required: Mapped[bool | None]  # Québec acceptance certificate
     caq_issued_on: Mapped[date | None]
     # The permit as printed.
-    permit_number: Mapped[str | None] = mapped_column(String(20))
+    permit_number: Mapped[str | None] = mapped_column(EncryptedString(20))
     permit_issued_on: Mapped[date | None]
     permit_expires_on: Mapped[date | None]
     permit_employer: Mapped[str | None] = mapped_column(String(200))
@@ -59,7 +61,6 @@ class WorkerRoad(CreatedAt, PositionChild, Base):
     worker: Mapped[Worker] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
-    __audit_redacted__ = frozenset({"permit_number", "ircc_reference"})
 
 
 class PayrollPeriod(CreatedAt, PositionChild, Base):

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from portal.crypto import mask
 from portal.offers.letter import LetterInputs
 
 ARROW = " → "
@@ -157,12 +158,12 @@ _FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("stream", "stream", "volet", "stream"),
     ("caregiver", "caregiver", "aide familiale", "bool"),
     ("live_in", "live-in caregiver", "aide familiale résidante", "bool"),
-    ("lmia_number", "LMIA number", "numéro d’EIMT", "text"),
+    ("lmia_number", "LMIA number", "numéro d’EIMT", "identity"),
     (
         "employer_portal_offer_number",
         "Employer Portal offer number",
         "numéro d’offre (Portail des employeurs)",
-        "text",
+        "identity",
     ),
     ("wage", "wage", "salaire", "wage"),
     ("pay_frequency", "pay frequency", "fréquence de la paie", "frequency"),
@@ -415,6 +416,8 @@ def _hours(name, label, old, new, fmt, words):
 
 _DESCRIBERS: dict[str, Describer] = {
     "text": _text,
+    # Identity numbers: what changed is shown to anyone who reads the offer, masked (•••567).
+    "identity": _simple(lambda value, _fmt: mask(value)),
     "address": _address,
     "wage": _wage,
     "deductions": _deductions,

@@ -16,6 +16,7 @@ from flask import abort, current_app
 from portal.evidence.services import evidence_storage, forget_stored
 from portal.extensions import db
 from portal.models import Employer, EvidenceFile, OfferVersion, Position, User, Worker, utcnow
+from portal.models.offers import OFFER_IDENTITY_KEYS
 from portal.models.protection import DocumentCustody, Payment
 from portal.models.road import PayrollPeriod, WorkerRoad
 from portal.offers import terms
@@ -399,12 +400,18 @@ def _canonical(inputs: dict) -> bytes:
 
 
 def inputs_digest(inputs: dict) -> str:
-    return hashlib.sha256(_canonical(inputs)).hexdigest()
+    """The SHA-256 of the inputs, identity numbers left out: the digest is stored in clear, and
+    a 7-digit LMIA number could be guessed back from a digest that covered it."""
+    return hashlib.sha256(
+        _canonical({k: v for k, v in inputs.items() if k not in OFFER_IDENTITY_KEYS})
+    ).hexdigest()
 
 
 def terms_digest(inputs: dict) -> str:
     """The digest of the terms only (signatures left out): what "out of date" compares."""
-    return inputs_digest({k: v for k, v in inputs.items() if k not in SIGNATURE_KEYS})
+    # Computed on the fly, never stored: the identity numbers count here.
+    kept = {k: v for k, v in inputs.items() if k not in SIGNATURE_KEYS}
+    return hashlib.sha256(_canonical(kept)).hexdigest()
 
 
 def latest_version(worker: Worker) -> OfferVersion | None:
@@ -517,7 +524,12 @@ def generate(position: Position, worker: Worker, user: User | int, as_of: date |
     open_errors = blocking_errors(position, worker, as_of, report)
     is_draft = bool(open_errors)
     latest = latest_version(worker)
-    if latest is not None and latest.inputs_sha256 == digest and latest.is_draft == is_draft:
+    if (
+        latest is not None
+        and latest.inputs_sha256 == digest
+        and latest.inputs == data  # the identity numbers too, which the digest leaves out
+        and latest.is_draft == is_draft
+    ):
         return Generated(latest, new=False)
     pdf = letter_pdf(inputs, draft=is_draft)
     docx = letter_docx(inputs, draft=is_draft)

@@ -1,6 +1,7 @@
 """The "Workers & offers" pages of a position: its named workers, each worker's offer terms,
 the checks on them, the letter's preview, its versions, issuing and signatures."""
 
+import dataclasses
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -29,7 +30,7 @@ from portal.offers.forms import (
 )
 from portal.positions import compliance, labels
 from portal.positions import services as position_services
-from portal.tenancy import current_employer, get_scoped_or_404, policy
+from portal.tenancy import current_employer, get_scoped_or_404, identity_number, policy
 from portal.web import as_of_date
 
 URL_PREFIX = "/employers/<int:employer_id>/positions/<int:position_id>/workers"
@@ -216,6 +217,13 @@ def _worker_page(
     if worker.offer:
         preview = services.current_inputs(position, worker, language, case=case)
         own_language = services.current_inputs(position, worker, case=case)
+        # The preview is a page: a viewer sees the identity numbers masked (the generated
+        # letter, the filing document, states them as they are).
+        preview = dataclasses.replace(
+            preview,
+            lmia_number=identity_number(preview.lmia_number),
+            employer_portal_offer_number=identity_number(preview.employer_portal_offer_number),
+        )
     versions = services.versions_overview(position, worker, case, own_language, _ui_language())
     signatures_form = signatures_form or SignaturesForm(formdata=None)
     if signatures_form.employer_name.data is None and not signatures_form.errors:

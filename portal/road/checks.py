@@ -13,7 +13,7 @@ from datetime import date
 
 from portal.road import dates
 from portal.road.deadline import Deadline
-from portal.road.steps import RoadFacts
+from portal.road.steps import RoadFacts, mask
 from portal.rules import Finding
 
 AREA = "road"
@@ -144,7 +144,7 @@ def lmia_unused(facts: RoadFacts, today: date, subject: str) -> list[Finding]:
         return []
     late = facts.permit_applied_on is not None
     message = (
-        f"The LMIA {facts.lmia_number or ''} was valid until {valid_until.isoformat()}; the "
+        f"The LMIA {mask(facts.lmia_number) or ''} was valid until {valid_until.isoformat()}; the "
         + (
             f"work-permit application is recorded on {facts.permit_applied_on.isoformat()}, "
             "after that."

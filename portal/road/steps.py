@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from portal import crypto
 from portal.road import dates
 
 
@@ -116,11 +117,9 @@ class Road:
 
 
 def mask(number: str | None) -> str | None:
-    """A permit number or IRCC reference as lists show it: the last 3 characters only."""
-    if not number:
-        return None
-    tail = number[-3:] if len(number) > 4 else ""
-    return "•" * max(len(number) - len(tail), 3) + tail
+    """An identity number as steps, findings, lists and deadlines show it, to everyone:
+    ``•••391`` (the road and offer pages show it whole to those who file it)."""
+    return crypto.mask(number)
 
 
 def _authorization_steps(facts: RoadFacts, today: date) -> tuple[list[Step], bool]:
@@ -136,7 +135,7 @@ def _authorization_steps(facts: RoadFacts, today: date) -> tuple[list[Step], boo
                 DONE if offer_done else DUE,
                 on=facts.offer_of_employment_submitted_on,
                 reason=str(
-                    _l("Offer number %(n)s.", n=facts.offer_of_employment_number or "—")
+                    _l("Offer number %(n)s.", n=mask(facts.offer_of_employment_number) or "—")
                     if offer_done
                     else _l(
                         "The position is LMIA-exempt (%(code)s): submit the offer of employment "
@@ -168,7 +167,7 @@ def _authorization_steps(facts: RoadFacts, today: date) -> tuple[list[Step], boo
             reason=str(
                 _l(
                     "Approved (LMIA %(number)s, %(n)s positions), valid until %(until)s.",
-                    number=facts.lmia_number or "—",
+                    number=mask(facts.lmia_number) or "—",
                     n=facts.lmia_positions_approved or "—",
                     until=facts.valid_until.isoformat() if facts.valid_until else "—",
                 )

@@ -27,7 +27,6 @@ def _context(position, **extra):
         position=position,
         labels=labels,
         decisions=DECISIONS,
-        mask=steps.mask,
         **extra,
     )
 

@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from portal.cases import parse_case
+from portal.crypto import Keyring
 from tests.cli.support import new_shell, ok
 
 OWNER, STAFF, LAWYER = (
@@ -185,7 +186,10 @@ def test_seed_demo_approves_the_chefs_lmia_and_leaves_the_line_cooks_waiting(she
     )
 
     chef, cooks = rows
-    assert chef[0] == "Chef de cuisine" and chef[1:3] == ("8123456", "approved")
+    # Encrypted at rest under the shell's development key (instance/field_keys).
+    key = Keyring([(shell.home / "instance" / "field_keys").read_text().strip()])
+    assert chef[1].startswith("gAAAAA") and key.decrypt(chef[1]) == "8123456"
+    assert chef[0] == "Chef de cuisine" and chef[2] == "approved"
     decided = date.fromisoformat(chef[3])
     assert decided == today - timedelta(days=70)
     assert chef[4] == 1

@@ -112,6 +112,8 @@ SPEC_PERMISSIONS = {
     "manage_employer": {Role.OWNER},
     "manage_members": {Role.OWNER},
     "read_audit": {Role.OWNER, Role.REPRESENTATIVE},
+    # Issue 11: identity numbers whole on the road and offer pages (viewers see •••391).
+    "see_identity_numbers": {Role.OWNER, Role.STAFF, Role.REPRESENTATIVE},
 }
 
 
