@@ -2,10 +2,14 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# bandit and semgrep live in a virtualenv of their own (semgrep's pins conflict with ours).
+TOOLS := .tools
+SEMGREP := $(TOOLS)/bin/semgrep scan --metrics=off --disable-version-check --no-git-ignore \
+	--quiet --error --config .semgrep/
 FLASK := $(VENV)/bin/flask --app portal
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint system-deps browser-deps lock clean messages bench
+.PHONY: run test lint secrets-baseline sbom system-deps browser-deps lock lock-tools clean messages bench
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +21,14 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
 
+# Made anew whenever the pinned tool versions change.
+$(TOOLS)/.installed: tools-requirements.txt
+	rm -rf $(TOOLS)
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --upgrade pip
+	$(TOOLS)/bin/python -m pip install --quiet -r tools-requirements.txt
+	touch $@
+
 run: $(VENV)/.installed system-deps  ## set up, migrate, seed the demo on a new database, serve on :5000
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
@@ -25,9 +37,35 @@ run: $(VENV)/.installed system-deps  ## set up, migrate, seed the demo on a new 
 test: $(VENV)/.dev-installed browser-deps  ## set up with dev dependencies and run the whole suite
 	$(PY) -m pytest
 
-lint: $(VENV)/.dev-installed
-	$(VENV)/bin/ruff check portal tests migrations
-	$(VENV)/bin/ruff format --check portal tests
+# ruff, bandit (settings in pyproject.toml) and the project's semgrep rules (.semgrep/, run
+# offline), every `# nosec`/`# nosemgrep` naming its check and a reason, and detect-secrets
+# against .secrets.baseline: every check runs, and any finding makes the target fail.
+lint: $(VENV)/.dev-installed $(TOOLS)/.installed
+	@status=0; \
+	echo "ruff check"; $(VENV)/bin/ruff check portal tests migrations || status=1; \
+	echo "ruff format --check"; $(VENV)/bin/ruff format --check portal tests || status=1; \
+	echo "bandit"; $(TOOLS)/bin/bandit -c pyproject.toml -r portal migrations -q || status=1; \
+	echo "semgrep"; $(SEMGREP) portal migrations templates || status=1; \
+	echo "exemptions name their check and a reason"; \
+	$(PY) -m tests.security.exemptions portal migrations || status=1; \
+	echo "detect-secrets (no secret beyond .secrets.baseline)"; \
+	baseline=$$(mktemp); cp .secrets.baseline $$baseline; \
+	$(TOOLS)/bin/detect-secrets-hook --baseline $$baseline $$(git ls-files); found=$$?; \
+	rm -f $$baseline; [ $$found = 0 ] || [ $$found = 3 ] || status=1; \
+	exit $$status
+
+# detect-secrets reads every tracked file but tests/ (fixture passwords by design), the baseline
+# itself and Alembic's revision ids. Its hook exits 3 when only line numbers moved: not a new
+# secret. After reviewing a new finding (a placeholder, not a credential): make secrets-baseline.
+secrets-baseline: $(TOOLS)/.installed
+	$(TOOLS)/bin/detect-secrets scan --baseline .secrets.baseline
+
+# A CycloneDX 1.6 SBOM of the portal as installed in .venv with its pinned dependencies (the dev
+# tools included), written to build/sbom.cdx.json.
+sbom: $(VENV)/.dev-installed $(TOOLS)/.installed
+	mkdir -p build
+	$(TOOLS)/bin/cyclonedx-py environment --pyproject pyproject.toml --mc-type application \
+		--output-reproducible --of JSON -o build/sbom.cdx.json $(PY)
 
 # Times the rules engine and the compliance page on a large case (20 activities, 2,000
 # applicants); prints a table and writes bench/results.json. Figures only, nothing asserted.
@@ -60,8 +98,15 @@ lock:
 	/tmp/portal-lock/bin/pip install --quiet -e ".[dev]"
 	/tmp/portal-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
+# Refresh the pinned tool versions (tools-requirements.txt keeps its header comment).
+lock-tools:
+	rm -rf /tmp/portal-tools-lock && $(PYTHON) -m venv /tmp/portal-tools-lock
+	/tmp/portal-tools-lock/bin/pip install --quiet bandit semgrep detect-secrets cyclonedx-bom
+	{ grep '^#' tools-requirements.txt; /tmp/portal-tools-lock/bin/pip freeze; } > tools-requirements.new
+	mv tools-requirements.new tools-requirements.txt
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache
 
 messages: $(VENV)/.installed  ## extract translatable strings
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .

@@ -20,7 +20,7 @@ from sqlalchemy.types import TypeDecorator
 
 # Fernet tokens start with this (version byte 0x80, base64): how a stored value is told
 # apart from a clear one left by an older schema. Not a secret.
-TOKEN_PREFIX = "gAAAAA"  # noqa: S105
+TOKEN_PREFIX = "gAAAAA"  # noqa: S105  # nosec B105 # a format marker, not a secret
 UNREADABLE = "a stored value cannot be decrypted with any configured key"
 
 

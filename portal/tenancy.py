@@ -268,6 +268,13 @@ def invitations_addressed_to(email: str) -> Select[tuple[Invitation]]:
     return select(Invitation).where(Invitation.email == email)
 
 
+def invitation_for_link(invitation_id: int) -> Invitation | None:
+    """The invitation a signed link names, across employers, by its id: looked up before any
+    tenant is known; the caller then checks the link's nonce or addressee, which are the
+    credential (portal.invitations.services)."""
+    return db.session.get(Invitation, invitation_id)
+
+
 def attestation_for_link(token_hash: str) -> Attestation | None:
     """The attestation a worker's private link names, across employers, by the SHA-256 of its
     token (portal.attestations): the token is the credential, as an invitation's nonce is."""

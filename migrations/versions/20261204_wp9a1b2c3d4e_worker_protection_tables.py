@@ -268,6 +268,10 @@ def _make_answers_final():
 def _refuse_a_lossy_downgrade():
     """The JSON lists cannot hold what the tables added: refuse rather than drop it."""
     bind = op.get_bind()
+    # The known purposes as bound parameters, not spliced into the SQL.
+    unknown_purposes = sa.text(
+        'SELECT count(*) FROM payments WHERE purpose NOT IN :known'
+    ).bindparams(sa.bindparam('known', value=list(PAYMENT_PURPOSES_V1), expanding=True))
     checks = {
         'worker attestations': 'SELECT count(*) FROM attestations',
         "third parties of the whole employer (no position)":
@@ -279,14 +283,16 @@ def _refuse_a_lossy_downgrade():
             'SELECT count(*) FROM payments WHERE worker_id IS NOT NULL '
             'OR third_party_id IS NOT NULL OR note IS NOT NULL',
         'payments with a purpose lmia-case/1 does not know':
-            'SELECT count(*) FROM payments WHERE purpose NOT IN ('
-            + ', '.join(f"'{purpose}'" for purpose in PAYMENT_PURPOSES_V1) + ')',
+            unknown_purposes,
         'document custody linked to a worker':
             'SELECT count(*) FROM document_custody WHERE worker_id IS NOT NULL',
         'positions with an agricultural program':
             'SELECT count(*) FROM positions WHERE program IS NOT NULL',
     }
-    kept = [what for what, query in checks.items() if bind.execute(sa.text(query)).scalar()]
+    kept = [
+        what for what, query in checks.items()
+        if bind.execute(sa.text(query) if isinstance(query, str) else query).scalar()
+    ]
     if kept:
         raise RuntimeError(
             'Downgrade refused: the older schema cannot keep ' + '; '.join(kept)

@@ -24,7 +24,7 @@ from portal.road.dates import lmia_valid_until
 from portal.road.payroll import parse_payroll
 
 # Printed on purpose: demo accounts on a developer's own machine.
-DEMO_PASSWORD = "maple-syrup-harvest-2026"  # noqa: S105
+DEMO_PASSWORD = "maple-syrup-harvest-2026"  # noqa: S105  # nosec B105 # the demo seed's, printed
 
 DEMO_PEOPLE = {
     "owner": ("Sofia Marchetti", "owner@maple-bistro.example"),

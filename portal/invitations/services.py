@@ -10,7 +10,12 @@ from portal.auth.services import confirm_email, find_user, normalise_email
 from portal.extensions import db
 from portal.mail.services import send_mail
 from portal.models import Employer, Invitation, Membership, Role, User, utcnow
-from portal.tenancy import active_membership, invitations_addressed_to, scoped_select
+from portal.tenancy import (
+    active_membership,
+    invitation_for_link,
+    invitations_addressed_to,
+    scoped_select,
+)
 from portal.tokens import InvalidLink, digest, sign, unsign
 
 
@@ -72,7 +77,7 @@ def invitation_for_token(token: str) -> Invitation:
     if not isinstance(invitation_id, int) or not isinstance(nonce, str):
         raise InvalidLink()
     # Looked up by primary key before any tenant is known: the signed nonce is the credential.
-    invitation = db.session.get(Invitation, invitation_id)
+    invitation = invitation_for_link(invitation_id)
     if invitation is None or not hmac.compare_digest(invitation.nonce_hash, digest(nonce)):
         raise InvalidLink()
     if invitation.accepted_at is not None or invitation.revoked_at is not None:
@@ -172,7 +177,7 @@ def waiting_invitation_for_token(token: str, user: User) -> Invitation | None:
     if payload.get("u") != user.id or not isinstance(invitation_id, int):
         return None
     # By primary key before any tenant is known: the signed link and the address are the check.
-    invitation = db.session.get(Invitation, invitation_id)
+    invitation = invitation_for_link(invitation_id)
     if (
         invitation is None
         or user.email_confirmed_at is None

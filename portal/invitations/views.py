@@ -78,7 +78,7 @@ def accept_waiting(token: str):
     invitation = waiting_invitation_for_token(token, current_user._get_current_object())
     if invitation is None:
         abort(404)
-    return _accept(invitation, {"invitation": invitation, "token": None}, signed_in=True)
+    return _accept(invitation, {"invitation": invitation}, signed_in=True)
 
 
 def _accept(invitation, context: dict, *, signed_in: bool, pending_account=None):

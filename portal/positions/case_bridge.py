@@ -39,7 +39,7 @@ THIRD_PARTY_KEYS = (
     "contract_forbids_worker_fees",
 )
 # An imported attestation has no link: its stored "hash" can never equal a SHA-256 hex digest.
-IMPORTED_TOKEN_PREFIX = "imported-"  # noqa: S105 (a marker, not a secret)
+IMPORTED_TOKEN_PREFIX = "imported-"  # noqa: S105  # nosec B105 # a marker, not a secret
 
 CASE_FORMAT = "lmia-case/2"
 
