@@ -128,6 +128,7 @@ def register_commands(app: Flask) -> None:
     from portal.commands.deadlines import list_deadlines, send_reminders
     from portal.commands.demo import seed_demo
     from portal.commands.lmia import lmia
+    from portal.commands.maintenance import check_integrity, sweep
     from portal.commands.offers import list_workers, offer_letter
     from portal.commands.refdata import refdata
     from portal.commands.risk import risk
@@ -142,6 +143,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(risk)
     app.cli.add_command(list_deadlines)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(sweep)
+    app.cli.add_command(check_integrity)
 
 
 def configure_logging(app: Flask) -> None:
