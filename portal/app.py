@@ -130,6 +130,7 @@ def register_commands(app: Flask) -> None:
     from portal.commands.demo import seed_demo
     from portal.commands.keys import new_field_key, rotate_keys
     from portal.commands.lmia import lmia
+    from portal.commands.maintenance import check_integrity, sweep
     from portal.commands.offers import list_workers, offer_letter
     from portal.commands.refdata import refdata
     from portal.commands.risk import risk
@@ -147,6 +148,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(two_factor_reset)
     app.cli.add_command(rotate_keys)
     app.cli.add_command(new_field_key)
+    app.cli.add_command(sweep)
+    app.cli.add_command(check_integrity)
 
 
 def configure_logging(app: Flask) -> None:
