@@ -41,6 +41,7 @@ import uuid
 from collections import defaultdict
 
 import markupsafe
+import pyotp
 import pytest
 from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, given, settings
@@ -140,6 +141,7 @@ FORM_ROUTES = {
         "protection.delete_custody",
         "payroll.delete_period",
         "attestations.send",
+        "auth.two_factor_start",  # issue 11: "Show my key"
     ],
     # portal/employers
     "NewEmployerForm": ["employers.create"],
@@ -190,7 +192,18 @@ FORM_ROUTES = {
     "DecisionForm": ["road.edit_decision"],
     "RoadForm": ["road.edit_worker"],
     "FeedForm": ["deadlines.feed_action"],
+    # Issue 11: two-factor sign-in (portal/auth/two_factor_views.py).
+    "TwoFactorCodeForm": ["auth.two_factor_code", "auth.two_factor_new_codes"],
+    "TwoFactorEnrolForm": ["auth.two_factor_enrol"],
+    "TwoFactorOffForm": ["auth.two_factor_off"],
 }
+# Issue 11: pages a browser reaches with the password alone, before the second step; their
+# examples are sent from such a half-signed-in session (every other one has passed it).
+FIRST_STEP = frozenset({"auth.two_factor_code", "auth.two_factor_enrol", "auth.two_factor_start"})
+# And whose account has two-factor on (the others' has not).
+TWO_FACTOR_ON = frozenset(
+    {"auth.two_factor_code", "auth.two_factor_new_codes", "auth.two_factor_off"}
+)
 # FlaskForm subclasses never posted on their own, with the reason.
 NOT_POSTED = {
     "RepresentativeFields": "a base: its fields are posted through RepresentativeAcceptForm and "
@@ -207,7 +220,8 @@ NOT_A_FLASK_FORM = {
 CONSUMING = frozenset(
     endpoint
     for endpoint in FORM_ROUTES["ConfirmForm"]
-    if endpoint not in ("auth.logout", "auth.unlock", "evidence.start_bundle")
+    if endpoint
+    not in ("auth.logout", "auth.unlock", "evidence.start_bundle", "auth.two_factor_start")
 )
 # Fields a form must never let a caller set (ASVS 15.3.3), added to every example's draw.
 EXTRA_FIELDS = (
@@ -527,15 +541,22 @@ class Fuzzer:
 
     # Clients -----------------------------------------------------------------------------
 
-    def client(self, user_id: int | None):
+    def client(self, user_id: int | None, second_factor: bool = True):
         """A new browser: signed in as ``user_id`` (a fresh server-side session) or anonymous,
-        holding a CSRF token for its session; return (client, token)."""
+        holding a CSRF token for its session; return (client, token). ``second_factor``: the
+        session has passed the two-factor step (False: the password alone, issue 11)."""
         client = self.app.test_client()
         raw = secrets.token_hex(20)
         if user_id is not None:
             session_token = secrets.token_urlsafe(32)
             with self.app.app_context():
-                db.session.add(UserSession(user_id=user_id, token_hash=_token_hash(session_token)))
+                db.session.add(
+                    UserSession(
+                        user_id=user_id,
+                        token_hash=_token_hash(session_token),
+                        second_factor_at=utcnow() if second_factor else None,
+                    )
+                )
                 db.session.commit()
         with client.session_transaction() as session:
             session["csrf_token"] = raw
@@ -596,6 +617,19 @@ class Fuzzer:
                 )
             path = "/account/reset/" if endpoint == "auth.reset_password" else "/account/unlock/"
             return path + token, account_body(world, endpoint), None
+        if endpoint in FIRST_STEP | TWO_FACTOR_ON:
+            # Each its own account (a right code would end its sessions), no employer.
+            user = self.new_user()
+            if endpoint in TWO_FACTOR_ON:
+                with app.app_context():
+                    row = db.session.get(User, user.id)
+                    row.totp_secret = pyotp.random_base32()
+                    row.totp_enabled_at = utcnow()
+                    db.session.commit()
+            body = {"code": "000000"} if endpoint != "auth.two_factor_start" else {}
+            if endpoint == "auth.two_factor_off":
+                body["password"] = PASSWORD
+            return rule.rule, body, user.id
         if endpoint in ("auth.change_password", "auth.account", "auth.logout"):
             # Each its own account: a password change or sign-out ends sessions.
             return rule.rule, account_body(world, endpoint), self.new_user().id
@@ -727,7 +761,7 @@ def test_every_form_fuzzed(fuzz_app, monkeypatch, figure):
         t1 = time.perf_counter()
         body, shown = mutate(data, form_class, base)
         t2 = time.perf_counter()
-        client, token = fuzzer.client(user_id)
+        client, token = fuzzer.client(user_id, second_factor=endpoint not in FIRST_STEP)
         body["csrf_token"] = token
         t3 = time.perf_counter()
         counts_before = row_counts(app)
