@@ -149,13 +149,17 @@ def use_recovery_code(user: User, code: str) -> bool:
     """Spend one of the user's unused recovery codes; False if it is not one (or was used)."""
     if not _normalised(code):
         return False
+    unused = (
+        RecoveryCode.user_id == user.id,
+        RecoveryCode.code_hash == recovery_code_hash(code),
+        RecoveryCode.used_at.is_(None),
+    )
+    # Look first: a wrong code writes nothing (not even an UPDATE of no row).
+    if db.session.scalar(select(RecoveryCode.id).where(*unused)) is None:
+        return False
     result = db.session.execute(
         update(RecoveryCode)
-        .where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == recovery_code_hash(code),
-            RecoveryCode.used_at.is_(None),
-        )
+        .where(*unused)
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
