@@ -124,12 +124,14 @@ def register_http(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from portal.commands.accounts import two_factor_reset
     from portal.commands.backup import backup, restore
     from portal.commands.bundle import list_positions, make_bundle
     from portal.commands.deadlines import list_deadlines, send_reminders
     from portal.commands.demo import seed_demo
     from portal.commands.keys import new_field_key, rotate_keys
     from portal.commands.lmia import lmia
+    from portal.commands.maintenance import check_integrity, sweep
     from portal.commands.offers import list_workers, offer_letter
     from portal.commands.refdata import refdata
     from portal.commands.risk import risk
@@ -146,8 +148,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(risk)
     app.cli.add_command(list_deadlines)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(two_factor_reset)
     app.cli.add_command(rotate_keys)
     app.cli.add_command(new_field_key)
+    app.cli.add_command(sweep)
+    app.cli.add_command(check_integrity)
 
 
 def configure_logging(app: Flask) -> None:

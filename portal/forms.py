@@ -1,5 +1,8 @@
 """Form pieces shared by several capabilities."""
 
+from decimal import Decimal
+
+import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectChoice
@@ -12,6 +15,17 @@ from portal.edits import new_submission_key
 def options(pairs) -> list[SelectChoice]:
     """Turn (value, label) pairs into select options."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class DecimalField(wtforms.DecimalField):
+    """A decimal that is a number: "NaN", "sNaN" and "Infinity" are refused like any other
+    non-number (wtforms' NumberRange crashes on a signalling NaN)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, Decimal) and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
 
 
 class ConfirmForm(FlaskForm):

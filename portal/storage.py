@@ -62,6 +62,10 @@ class Storage(Protocol):
     def keys(self) -> Iterator[str]:
         """Every stored key (for the orphan sweeper)."""
 
+    def listing(self) -> Iterator[tuple[str, float]]:
+        """Every stored key with when it was stored (seconds since the epoch), for the orphan
+        sweeper's grace period."""
+
 
 def _fsync_dir(directory: pathlib.Path) -> None:
     # Make the rename itself durable. Not every platform can open a directory.
@@ -131,6 +135,13 @@ class LocalStorage:
                 name = entry.name
                 if KEY_PATTERN.fullmatch(name) and name[:2] == shard.name and entry.is_file():
                     yield name
+
+    def listing(self) -> Iterator[tuple[str, float]]:
+        for key in self.keys():
+            try:
+                yield key, self.path(key).stat().st_mtime
+            except FileNotFoundError:  # deleted meanwhile
+                continue
 
     def temp_files(self) -> list[pathlib.Path]:
         """Temp files left by saves that were interrupted (or are in progress right now)."""
@@ -224,6 +235,14 @@ class S3Storage:
                 name = item["Key"][len(self.prefix) :]
                 if KEY_PATTERN.fullmatch(name):
                     yield name
+
+    def listing(self) -> Iterator[tuple[str, float]]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+            for item in page.get("Contents", []):
+                name = item["Key"][len(self.prefix) :]
+                if KEY_PATTERN.fullmatch(name):
+                    yield name, item["LastModified"].timestamp()
 
 
 def storage_from_settings(settings: Mapping[str, Any]) -> Storage:

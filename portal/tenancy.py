@@ -6,6 +6,9 @@ for every request of every blueprint and refuses anything undeclared (deny by de
 Policies:
 - ``PUBLIC``: anyone (sign-in, sign-up, reset, invitation links).
 - ``SIGNED_IN``: any signed-in user, no employer involved (account, employer list).
+- ``SIGNED_IN_FIRST_STEP``: signed in with the password, second step not necessarily done: the
+  two-factor code page, the enrolment page and sign-out. Every other signed-in page first sends
+  a user who has two-factor (or needs it) and has not passed it on this browser to one of those.
 - a permission name from ``PERMISSIONS``: the URL carries ``employer_id``; the signed-in user needs
   a live membership of that employer (else 404, so ids of other employers reveal nothing) whose
   role grants the permission (else 403).
@@ -18,10 +21,10 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import Select, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import aliased, contains_eager
 
 from portal.extensions import db, login_manager
 from portal.models import Attestation, Employer, EmployerScoped, Invitation, Membership, Role
@@ -32,6 +35,7 @@ Owned = TypeVar("Owned", bound=EmployerScoped)
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
+SIGNED_IN_FIRST_STEP = "signed_in_first_step"
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "view": frozenset(Role.ALL),
@@ -56,7 +60,7 @@ _BUILTIN_PUBLIC_ENDPOINTS = frozenset({"static"})
 
 def policy(name: str) -> Callable:
     """Declare who may reach a view; the guard refuses views without a declaration."""
-    if name not in PERMISSIONS and name not in (PUBLIC, SIGNED_IN):
+    if name not in PERMISSIONS and name not in (PUBLIC, SIGNED_IN, SIGNED_IN_FIRST_STEP):
         raise ValueError(f"unknown access policy {name!r}")
 
     def decorate(view: Callable) -> Callable:
@@ -99,10 +103,19 @@ def guard_request():
         log.error("endpoint %s has no access policy; refusing", request.endpoint)
         abort(403)
     if declared == PUBLIC:
-        return None
-    if not current_user.is_authenticated:
+        # Public pages too: a browser half signed in (password only) acts as nobody until it
+        # passes the second step (an invitation link would otherwise accept with its account).
+        if request.endpoint in _BUILTIN_PUBLIC_ENDPOINTS or not current_user.is_authenticated:
+            return None
+    elif not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if declared == SIGNED_IN:
+    if declared == SIGNED_IN_FIRST_STEP:
+        return None
+    # The two-factor gate: the one place it is enforced, before any other page.
+    step = pending_second_step()
+    if step is not None:
+        return _to_second_step(step)
+    if declared in (PUBLIC, SIGNED_IN):
         return None
 
     employer_id = (request.view_args or {}).get("employer_id")
@@ -119,6 +132,67 @@ def guard_request():
     g.membership = membership
     g.employer = membership.employer
     return None
+
+
+def two_factor_required(user_id: int) -> bool:
+    """Whether the user must use two-factor sign-in: a live representative membership, or a live
+    owner membership of an employer that has a live representative (their files are a lawyer's
+    too, and one stolen password must not open them)."""
+    mine = aliased(Membership)
+    representative = aliased(Membership)
+    represents = exists().where(
+        mine.user_id == user_id,
+        mine.revoked_at.is_(None),
+        mine.role == Role.REPRESENTATIVE,
+    )
+    owns_represented = exists().where(
+        mine.user_id == user_id,
+        mine.revoked_at.is_(None),
+        mine.role == Role.OWNER,
+        exists().where(
+            representative.employer_id == mine.employer_id,
+            representative.role == Role.REPRESENTATIVE,
+            representative.revoked_at.is_(None),
+        ),
+    )
+    return bool(db.session.scalar(select(represents | owns_represented)))
+
+
+# What ``pending_second_step`` answers: the page the browser must pass before any other.
+SECOND_STEP_CODE = "code"
+SECOND_STEP_ENROL = "enrol"
+_SECOND_STEP_ENDPOINTS = {
+    SECOND_STEP_CODE: "auth.two_factor_code",
+    SECOND_STEP_ENROL: "auth.two_factor_enrol",
+}
+
+
+def pending_second_step() -> str | None:
+    """For the signed-in user on this browser: ``SECOND_STEP_CODE`` when two-factor is on and
+    this session has not passed it, ``SECOND_STEP_ENROL`` when the user needs two-factor and has
+    not set it up, else None. Decided once per request."""
+    if "second_step" in g:
+        return g.second_step
+    step = None
+    if current_user.is_authenticated:
+        user_session = g.get("user_session")
+        # No session row (never for a signed-in request): fail closed, as if not passed.
+        passed = user_session is not None and user_session.second_factor_at is not None
+        if not passed:
+            if current_user.totp_enabled_at is not None:
+                step = SECOND_STEP_CODE
+            elif two_factor_required(current_user.id):
+                step = SECOND_STEP_ENROL
+    g.second_step = step
+    return step
+
+
+def _to_second_step(step: str):
+    """303 to the code or enrolment page; a page asked for with GET is where it continues."""
+    target = None
+    if request.method in ("GET", "HEAD"):
+        target = request.full_path.rstrip("?")
+    return redirect(url_for(_SECOND_STEP_ENDPOINTS[step], next=target), 303)
 
 
 def _log_denied(reason: str, employer_id: int) -> None:

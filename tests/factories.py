@@ -9,7 +9,7 @@ from portal.auth.services import register_user
 from portal.auth.sessions import _token_hash
 from portal.employers.services import create_employer
 from portal.extensions import db
-from portal.models import Membership, Role, UserSession
+from portal.models import Membership, Role, UserSession, utcnow
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -70,11 +70,20 @@ class Factories:
             db.session.add(membership)
             return _saved(membership)
 
-    def signed_in_client(self, user):
-        """A test client holding a real server-side session for ``user`` (no login form)."""
+    def signed_in_client(self, user, *, second_factor: bool = True):
+        """A test client holding a real server-side session for ``user`` (no login form).
+
+        ``second_factor``: the session has passed the two-factor step (as if a code had been
+        typed), so a representative's client reaches the pages; False: password only."""
         token = secrets.token_urlsafe(32)
         with self.app.app_context():
-            db.session.add(UserSession(user_id=user.id, token_hash=_token_hash(token)))
+            db.session.add(
+                UserSession(
+                    user_id=user.id,
+                    token_hash=_token_hash(token),
+                    second_factor_at=utcnow() if second_factor else None,
+                )
+            )
             db.session.commit()
         client = self.app.test_client()
         with client.session_transaction() as session:

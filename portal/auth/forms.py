@@ -92,3 +92,41 @@ class PreferencesForm(FlaskForm):
         self.time_zone.description = _("Deadlines are listed and sent as days where you are.")
         if self.time_zone.data is None:  # the portal's zone: the empty choice
             self.time_zone.data = ""
+
+
+class TwoFactorCodeForm(FlaskForm):
+    """The second step: a code from the app, or one of the recovery codes."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        render_kw={
+            "autocomplete": "one-time-code",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
+    )
+
+
+class TwoFactorEnrolForm(FlaskForm):
+    code = StringField(
+        _l("Code from the app"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("The 6 digits the app shows for this account now."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class TwoFactorOffForm(FlaskForm):
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("From your app, or a recovery code."),
+        render_kw={"autocomplete": "one-time-code"},
+    )

@@ -56,20 +56,41 @@ def load_user_from_session_token(token: str) -> User | None:
     return user
 
 
-def start_session(user: User) -> None:
-    """Sign ``user`` in on this browser with a fresh session and a fresh cookie."""
+def start_session(user: User, *, second_factor: bool = False) -> None:
+    """Sign ``user`` in on this browser with a fresh session and a fresh cookie.
+
+    ``second_factor``: this browser has just passed the second step (a two-factor code), or
+    keeps having passed it (a password change). A password alone never sets it.
+    """
     session.clear()
     token = secrets.token_urlsafe(32)
-    db.session.add(
-        UserSession(
-            user_id=user.id,
-            token_hash=_token_hash(token),
-            user_agent=(request.user_agent.string or "")[:300],
-        )
+    user_session = UserSession(
+        user_id=user.id,
+        token_hash=_token_hash(token),
+        user_agent=(request.user_agent.string or "")[:300],
+        second_factor_at=utcnow() if second_factor else None,
     )
+    db.session.add(user_session)
     db.session.flush()
     user.get_id = lambda: token
     login_user(user)
+    g.user_session = user_session
+    g.pop("second_step", None)
+
+
+def passed_second_step() -> bool:
+    """Whether this browser's session has passed the second step (two-factor)."""
+    user_session = g.get("user_session")
+    return user_session is not None and user_session.second_factor_at is not None
+
+
+def restart_after_second_step(user: User) -> None:
+    """The second step passed: end the half-signed-in session and give this browser a new one
+    (a new token at each rise in privilege, as at sign-in) that has passed it."""
+    user_session = g.get("user_session")
+    if user_session is not None:
+        _end(user_session, "second_step_passed")
+    start_session(user, second_factor=True)
 
 
 def _end(user_session: UserSession, reason: str) -> None:

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.audit import record_event
-from portal.auth import bp, devices, services, throttle
+from portal.auth import bp, devices, services, throttle, two_factor
 from portal.auth.forms import (
     ChangePasswordForm,
     ConfirmEmailForm,
@@ -16,11 +16,11 @@ from portal.auth.forms import (
     UnlockRequestForm,
 )
 from portal.auth.locales import COMING_NOTE, coming_languages
-from portal.auth.sessions import end_current_session, start_session
+from portal.auth.sessions import end_current_session, passed_second_step, start_session
 from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.mail.deferred import after_response
-from portal.tenancy import PUBLIC, SIGNED_IN, policy
+from portal.tenancy import PUBLIC, SIGNED_IN, SIGNED_IN_FIRST_STEP, policy, two_factor_required
 from portal.tokens import InvalidLink
 from portal.web import safe_next
 
@@ -219,7 +219,7 @@ def unlock(token: str):
 
 
 @bp.post("/logout")
-@policy(SIGNED_IN)
+@policy(SIGNED_IN_FIRST_STEP)
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -292,6 +292,8 @@ def _account_context(preferences, password_form) -> dict:
         "preferences": preferences,
         "password_form": password_form,
         "languages_note": COMING_NOTE % {"languages": ", ".join(coming)} if coming else None,
+        "two_factor_on": two_factor.is_enabled(current_user),
+        "two_factor_required": two_factor_required(current_user.id),
     }
 
 
@@ -311,7 +313,8 @@ def change_password():
     if password_form.validate():
         if services.hashing().verify(user.password_hash, password_form.current_password.data):
             services.change_password(user, password_form.password.data, reason="password_change")
-            start_session(user)  # this browser stays signed in; every other one is signed out
+            # This browser stays signed in (and keeps its second step); every other one is out.
+            start_session(user, second_factor=passed_second_step())
             db.session.commit()
             flash(_("Your password is changed. Other devices were signed out."), "success")
             # This browser proved the new password; devices known before are forgotten.

@@ -3,7 +3,8 @@
 
 ``deadlines`` lists every deadline of every live position (or one employer's) for the
 operator, or one user's (``--user``) as their deadlines page shows them. ``send-reminders`` is
-meant for a scheduler (cron, a systemd timer), e.g. daily at 06:00::
+meant for a scheduler (cron, a systemd timer), e.g. daily at 06:00 (it also runs the sweep of
+``flask sweep``: stale temp files, orphan stored files, bundle builds left running)::
 
     0 6 * * *  cd /srv/portal && .venv/bin/flask --app portal send-reminders
 
@@ -203,6 +204,11 @@ def send_reminders(today_option) -> None:
         f"{users} users with reminders, {mails} mails, {reminders} reminders sent"
         + (f", {failed} failed (left for the next run)" if failed else "")
     )
+    # The scheduled command also clears what crashed processes left (portal.maintenance).
+    from portal.commands.maintenance import run_sweep
+
+    for line in run_sweep().lines():
+        click.echo(line)
     if failed:
         click.get_current_context().exit(1)
 

@@ -602,6 +602,11 @@ def sweep_employer(employer_id: int) -> int:
     return sweep(_running_rows(employer_id))
 
 
+def sweep_all() -> int:
+    """Every employer's builds that are over (the scheduled sweep, ``portal.maintenance``)."""
+    return sweep(_running_rows())
+
+
 def sweep_at_start(app) -> None:
     """Mark failed the builds this host's dead processes left running (once per process)."""
     with _sweep_lock:

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from portal.forms import options
@@ -93,10 +93,6 @@ class SignOffForm(FlaskForm):
 class RetentionForm(FlaskForm):
     first_work_day = DateField(_l("Worker's first day of work"), validators=[Optional()])
     legal_hold = BooleanField(_l("Legal hold (keep everything, whatever the date)"))
-
-
-class ReasonForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
 
 
 class FindingCommentForm(FlaskForm):

@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
@@ -28,7 +27,7 @@ from wtforms.validators import (
 )
 
 from portal.cases.model import PURPOSES
-from portal.forms import options, submission_key_field
+from portal.forms import DecimalField, options, submission_key_field
 from portal.positions import labels
 from portal.reference import PROVINCES
 

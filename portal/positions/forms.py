@@ -4,7 +4,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -29,7 +28,7 @@ from portal.cases.model import (
     REASON_CODES,
     TARGET_GROUPS,
 )
-from portal.forms import options, submission_key_field
+from portal.forms import DecimalField, options, submission_key_field
 from portal.positions import labels
 from portal.positions.reference import labour_market
 from portal.recruitment import consistency

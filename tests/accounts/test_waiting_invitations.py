@@ -15,6 +15,7 @@ from tests.accounts._support import (
     signup,
     text_of,
 )
+from tests.two_factor_steps import second_step
 
 LAWYER = "lawyer@firm.example"
 
@@ -57,6 +58,9 @@ def test_a_lawyer_who_signs_up_finds_the_invitation_on_the_home_page(app, client
     (user,) = rows(app, User, User.email == LAWYER)
     (membership,) = rows(app, Membership, Membership.user_id == user.id)
     assert (membership.employer_id, membership.role) == (bistro.id, Role.REPRESENTATIVE)
+    # A representative needs two-factor sign-in: the next page asks to set it up.
+    assert client.get("/").headers["Location"].startswith("/account/two-factor/enrol")
+    second_step(client, app, LAWYER)
     # Accepted: no longer waiting, and its link is spent.
     assert "waiting for you" not in page_text(client.get("/"))
     assert client.get(path).status_code == 404

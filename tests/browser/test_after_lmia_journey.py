@@ -15,6 +15,7 @@ from sqlalchemy import select
 from portal.commands.demo import DEMO_PASSWORD
 from portal.extensions import db
 from portal.models import Employer, Position, Worker
+from tests.browser import _accounts as accounts
 from tests.conftest import POSTGRES_URL, _truncate_all, build_app
 
 try:
@@ -65,11 +66,8 @@ def demo_ids(app) -> dict:
 
 
 def sign_in(page: Page, email: str) -> None:
-    page.goto("/account/login")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    """The demo accounts' password; the second step as the account needs it."""
+    accounts.sign_in(page, email, DEMO_PASSWORD)
 
 
 def open_road_tab(page: Page, position: str) -> None:

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 
 from portal.extensions import db
 from portal.models import Role
+from tests.browser import _accounts as accounts
 from tests.conftest import POSTGRES_URL, _truncate_all, build_app
 from tests.evidence_views.support import add_position
 from tests.factories import PASSWORD
@@ -75,12 +76,9 @@ def section(page: Page, title: str):
     return page.locator("section", has=page.get_by_role("heading", name=title, exact=True))
 
 
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/account/login")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """The form, then the second step as the account needs it (tests/browser/_accounts.py)."""
+    accounts.sign_in(page, email, password)
 
 
 def upload(page: Page, screenshot: dict, description: str) -> None:

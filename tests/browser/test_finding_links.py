@@ -6,6 +6,7 @@ the applicant log at her row."""
 import pytest
 
 from portal.models import Role
+from tests.browser import _accounts as accounts
 from tests.factories import PASSWORD
 from tests.helpers import post_form, text_of
 from tests.positions.support import upload
@@ -23,12 +24,9 @@ LAWYER_EMAIL = "counsel@raman-law.example"
 LINK = "Applicant: Maria Gonzalez"
 
 
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/account/login")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """The form, then the second step as the account needs it (tests/browser/_accounts.py)."""
+    accounts.sign_in(page, email, password)
 
 
 def finding(page: Page, rule_id: str):

@@ -11,6 +11,7 @@ import re
 import pytest
 
 from portal.models import Role
+from tests.browser import _accounts as accounts
 from tests.factories import PASSWORD
 from tests.helpers import post_form, text_of
 
@@ -98,12 +99,8 @@ def choose(page: Page, label: str, option: str) -> None:
 
 
 def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/account/login")
-    expect(heading(page)).to_have_text("Sign in")
-    fill(page, "Email", email)
-    fill(page, "Password", password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    """The form, then the second step as the account needs it (tests/browser/_accounts.py)."""
+    accounts.sign_in(page, email, password)
 
 
 def findings(page: Page):

@@ -11,6 +11,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Payment, Role
+from tests.browser import _accounts as accounts
 from tests.conftest import POSTGRES_URL, _truncate_all, build_app
 from tests.factories import PASSWORD
 from tests.helpers import post_form, text_of
@@ -43,12 +44,9 @@ def app(database_url, tmp_path):
         db.engine.dispose()
 
 
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/account/login")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """The form, then the second step as the account needs it (tests/browser/_accounts.py)."""
+    accounts.sign_in(page, email, password)
 
 
 def demo_chef(make) -> str:

@@ -556,9 +556,12 @@ class SessionPool:
 
     def _refill(self, user_id: int) -> None:
         tokens = [secrets.token_urlsafe(32) for _ in range(self.BATCH)]
+        now = utcnow()
         with self.app.app_context():
             db.session.add_all(
-                UserSession(user_id=user_id, token_hash=_token_hash(token)) for token in tokens
+                # Passed the two-factor step, as a signed-in browser of a representative has.
+                UserSession(user_id=user_id, token_hash=_token_hash(token), second_factor_at=now)
+                for token in tokens
             )
             db.session.commit()
         self._tokens[user_id] = tokens
@@ -1213,6 +1216,11 @@ def account_body(world: World, endpoint: str) -> dict:
         "invitations.accept_waiting": {"cicc_number": "R712345"},
         "attestations.answer": ATTESTATION_ANSWERS,
         "deadlines.feed_action": {"action": "new"},  # issue 10: a new calendar address
+        # Issue 11: two-factor (a wrong code: refused, and nothing changes).
+        "auth.two_factor_code": {"code": "000000"},
+        "auth.two_factor_enrol": {"code": "000000"},
+        "auth.two_factor_new_codes": {"code": "000000"},
+        "auth.two_factor_off": {"password": PASSWORD, "code": "000000"},
         "invitations.accept": {
             "full_name": "Invited Person",
             "password": NEW_PASSWORD,
@@ -2004,3 +2012,21 @@ def _road_body(app, endpoint: str, values: dict | None) -> dict | None:
 
 
 # --- end of the road block -------------------------------------------------------------------
+
+
+# --- Issue 11: two-factor sign-in (portal/auth/two_factor_views.py) -----------------------------
+# The code page, the enrolment page (and its "show my key" button) and sign-out are reachable
+# with the password alone (SIGNED_IN_FIRST_STEP); managing recovery codes or turning two-factor
+# off needs the second step passed (SIGNED_IN). None takes a URL argument or an employer.
+TWO_FACTOR_ROUTE_POLICIES = {
+    "auth.logout": "signed_in_first_step",
+    "auth.two_factor_code": "signed_in_first_step",
+    "auth.two_factor_enrol": "signed_in_first_step",
+    "auth.two_factor_start": "signed_in_first_step",
+    "auth.two_factor": "signed_in",
+    "auth.two_factor_new_codes": "signed_in",
+    "auth.two_factor_off": "signed_in",
+}
+# A caller's own second-factor state, which "show my key" (a button, no fields) sets for the
+# caller alone: users are no tenant's rows, so the matrix leaves these columns out of "changed".
+OWN_TWO_FACTOR_COLUMNS = ("users.totp_secret", "users.totp_last_step")

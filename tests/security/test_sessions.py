@@ -15,6 +15,7 @@ from portal.models import Role, User, UserSession, utcnow
 from tests.factories import PASSWORD, Factories
 from tests.helpers import form_token
 from tests.security.support import HTTPS, NEW_PASSWORD, dispose, is_login_redirect, production_app
+from tests.two_factor_steps import second_step
 
 
 def _cookie_name(app) -> str:
@@ -34,6 +35,7 @@ def sign_in_with_form(app, user, password=PASSWORD):
     )
     assert response.status_code == 302, response.status_code
     assert not is_login_redirect(response)
+    second_step(client, app, user.email)  # two-factor, when the account has or needs it
     return client
 
 

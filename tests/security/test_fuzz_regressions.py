@@ -1,0 +1,46 @@
+"""Regressions found by the form fuzzer (tests/security/test_fuzz_forms.py), one per finding:
+the form, the input that broke it, and what the portal does now."""
+
+import pytest
+
+from tests.helpers import form_token, text_of
+from tests.security.support import WAIVED_RULE, WAIVED_SUBJECT, seed_world, tenant_body
+
+
+def test_waiver_form_keeps_a_too_short_reason(app):
+    """WaiverForm, reason "too short" (under 10 characters): the compliance page came back
+    with the reason box empty; it now shows the finding's form open with what was typed."""
+    world = seed_world(app, with_b=False)
+    a = world.a
+    # The first finding with a waiver form is an open one (the seeded waived one has none).
+    client = world.pool.client(world.users["a_rep"])
+    base = f"/employers/{a.employer_id}/positions/{a.position_id}"
+    page = text_of(client.get(f"{base}/compliance"))
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    rule = page.split('name="rule_id" value="')[1].split('"')[0]
+    subject = page.split('name="subject" value="')[1].split('"')[0]
+    assert (rule, subject) != (WAIVED_RULE, WAIVED_SUBJECT)
+    data = {"rule_id": rule, "subject": subject, "reason": "too short", "csrf_token": token}
+    response = client.post(f"{base}/waivers", data=data)
+    assert response.status_code == 422
+    assert 'minlength="10">too short</textarea>' in text_of(response)
+
+
+@pytest.mark.parametrize("value", ["sNaN", "-sNaN", "NaN", "Infinity"])
+def test_decimal_fields_refuse_not_a_number(app, value):
+    """PositionForm and OfferForm, wage_amount "sNaN": wtforms' NumberRange raised ValueError
+    (a 500); every decimal field now refuses NaN and infinities as not a number (422)."""
+    world = seed_world(app, with_b=False)
+    a = world.a
+    client = world.pool.client(world.users["a_owner"])
+    token = form_token(client, f"/employers/{a.employer_id}/positions/new")
+    position = f"/employers/{a.employer_id}/positions"
+    offer = f"{position}/{a.position_id}/workers/{a.worker_id}/offer"
+    for url, endpoint, values in (
+        (f"{position}/new", "positions.create", {}),
+        (offer, "offers.offer_terms", {"worker_id": a.worker_id}),
+    ):
+        body = tenant_body(app, endpoint, a.employer_id, values)
+        response = client.post(url, data={**body, "wage_amount": value, "csrf_token": token})
+        assert response.status_code == 422, (endpoint, response.status_code)
+        assert "Not a valid decimal value." in text_of(response)
