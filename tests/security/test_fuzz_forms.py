@@ -28,9 +28,11 @@ reason), every POST route of the app is declared (or excluded with a reason), an
 route is seen, while fuzzed, to bind its form to the posted data.
 """
 
+import copy
 import html
 import importlib
 import io
+import json
 import os
 import pkgutil
 import re
@@ -44,7 +46,7 @@ import markupsafe
 import pyotp
 import pytest
 from flask_wtf import FlaskForm
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event, text
@@ -406,38 +408,34 @@ def row_fields(unbound: UnboundField) -> list[tuple[str, UnboundField]]:
 OPERATIONS = ["keep", "fuzz", "missing", "repeat"]  # shrinking goes to "keep"
 
 
-def mutate(data, form_class, base: dict) -> tuple[dict, dict]:
-    """Draw the posted body from ``base``; return it and the plain text values posted (name →
-    value) that a re-display must show."""
-    body = {}
-    shown = {}
-    fields = unbound_fields(form_class)
-    names = {name for name, _ in fields}
-    for name, unbound in fields:
+def draw_plan(data, form_class) -> dict:
+    """Draw what to do with each field, before the example makes anything (a draw that runs
+    out of room discards the example: it must not have changed the world yet)."""
+    plan = {"fields": [], "rows": [], "extras": {}}
+    for name, unbound in unbound_fields(form_class):
         if issubclass(unbound.field_class, FieldList):
-            body |= _mutate_rows(data, name, unbound, base)
+            keep = data.draw(st.booleans(), label=f"{name}: keep base rows")
+            indices = data.draw(
+                st.lists(
+                    st.one_of(st.integers(0, 5), st.integers(0, 10**9)), max_size=4, unique=True
+                ),
+                label=f"{name}: row indices",
+            )
+            rows = {}
+            for index in indices:
+                for sub, field in row_fields(unbound):
+                    key = f"{name}-{index}-{sub}" if sub else f"{name}-{index}"
+                    if data.draw(st.booleans(), label=f"{key}: present"):
+                        rows[key] = data.draw(field_values(field), label=key)
+            plan["rows"].append((name, keep, rows))
             continue
         operation = data.draw(st.sampled_from(OPERATIONS), label=f"{name}: operation")
-        kept = base.get(name)
-        if operation == "missing":
-            continue
-        if operation == "keep":
-            if kept is not None:
-                body[name] = kept
-        else:
+        value = None
+        if operation in ("fuzz", "repeat"):
             value = data.draw(field_values(unbound), label=f"{name}: value")
-            body[name] = value if operation == "fuzz" or kept is None else [kept, value]
-        posted = body.get(name)
-        if _redisplayed(unbound) and isinstance(posted, str):
-            shown[name] = posted
-    # Base keys that are not form fields (a form filled by the page's own script...).
-    body |= {key: value for key, value in base.items() if key not in names and "-" not in key}
-    # Hidden fields say which record the page showed (a finding, a version): when one was
-    # tampered with, the page cannot know where to show what was typed.
-    hidden = [name for name, f in fields if issubclass(f.field_class, HiddenField)]
-    if any(body.get(name) != base.get(name) for name in hidden):
-        shown = {}
-    extras = data.draw(
+        plan["fields"].append((name, unbound, operation, value))
+    names = {name for name, _ in unbound_fields(form_class)}
+    plan["extras"] = data.draw(
         st.dictionaries(
             st.sampled_from([name for name in EXTRA_FIELDS if name not in names]),
             st.one_of(st.integers(-1, 10**6).map(str), st.sampled_from(HOSTILE), st.text(CHARS)),
@@ -445,24 +443,40 @@ def mutate(data, form_class, base: dict) -> tuple[dict, dict]:
         ),
         label="extra fields",
     )
-    return body | extras, shown
+    plan["names"] = names
+    return plan
 
 
-def _mutate_rows(data, name: str, unbound: UnboundField, base: dict) -> dict:
-    """FieldList rows: the base's rows kept or not, plus rows at drawn (odd, large) indices."""
-    body = {}
-    if data.draw(st.booleans(), label=f"{name}: keep base rows"):
-        body |= {key: value for key, value in base.items() if key.startswith(f"{name}-")}
-    indices = data.draw(
-        st.lists(st.one_of(st.integers(0, 5), st.integers(0, 10**9)), max_size=4, unique=True),
-        label=f"{name}: row indices",
-    )
-    for index in indices:
-        for sub, field in row_fields(unbound):
-            key = f"{name}-{index}-{sub}" if sub else f"{name}-{index}"
-            if data.draw(st.booleans(), label=f"{key}: present"):
-                body[key] = data.draw(field_values(field), label=key)
-    return body
+def apply_plan(plan: dict, base: dict) -> tuple[dict, dict]:
+    """The posted body: ``base`` changed as planned; and the plain text values posted (name →
+    value) that a re-display must show."""
+    body, shown, hidden = {}, {}, []
+    for name, unbound, operation, value in plan["fields"]:
+        kept = base.get(name)
+        if issubclass(unbound.field_class, HiddenField):
+            hidden.append(name)
+        if operation == "missing":
+            continue
+        if operation == "keep":
+            if kept is not None:
+                body[name] = kept
+        else:
+            body[name] = value if operation == "fuzz" or kept is None else [kept, value]
+        posted = body.get(name)
+        if _redisplayed(unbound) and isinstance(posted, str):
+            shown[name] = posted
+    for name, keep, rows in plan["rows"]:
+        if keep:
+            body |= {key: value for key, value in base.items() if key.startswith(f"{name}-")}
+        body |= rows
+    # Base keys that are not form fields (a form filled by the page's own script...).
+    names = plan["names"]
+    body |= {key: value for key, value in base.items() if key not in names and "-" not in key}
+    # Hidden fields say which record the page showed (a finding, a version): when one was
+    # tampered with, the page cannot know where to show what was typed.
+    if any(body.get(name) != base.get(name) for name in hidden):
+        shown = {}
+    return body | plan["extras"], shown
 
 
 def _redisplayed(unbound: UnboundField) -> bool:
@@ -538,6 +552,11 @@ class Fuzzer:
             user = db.session.get(User, world.users["a_owner"].id)
             self.password_hash = user.password_hash  # PASSWORD's hash, for users made here
             self.serializer = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")
+        # The case file imported: the seeded position as it is now. (support's body reads the
+        # position each time: with every import copying the applicants the fuzzer added, the
+        # world grew without end.)
+        upload = tenant_body(app, "positions.import_case", world.a.employer_id)["file"][0]
+        self.case = json.loads(upload.getvalue())
 
     # Clients -----------------------------------------------------------------------------
 
@@ -652,6 +671,11 @@ class Fuzzer:
             return rule.rule, account_body(world, endpoint), owner
         if endpoint == "deadlines.feed_action":
             return rule.rule, account_body(world, endpoint), owner
+        if endpoint == "positions.import_case":
+            case = copy.deepcopy(self.case)
+            case["position"]["title"] = f"Imported Case {serial()}"
+            upload = (io.BytesIO(json.dumps(case).encode()), "case.json")
+            return rule.rule, {"file": upload}, owner
         extra = self.fresh(endpoint, rule.arguments) if endpoint in CONSUMING else {}
         values = resolve_args(world, rule, "own", extra)
         url = rule.build(values, append_unknown=False)[1]
@@ -757,9 +781,10 @@ def test_every_form_fuzzed(fuzz_app, monkeypatch, figure):
         form_class = forms[form_name]
         endpoint = data.draw(st.sampled_from(FORM_ROUTES[form_name]), label="route")
         t0 = time.perf_counter()
-        url, base, user_id = fuzzer.prepare(form_name, endpoint)
+        plan = draw_plan(data, form_class)
         t1 = time.perf_counter()
-        body, shown = mutate(data, form_class, base)
+        url, base, user_id = fuzzer.prepare(form_name, endpoint)
+        body, shown = apply_plan(plan, base)
         t2 = time.perf_counter()
         client, token = fuzzer.client(user_id, second_factor=endpoint not in FIRST_STEP)
         body["csrf_token"] = token
@@ -767,8 +792,8 @@ def test_every_form_fuzzed(fuzz_app, monkeypatch, figure):
         counts_before = row_counts(app)
         files_before = stored_files(app)
         t4 = time.perf_counter()
-        spent["prepare"] += t1 - t0
-        spent["draw"] += t2 - t1
+        spent["draw"] += t1 - t0
+        spent["prepare"] += t2 - t1
         spent["client"] += t3 - t2
         spent["snapshot"] += t4 - t3
         bound.clear()
@@ -808,6 +833,8 @@ def test_every_form_fuzzed(fuzz_app, monkeypatch, figure):
             database=None,
             derandomize=True,
             report_multiple_bugs=False,
+            # No shrinking: each step is a request; the failure names the route and the input.
+            phases=[Phase.explicit, Phase.reuse, Phase.generate],
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
         )
         @given(data=st.data())
