@@ -204,19 +204,20 @@ def slow_post(base: str, path: str, cookie: str, fields: dict, file: tuple, seco
 
 
 class Scenario:
-    """The demo owner's employer and its position with the most evidence (the chef's)."""
+    """The demo owner's employer and its first position with a worker's offer."""
 
     def __init__(self, installation: Installation):
         self.i = installation
         position = installation.rows(
-            "SELECT p.id, p.employer_id FROM positions p JOIN evidence_files e "
-            "ON e.position_id = p.id JOIN memberships m ON m.employer_id = p.employer_id "
-            "JOIN users u ON u.id = m.user_id WHERE u.email = :e "
-            "GROUP BY p.id, p.employer_id ORDER BY count(e.id) DESC, p.id LIMIT 1",
+            "SELECT p.id, p.employer_id FROM positions p JOIN workers w "
+            "ON w.position_id = p.id JOIN memberships m ON m.employer_id = p.employer_id "
+            "JOIN users u ON u.id = m.user_id WHERE u.email = :e AND m.role = 'owner' "
+            "AND w.offer IS NOT NULL ORDER BY p.id LIMIT 1",
             e=OWNER,
         )[0]
         self.position_id, self.employer_id = position
-        self.prefix = f"/employers/{self.employer_id}/positions"
+        self.path = f"/employers/{self.employer_id}/positions"
+        self.prefix = installation.base + self.path
         self.http = signed_in(installation)
         self.case = None
         self.pool: list[int] = []  # workers with an offer and no letter yet
@@ -257,7 +258,7 @@ class Scenario:
         fields = {"csrf_token": self.token, "category": "ad_proof", "attach_to": "position"}
         return slow_post(
             self.i.base,
-            f"{self.prefix}/{self.position_id}/evidence",
+            f"{self.path}/{self.position_id}/evidence",
             self.cookie,
             fields,
             (f"ad-{life}.pdf", data, "file"),
@@ -353,8 +354,9 @@ def test_kill_minus_nine_leaves_no_half_record(kind, tmp_path, figure):
             worker_id = scenario.pool[life]
             operations = {
                 "upload": (0.0, lambda life=life: scenario.upload(life)),
+                # An import takes a fraction of a second: start it just before the kill.
                 "import": (
-                    rng.uniform(0, kill_at),
+                    max(0.0, kill_at - rng.uniform(0, 0.3)),
                     lambda life=life: scenario.import_case(f"Crash import {life}"),
                 ),
                 "render": (rng.uniform(0, kill_at), lambda w=worker_id: scenario.render(w)),
