@@ -24,6 +24,7 @@ from portal.storage import LocalStorage
 from tests.cli.support import new_shell, ok
 from tests.conftest import POSTGRES_URL, build_app
 from tests.helpers import form_token
+from tests.two_factor_steps import second_step
 
 KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
     not POSTGRES_URL, reason="PORTAL_TEST_DATABASE_URL is not set"))]  # fmt: skip
@@ -150,6 +151,7 @@ def test_backup_restore_round_trip_has_zero_differences(databases, tmp_path, fig
         data={"email": DEMO_OWNER, "password": DEMO_PASSWORD, "csrf_token": form_token(client)},
     )
     assert signed_in.status_code == 302, signed_in.get_data(as_text=True)[:500]
+    second_step(client, app, DEMO_OWNER)  # the owner's employer has a representative
     page = client.get("/", follow_redirects=True)
     assert page.status_code == 200
     assert "Hank Dueck" in page.get_data(as_text=True)
