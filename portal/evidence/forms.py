@@ -1,8 +1,10 @@
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from portal.forms import options
 
@@ -90,8 +92,16 @@ class SignOffForm(FlaskForm):
     open_fingerprint = HiddenField(validators=[Optional(), Length(max=64)])
 
 
+def _plausible_first_day(form, field) -> None:
+    # Retention runs 6 years from this day: a year like 9999 would overflow the calendar.
+    if field.data is not None and not date(2000, 1, 1) <= field.data <= date(2099, 12, 31):
+        raise ValidationError(_l("Enter a date between 2000 and 2099."))
+
+
 class RetentionForm(FlaskForm):
-    first_work_day = DateField(_l("Worker's first day of work"), validators=[Optional()])
+    first_work_day = DateField(
+        _l("Worker's first day of work"), validators=[Optional(), _plausible_first_day]
+    )
     legal_hold = BooleanField(_l("Legal hold (keep everything, whatever the date)"))
 
 

@@ -866,7 +866,7 @@ def test_every_form_fuzzed(fuzz_app, monkeypatch, figure):
     print({key: round(value, 1) for key, value in spent.items()})
     assert not failures, "\n\n".join(f"{name}: {text}" for name, text in failures.items())
     assert fuzzed == len(forms) - len(NOT_POSTED)
-    assert least >= 200
+    assert least >= EXAMPLES >= 50  # CI: 200 on SQLite (see .ci/run for PostgreSQL)
     unbound_routes = {
         (name, endpoint)
         for name, endpoints in FORM_ROUTES.items()
