@@ -27,7 +27,7 @@ import os
 import pathlib
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - runs pg_dump/pg_restore with an argument list, no shell
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -110,8 +110,9 @@ def _libpq(engine: Engine) -> tuple[str, dict[str, str]]:
 
 
 def _run(argv: list[str], env: dict[str, str]) -> None:
-    # A fixed pg_dump/pg_restore path and an argument list, no shell.
-    completed = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
+    completed = subprocess.run(  # noqa: S603
+        argv, env=env, capture_output=True, text=True, check=False
+    )  # nosec B603 # a fixed pg_dump/pg_restore path and an argument list, no shell
     if completed.returncode != 0:
         raise BackupError(f"{pathlib.Path(argv[0]).name} failed: {completed.stderr.strip()}")
 
@@ -124,7 +125,7 @@ def _counts(connection: Connection, tables: Iterable[str]) -> dict[str, int]:
     preparer = connection.dialect.identifier_preparer
     counts = {}
     for table in tables:  # names from the schema itself, quoted
-        sql = f"SELECT count(*) FROM {preparer.quote(table)}"  # noqa: S608  # nosec B608
+        sql = f"SELECT count(*) FROM {preparer.quote(table)}"  # noqa: S608  # nosec B608 # table names come from the schema, quoted
         counts[table] = int(connection.execute(text(sql)).scalar_one())
     return counts
 
@@ -144,7 +145,8 @@ def _referenced_keys(connection: Connection, tables: list[str]) -> list[str]:
             if column["name"] not in KEY_COLUMNS:
                 continue
             name = preparer.quote(column["name"])  # names from the schema itself, quoted
-            sql = f"SELECT {name} FROM {preparer.quote(table)} WHERE {name} IS NOT NULL"  # noqa: S608  # nosec B608
+            table_name = preparer.quote(table)
+            sql = f"SELECT {name} FROM {table_name} WHERE {name} IS NOT NULL"  # noqa: S608  # nosec B608 # schema names, quoted
             keys.update(str(value) for value in connection.execute(text(sql)).scalars())
     return sorted(keys)
 
