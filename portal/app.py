@@ -110,6 +110,7 @@ def register_http(app: Flask) -> None:
     from portal.tenancy import guard_request
     from portal.web import (
         HeadAsGet,
+        refuse_nul_characters,
         register_error_pages,
         register_template_helpers,
         set_security_headers,
@@ -118,6 +119,7 @@ def register_http(app: Flask) -> None:
     app.wsgi_app = HeadAsGet(RunAfterLastByte(app.wsgi_app))
     # Deny by default: one guard for every request of every blueprint.
     app.before_request_funcs.setdefault(None, []).insert(0, guard_request)
+    app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)
     register_error_pages(app)
     register_template_helpers(app)

@@ -44,3 +44,17 @@ def test_decimal_fields_refuse_not_a_number(app, value):
         response = client.post(url, data={**body, "wage_amount": value, "csrf_token": token})
         assert response.status_code == 422, (endpoint, response.status_code)
         assert "Not a valid decimal value." in text_of(response)
+
+
+def test_a_nul_character_in_a_form_value_is_a_400_naming_the_field(app, make):
+    """PostgreSQL text cannot hold NUL: the fuzzer's comment with one was a 500 there."""
+    owner = make.user()
+    client = make.signed_in_client(owner)
+    from tests.helpers import form_token
+
+    token = form_token(client, "/account/")
+    response = client.post(
+        "/account/", data={"full_name": "Ana\x00Lima", "locale": "en_CA", "csrf_token": token}
+    )
+    assert response.status_code == 400
+    assert "full_name" in response.get_data(as_text=True)
