@@ -4,12 +4,35 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from jinja2 import BytecodeCache
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import build_config, instance_path
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept for the life of the process, shared by every app built in it.
+
+    A server builds one app per process, so this changes nothing there; the test suite builds
+    thousands, and compiled the layout and its macros anew for each. Jinja checks each entry
+    against the template's source, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -20,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder="static",
     )
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": COMPILED_TEMPLATES}
     app.config.from_mapping(build_config(Path(app.instance_path)))
     if config:
         app.config.from_mapping(config)

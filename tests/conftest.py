@@ -13,6 +13,8 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from portal import create_app
+from portal.auth.passwords import PasswordHashing
+from portal.auth.services import HASHING_EXTENSION
 from portal.extensions import db
 from tests import factories
 
@@ -38,8 +40,29 @@ TEST_CONFIG = {
 }
 
 
+class HashOncePerPassword(PasswordHashing):
+    """Real argon2id hashes, each password hashed once per app: the factories make hundreds of
+    users with the same test password, and hashing each anew was a quarter of the suite's time.
+    Checking a password (sign-in) still runs argon2 in full."""
+
+    def __init__(self, *parameters):
+        super().__init__(*parameters)
+        self._hashes: dict[str, str] = {}
+
+    def hash(self, password: str) -> str:
+        if password not in self._hashes:
+            self._hashes[password] = super().hash(password)
+        return self._hashes[password]
+
+
 def build_app(database_url: str, **overrides):
-    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    app.extensions[HASHING_EXTENSION] = HashOncePerPassword(
+        app.config["ARGON2_TIME_COST"],
+        app.config["ARGON2_MEMORY_COST_KIB"],
+        app.config["ARGON2_PARALLELISM"],
+    )
+    return app
 
 
 @pytest.fixture(scope="session")

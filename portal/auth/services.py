@@ -31,9 +31,12 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+HASHING_EXTENSION = "portal.password_hashing"
+
+
 def hashing() -> PasswordHashing:
     config = current_app.config
-    key = "portal.password_hashing"
+    key = HASHING_EXTENSION
     if key not in current_app.extensions:
         current_app.extensions[key] = PasswordHashing(
             config["ARGON2_TIME_COST"],
