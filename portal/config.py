@@ -115,6 +115,9 @@ def build_config(instance_path: Path) -> dict:
         # Login and reset throttles (portal.auth.throttle). Storage must be shared (redis://)
         # when running several worker processes; memory:// is per process.
         "RATELIMIT_STORAGE_URI": os.environ.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://"),
+        # The job queue (portal.queue, issue 12): an RQ queue on this Redis; unset, jobs run
+        # inline in the process that asks for them (the embedded default of `make run`).
+        "REDIS_URL": os.environ.get("PORTAL_REDIS_URL"),
         "RATELIMIT_ENABLED": True,
         "LOGIN_LIMIT_PER_IP": os.environ.get("PORTAL_LOGIN_LIMIT_PER_IP", "20 per 15 minutes"),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get(

@@ -21,6 +21,9 @@ from tests import factories
 pytest_plugins = ["tests.figures"]
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+# A real Redis for the queue and the shared rate limits (issue 12): .ci/run starts one and sets
+# PORTAL_REQUIRE_REDIS, so there its tests fail instead of skipping.
+REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL")
 
 # One field-encryption key for the whole run, inherited by the commands tests start as
 # subprocesses, so they read what the in-process app wrote (and the other way round).
@@ -120,3 +123,20 @@ def client(app):
 def make(app):
     """Factories bound to the test's app: make.user(), make.employer(owner), make.member(...)."""
     return factories.Factories(app)
+
+
+@pytest.fixture
+def redis_url():
+    """The test Redis, emptied: skipped without PORTAL_TEST_REDIS_URL (failed in CI)."""
+    if not REDIS_URL:
+        message = "PORTAL_TEST_REDIS_URL is not set: the Redis-backed tests need a Redis server"
+        if os.environ.get("PORTAL_REQUIRE_REDIS"):
+            pytest.fail(message)
+        pytest.skip(message)
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL)
+    connection.flushdb()
+    yield REDIS_URL
+    connection.flushdb()
+    connection.close()
