@@ -572,6 +572,9 @@ class _Tracker:
 
     def progress(self, done: int, total: int) -> None:
         self.update(stage="converting", done_steps=done, total_steps=total)
+        pause = current_app.config.get("BUNDLE_STEP_PAUSE_SECONDS")
+        if pause:  # tests only (a build slow enough to be killed half-way)
+            time.sleep(pause)
 
     def stage(self, name: str) -> None:
         self.update(stage=name)
