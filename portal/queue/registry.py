@@ -11,7 +11,7 @@ import importlib
 
 JOB_MODULES = (
     "portal.evidence.bundles",  # bundle.build
-    "portal.deadlines.services",  # reminders.send
+    "portal.deadlines.reminders",  # reminders.send
     "portal.offers.services",  # offers.render
 )
 

@@ -42,6 +42,17 @@ class AppWorker(Worker):
         with self.app.app_context():
             return super().perform_job(*args, **kwargs)
 
+    def subscribe(self):
+        """RQ's own, with the listening thread waking every second instead of every 60: with
+        redis-py 8 stopping it waits for that wake-up, so each worker took up to a minute to
+        quit (a deploy's restart, a burst run's end)."""
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=1, daemon=True, exception_handler=self._pubsub_exception_handler
+        )
+
     def run_maintenance_tasks(self):
         super().run_maintenance_tasks()
         recover_abandoned(self.app)
