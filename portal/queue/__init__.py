@@ -54,6 +54,10 @@ def job(name: str):
 def enqueue(name: str, **arguments) -> str | None:
     """Run job ``name`` with ``arguments``: on the queue if Redis is configured (returns the
     queued job's id), else now, in this process (returns None)."""
+    if name not in JOBS:  # its module not imported yet in this process: the worker's list
+        from portal.queue.registry import load_job_modules
+
+        load_job_modules()
     if name not in JOBS:
         raise KeyError(f"no job named {name!r}")
     app = current_app._get_current_object()

@@ -12,7 +12,7 @@ import importlib
 JOB_MODULES = (
     "portal.evidence.bundles",  # bundle.build
     "portal.deadlines.reminders",  # reminders.send
-    "portal.offers.services",  # offers.render
+    "portal.offers.jobs",  # offers.render
 )
 
 
