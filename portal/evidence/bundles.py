@@ -764,7 +764,8 @@ def sweep_all() -> int:
 
 
 def sweep_at_start(app) -> None:
-    """Mark failed the builds this host's dead processes left running (once per process)."""
+    """End (or, on the queue, queue again) the builds dead processes left running (once per
+    process)."""
     with _sweep_lock:
         if app.extensions.get("portal.bundle_swept"):
             return

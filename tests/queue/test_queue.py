@@ -167,3 +167,9 @@ def test_a_builder_whose_job_was_taken_over_stops_without_touching_it(
         bundles.record_failure(bundle_id, locker.employer_id, "late", claim=first)  # no-op
     row = job_row(locker, bundle_id)
     assert (row.status, row.claim, row.attempts) == ("running", second, 2)
+
+
+def test_the_worker_command_says_redis_is_needed_without_it(app):
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code == 1
+    assert "PORTAL_REDIS_URL is not set" in result.output
