@@ -63,7 +63,11 @@ def on_starting(server) -> None:
     """Refuse to start, in the master and before any worker, when the settings are incomplete
     for this environment or the database's schema is not the code's; warn when the sign-in
     limits would be kept per worker. A RuntimeError here is printed by gunicorn as "Error: …"
-    and it exits 1."""
+    and it exits 1.
+
+    Building the settings here also makes the development secret and field keys (files in the
+    instance folder) once, before the fork: workers making them at the same moment could each
+    write a different key and refuse each other's cookies."""
     from portal.config import build_config, instance_path
     from portal.serving import schema_problem
 
