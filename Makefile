@@ -9,7 +9,8 @@ SEMGREP := $(TOOLS)/bin/semgrep scan --metrics=off --disable-version-check --no-
 FLASK := $(VENV)/bin/flask --app portal
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint secrets-baseline sbom system-deps browser-deps lock lock-tools clean messages bench worker
+.PHONY: run serve worker test lint secrets-baseline sbom system-deps browser-deps lock lock-tools clean \
+	messages bench
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +40,13 @@ run: $(VENV)/.installed system-deps  ## set up, migrate, seed the demo on a new 
 # in the web process and no worker is needed.
 worker: $(VENV)/.installed system-deps
 	$(FLASK) worker
+
+# Production serving (README "Serving"): gunicorn, several sync workers, settings from
+# gunicorn.conf.py and the environment. It never migrates or seeds (workers starting together
+# would race): it refuses a database whose schema is not this code's; run
+# `flask --app portal db upgrade` once, before.
+serve: $(VENV)/.installed system-deps
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 test: $(VENV)/.dev-installed browser-deps  ## set up with dev dependencies and run the whole suite
 	$(PY) -m pytest

@@ -8,7 +8,7 @@ from jinja2 import BytecodeCache
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import build_config, instance_path
-from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.extensions import RATE_LIMITS, babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    app.extensions[RATE_LIMITS] = limiter.limiter
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

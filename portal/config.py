@@ -79,6 +79,16 @@ def build_config(instance_path: Path) -> dict:
     if production and not os.environ.get("PORTAL_SMTP_HOST"):
         raise RuntimeError("PORTAL_SMTP_HOST must be set in production")
 
+    # Throttles kept in one process's memory are per worker and per machine: behind a load
+    # balancer the sign-in limits would be as many times looser as there are processes. A
+    # weakened security control must not pass unnoticed in a log, so production refuses.
+    ratelimit_storage = os.environ.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://")
+    if production and ratelimit_storage.startswith("memory://"):
+        raise RuntimeError(
+            "PORTAL_RATELIMIT_STORAGE_URL must name shared storage (redis://…) in production: "
+            "memory:// keeps the sign-in limits per process"
+        )
+
     return {
         "PORTAL_ENV": env,
         "SECRET_KEY": secret_key,
@@ -114,7 +124,7 @@ def build_config(instance_path: Path) -> dict:
         "WTF_CSRF_SSL_STRICT": True,
         # Login and reset throttles (portal.auth.throttle). Storage must be shared (redis://)
         # when running several worker processes; memory:// is per process.
-        "RATELIMIT_STORAGE_URI": os.environ.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_STORAGE_URI": ratelimit_storage,
         # The job queue (portal.queue, issue 12): an RQ queue on this Redis; unset, jobs run
         # inline in the process that asks for them (the embedded default of `make run`).
         "REDIS_URL": os.environ.get("PORTAL_REDIS_URL"),

@@ -9,18 +9,18 @@ permit numbers...) are only known as "changed"; their values are never read from
 """
 
 import hashlib
-import os
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from portal import audit
-from portal.models import AuditEvent, User
+from portal.models import AuditEvent, SubmissionClaim, User
 
 # Bound the look-back when the editor's version is unknown or absurd.
 _MOST_EVENTS = 50
@@ -134,44 +134,41 @@ def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Submissions:
-    """Create forms posted twice (a double-click, a browser retry) make one record.
+def _claim_digest(owner: str, key: str) -> str:
+    return hashlib.sha256(f"{owner}:{key}".encode()).hexdigest()
 
-    Each showing of a create form carries a random key; the first post that passes validation
-    claims it by creating a file exclusively (``O_CREAT | O_EXCL``: atomic between threads and
-    processes sharing the instance directory), so a second post of the same form finds it
-    claimed. A missing or malformed key claims nothing (the post goes through as before).
+
+def claim_submission(
+    session: Session | Connection, owner: str, key: str | None, now: datetime | None = None
+) -> bool:
+    """Claim one showing of a create form (a double-click, a browser retry post it twice):
+    True for the first post (or one without a well-formed key), False for a repeat.
+
+    The claim is a row with a unique key, inserted in the caller's transaction: it commits with
+    the record the form creates, and a failed create rolls it back, so the same form can be sent
+    again. ``INSERT … ON CONFLICT DO NOTHING`` makes a second post wait for the first one's
+    transaction and then find the key taken, on SQLite and PostgreSQL alike, whichever process
+    or machine answers each post (it was a file in the instance folder: one machine only).
     """
-
-    def __init__(self, directory: Path):
-        self.directory = Path(directory)
-
-    def _path(self, owner: str, key: str) -> Path:
-        digest = hashlib.sha256(f"{owner}:{key}".encode()).hexdigest()
-        return self.directory / digest
-
-    def claim(self, owner: str, key: str | None) -> bool:
-        """True for the first post of this form (or one without a key), False for a repeat."""
-        if not key or not _SUBMISSION_KEY.match(key):
-            return True
-        self.directory.mkdir(parents=True, exist_ok=True)
-        try:
-            os.close(os.open(self._path(owner, key), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        except FileExistsError:
-            return False
+    if not key or not _SUBMISSION_KEY.match(key):
         return True
+    # A Session (or Flask-SQLAlchemy's scoped one) names its engine; a Connection is its own.
+    bind = session if isinstance(session, Connection) else session.get_bind()
+    insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
+    claims = SubmissionClaim.__table__
+    statement = (
+        insert(claims)
+        .values(digest=_claim_digest(owner, key), claimed_at=now or datetime.now(UTC))
+        .on_conflict_do_nothing(index_elements=["digest"])
+        # A row back when inserted, none when the key was taken (an INSERT's rowcount is not
+        # reliable across drivers: psycopg's reads -1 here).
+        .returning(claims.c.digest)
+    )
+    return session.execute(statement).first() is not None
 
-    def release(self, owner: str, key: str | None) -> None:
-        """Forget a claim whose create failed, so the same form can be sent again."""
-        if key and _SUBMISSION_KEY.match(key):
-            self._path(owner, key).unlink(missing_ok=True)
 
-    def prune(self, now: datetime | None = None) -> int:
-        """Forget claims older than SUBMISSION_MEMORY; the number forgotten."""
-        cutoff = (now or datetime.now()).timestamp() - SUBMISSION_MEMORY.total_seconds()
-        forgotten = 0
-        for path in self.directory.glob("*") if self.directory.is_dir() else []:
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-                forgotten += 1
-        return forgotten
+def prune_submission_claims(connection: Session | Connection, now: datetime | None = None) -> int:
+    """Forget claims older than SUBMISSION_MEMORY; the number forgotten (``flask sweep``)."""
+    cutoff = (now or datetime.now(UTC)) - SUBMISSION_MEMORY
+    claims = SubmissionClaim.__table__
+    return connection.execute(delete(claims).where(claims.c.claimed_at < cutoff)).rowcount

@@ -2,6 +2,7 @@
 
 import sqlite3
 
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -22,6 +23,15 @@ babel = Babel()
 # The remote address is the socket peer unless ProxyFix is configured to trust a proxy, so a
 # client-supplied X-Forwarded-For header cannot move a caller into a fresh rate-limit bucket.
 limiter = Limiter(key_func=get_remote_address)
+RATE_LIMITS = "portal.rate_limits"
+
+
+def rate_limits():
+    """This app's rate-limit strategy, over the storage its RATELIMIT_STORAGE_URI names (Redis
+    shared by every process, or this process's memory). Flask-Limiter keeps one storage per
+    Limiter object, replaced by each ``init_app``; ``create_app`` keeps each app's own here, so
+    two apps in one process (the tests) never count in each other's storage."""
+    return current_app.extensions[RATE_LIMITS]
 
 
 @event.listens_for(Engine, "connect")

@@ -59,11 +59,13 @@ class Swept:
     temp_files: int = 0
     orphans: int = 0
     stale_jobs: int = 0
+    submission_claims: int = 0  # create-form claims older than a day (portal.edits)
 
     def lines(self) -> list[str]:
         return [
             f"swept {self.temp_files} stale temp files, {self.orphans} orphan stored files, "
-            f"{self.stale_jobs} bundle builds left running"
+            f"{self.stale_jobs} bundle builds left running",
+            f"forgot {self.submission_claims} create-form claims older than a day",
         ]
 
 

@@ -5,7 +5,6 @@ import builtins
 import logging
 import re
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import (
@@ -410,23 +409,17 @@ def refuse_stale_edit(form, record, seen: str | None, message: str, current=None
 
 
 def first_submission(form) -> bool:
-    """Claim the create form's submission key: False when this very form was already posted
-    (the caller answers as if it had just saved, without saving again)."""
-    submissions = edits.Submissions(Path(current_app.instance_path) / "submissions")
+    """Claim the create form's submission key in the request's transaction (it commits with the
+    record): False when this very form was already posted (the caller answers as if it had just
+    saved, without saving again)."""
     field = getattr(form, "submission", None)
-    return submissions.claim(str(current_user.id), field.data if field else None)
-
-
-def forget_submission(form) -> None:
-    field = getattr(form, "submission", None)
-    edits.Submissions(Path(current_app.instance_path) / "submissions").release(
-        str(current_user.id), field.data if field else None
-    )
+    return edits.claim_submission(db.session, str(current_user.id), field.data if field else None)
 
 
 def create_once(form, save) -> bool:
-    """Run ``save()`` (which saves and commits) unless this create form was already posted:
-    True when it ran, False for a repeat (flashed; the caller redirects as after a save)."""
+    """Run ``save()`` (which saves and commits, the claim with it) unless this create form was
+    already posted: True when it ran, False for a repeat (flashed; the caller redirects as after
+    a save). A failed save rolls the claim back with it, so the form can be sent again."""
     if not first_submission(form):
         flash(_("This form was sent twice; it is saved once."), "info")
         return False
@@ -434,7 +427,6 @@ def create_once(form, save) -> bool:
         save()
     except BaseException:
         db.session.rollback()
-        forget_submission(form)
         raise
     return True
 

@@ -10,7 +10,7 @@ from limits import parse
 
 from portal.attestations import answers as attest
 from portal.attestations import services
-from portal.extensions import db, limiter
+from portal.extensions import db, limiter, rate_limits
 from portal.models import Position
 from portal.offers import services as offer_services
 from portal.tenancy import PUBLIC, current_employer, get_scoped_or_404, policy
@@ -100,8 +100,8 @@ def _count_request(token: str) -> None:
     ]
     waits = []
     for item, keys in buckets:
-        if not limiter.limiter.hit(item, *keys):
-            reset_at = limiter.limiter.get_window_stats(item, *keys).reset_time
+        if not rate_limits().hit(item, *keys):
+            reset_at = rate_limits().get_window_stats(item, *keys).reset_time
             waits.append(max(1, int(reset_at - time.time()) + 1))
     if waits:
         raise Throttled(max(waits))

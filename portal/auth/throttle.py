@@ -11,7 +11,7 @@ import time
 from flask import current_app, request
 from limits import RateLimitItem, parse
 
-from portal.extensions import limiter
+from portal.extensions import limiter, rate_limits
 
 
 class TooManyAttempts(Exception):
@@ -44,8 +44,8 @@ def check(scope: str, account: str | None = None, *, known_device: bool = False)
         return
     waits = []
     for item, keys in _buckets(scope, None if known_device else account):
-        if not limiter.limiter.test(item, *keys):
-            reset_at = limiter.limiter.get_window_stats(item, *keys).reset_time
+        if not rate_limits().test(item, *keys):
+            reset_at = rate_limits().get_window_stats(item, *keys).reset_time
             waits.append(int(reset_at - time.time()) + 1)
     if waits:
         raise TooManyAttempts(max(waits))
@@ -56,4 +56,4 @@ def count_attempt(scope: str, account: str | None = None) -> None:
     if not (current_app.config["RATELIMIT_ENABLED"] and limiter.enabled):
         return
     for item, keys in _buckets(scope, account):
-        limiter.limiter.hit(item, *keys)
+        rate_limits().hit(item, *keys)

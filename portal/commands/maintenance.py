@@ -2,7 +2,8 @@
 
 ``sweep`` removes what a crashed process left (``portal.maintenance``): temp files and stored
 files no row names, unchanged for the grace period (default 60 minutes), and marks failed the
-bundle builds whose process died or that ran past their limit. ``send-reminders``, the command
+bundle builds whose process died or that ran past their limit; and it forgets the claims of
+create forms posted more than a day ago (``portal.edits``). ``send-reminders``, the command
 a scheduler runs daily, sweeps too, so one cron line does both.
 
 ``check-integrity`` prints what it checked: every row's stored file is there with its SHA-256,
@@ -18,7 +19,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from portal import maintenance
+from portal import edits, maintenance
 from portal.extensions import db
 
 EXIT_PROBLEM = 1
@@ -38,6 +39,8 @@ def run_sweep(grace_seconds: float = maintenance.DEFAULT_GRACE_SECONDS) -> maint
     stale_jobs = bundles.sweep_all()
     with db.engine.connect() as connection:
         swept = maintenance.sweep(connection, evidence_storage(), work_dir(), grace_seconds)
+    with db.engine.begin() as connection:
+        swept.submission_claims = edits.prune_submission_claims(connection)
     swept.stale_jobs = stale_jobs
     return swept
 

@@ -17,7 +17,7 @@ from limits import parse
 from wtforms import SelectField
 
 from portal.deadlines import collect, ics, services
-from portal.extensions import db, limiter
+from portal.extensions import db, limiter, rate_limits
 from portal.forms import options
 from portal.models import utcnow
 from portal.tenancy import PUBLIC, SIGNED_IN, policy
@@ -143,8 +143,8 @@ def _throttled(token: str) -> int | None:
     ]
     waits = []
     for item, keys in buckets:
-        if not limiter.limiter.hit(item, *keys):
-            reset_at = limiter.limiter.get_window_stats(item, *keys).reset_time
+        if not rate_limits().hit(item, *keys):
+            reset_at = rate_limits().get_window_stats(item, *keys).reset_time
             waits.append(max(1, int(reset_at - time.time()) + 1))
     return max(waits) if waits else None
 

@@ -23,6 +23,7 @@ from portal.models.recruitment import (
     Waiver,
 )
 from portal.models.road import CalendarFeed, PayrollPeriod, ReminderSent, WorkerRoad
+from portal.models.submissions import SubmissionClaim
 
 __all__ = [
     "BundleJob",
@@ -54,6 +55,7 @@ __all__ = [
     "PayrollPeriod",
     "CalendarFeed",
     "ReminderSent",
+    "SubmissionClaim",
     "Role",
     "User",
     "RecoveryCode",

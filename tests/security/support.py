@@ -141,6 +141,9 @@ def production_app(monkeypatch, database_url, smtp_host: str | None = "smtp.inva
     monkeypatch.setenv("PORTAL_FIELD_KEYS", "Z2l2ZS1tZS1hLXRoaXJ0eS10d28tYnl0ZS1rZXktMDE=")
     monkeypatch.setenv("PORTAL_TRUSTED_HOSTS", "localhost")
     monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
+    # Production insists on shared throttle storage; the test overrides keep memory:// (nothing
+    # connects to this address).
+    monkeypatch.setenv("PORTAL_RATELIMIT_STORAGE_URL", "redis://127.0.0.1:1/0")
     overrides = {
         key: value
         for key, value in TEST_CONFIG.items()

@@ -20,12 +20,15 @@ import re
 import secrets
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import uuid
 import zipfile
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -522,9 +525,20 @@ def test_send_reminders_sweeps_stale_leftovers_and_keeps_young_ones(tmp_path):
             if name.startswith(label):
                 for inner in [path, *path.rglob("*")] if path.is_dir() else [path]:
                     _age(inner, age)
+    # Create-form claims (portal.edits): one two days old, forgotten; one young, kept.
+    database = shell.env["PORTAL_DATABASE_URL"].removeprefix("sqlite:///")
+    with closing(sqlite3.connect(database)) as connection, connection:
+        for digest, age in (("old" * 16, timedelta(days=2)), ("new" * 16, timedelta(minutes=1))):
+            claimed = (datetime.now(UTC) - age).strftime("%Y-%m-%d %H:%M:%S.%f")
+            connection.execute("INSERT INTO submission_claims VALUES (?, ?)", (digest, claimed))
     result = ok(shell.flask("send-reminders"))
     assert "users with reminders" in result.stdout  # the reminders' own line stays
     assert "swept 3 stale temp files, 1 orphan stored files" in result.stdout, result.stdout
+    assert "forgot 1 create-form claims older than a day" in result.stdout, result.stdout
+    with closing(sqlite3.connect(database)) as connection:
+        assert connection.execute("SELECT digest FROM submission_claims").fetchall() == [
+            ("new" * 16,)
+        ]
     left = {name for name, path in made.items() if path.exists()}
     assert left == {name for name in made if name.startswith("young")}
     again = ok(shell.flask("send-reminders"))

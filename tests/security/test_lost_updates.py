@@ -13,12 +13,12 @@ import html
 import re
 import threading
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from portal.edits import Submissions, conflict_of, is_stale
+from portal.edits import claim_submission, conflict_of, is_stale, prune_submission_claims
 from portal.extensions import db
 from portal.models import (
     Applicant,
@@ -365,26 +365,35 @@ def test_a_refused_create_does_not_use_up_its_key(hiring):
     assert _count(hiring.app, Applicant) == 1
 
 
-def test_claims_are_atomic_and_forgotten_after_a_day(tmp_path):
-    submissions = Submissions(tmp_path)
+def test_claims_are_atomic_and_forgotten_after_a_day(app):
+    """Eight posts of one form at the same moment, each in its own transaction on its own
+    connection (as processes behind a load balancer): one claims it."""
+    with app.app_context():
+        engine = db.engine
     key = "k" * 32
     results = []
     barrier = threading.Barrier(8)
 
-    def claim():
-        barrier.wait()
-        results.append(submissions.claim("7", key))
+    def claim(owner="7", key=key, now=None):
+        with engine.begin() as connection:
+            return claim_submission(connection, owner, key, now)
 
-    threads = [threading.Thread(target=claim) for _ in range(8)]
+    def post():
+        barrier.wait()
+        results.append(claim())
+
+    threads = [threading.Thread(target=post) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert sorted(results) == [False] * 7 + [True]
-    assert submissions.claim("8", key), "another person's key is their own"
-    assert submissions.claim("7", None) and submissions.claim("7", "../../etc/passwd")
-    assert submissions.prune(datetime.now() + timedelta(days=2)) == 2
-    assert submissions.claim("7", key)
+    assert claim(owner="8"), "another person's key is their own"
+    assert claim(key=None) and claim(key="../../etc/passwd")
+    with engine.begin() as connection:
+        assert prune_submission_claims(connection, datetime.now(UTC) + timedelta(hours=23)) == 0
+        assert prune_submission_claims(connection, datetime.now(UTC) + timedelta(days=2)) == 2
+    assert claim()
 
 
 def _count(app, model) -> int:
