@@ -192,12 +192,13 @@ def _bump_for_bulk_statements(state) -> None:
             employers.update(connection.scalars(select(PositionVerdict.employer_id).distinct()))
     else:
         where = state.statement.whereclause
-        key = (
-            columns.get("position_id")
-            or columns.get("employer_id")
-            or (columns.id if table.name in ("positions", "employers") else None)
-        )
-        if key is None:
+        if table.name in ("positions", "employers"):
+            key = columns.id
+        elif "position_id" in columns:
+            key = columns.position_id
+        elif "employer_id" in columns:
+            key = columns.employer_id
+        else:
             return
         matched = select(key).distinct()
         if where is not None:
@@ -278,7 +279,9 @@ def compute(position: Position, today: date) -> dict:
         "risk": standing(items_of_report(report)),
         "open_findings": sorted([list(key) for key in reported - waived]),
         "labels": labels,
-        "content_hash": evidence_services.content_hash(compliance.case_json(position), evidence),
+        "content_hash": evidence_services.content_hash(
+            compliance.case_json(position, report), evidence
+        ),
         "reference_version": report.reference_version,
     }
 

@@ -169,7 +169,8 @@ def position_statuses(
             or (r.rule_id, r.subject) in still_open
             or verdict is None
         ]
-        own, shared = files[(position.employer_id, position.id)], files[(position.employer_id, None)]
+        own = files[(position.employer_id, position.id)]
+        shared = files[(position.employer_id, None)]
         state = NOT_SIGNED
         if position.id in signed:
             current = verdict.content_hash if verdict else None
@@ -207,7 +208,7 @@ def _latest_sign_off_hashes(user_id: int, position_ids: list[int]) -> dict[int, 
         .with_only_columns(SignOff.position_id, SignOff.content_hash)
         .where(SignOff.id.in_(latest))
     )
-    return {position_id: content_hash for position_id, content_hash in rows}
+    return {position_id: content_hash for position_id, content_hash in rows}  # noqa: C416
 
 
 def risk_per_client(user_id: int, employer_ids: set[int]) -> dict[int, int]:

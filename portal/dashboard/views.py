@@ -4,7 +4,7 @@ from flask import render_template
 from flask_login import current_user
 
 from portal.dashboard import bp
-from portal.dashboard.status import positions_by_employer, position_statuses, risk_per_client
+from portal.dashboard.status import position_statuses, positions_by_employer, risk_per_client
 from portal.invitations.services import invitations_waiting_for
 from portal.models import Role
 from portal.positions.labels import STREAMS
