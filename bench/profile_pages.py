@@ -64,15 +64,22 @@ def main(argv=None) -> int:
             statements.clear()
             client.get(path)
             per_request = len(statements)
+            if os.environ.get("PROFILE_SQL"):
+                for statement in statements:
+                    print("   SQL", " ".join(statement.split())[:150])
             profile = cProfile.Profile()
-            started = time.perf_counter()
-            profile.enable()
+            profiling = options.top > 0  # --top 0: wall-clock time only, no profiler
+            started = time.process_time()
+            if profiling:
+                profile.enable()
             for _ in range(options.requests):
                 client.get(path).get_data()
             profile.disable()
-            ms = (time.perf_counter() - started) * 1000 / options.requests
-            print(f"== {name} {path}: {ms:.1f} ms/request, {per_request} SQL statements")
-            pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(
+            ms = (time.process_time() - started) * 1000 / options.requests
+            print(f"== {name} {path}: {ms:.1f} ms CPU/request, {per_request} SQL statements")
+            if not profiling:
+                continue
+            pstats.Stats(profile, stream=sys.stdout).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(
                 options.top
             )
     return 0
