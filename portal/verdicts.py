@@ -292,12 +292,13 @@ def refresh(position_id: int, today: date | None = None) -> bool:
     from portal.extensions import db
 
     today = today or date.today()
-    position = db.session.get(Position, position_id)
+    from portal.tenancy import load_for_operator, of_position
+
+    # A job, not a request: no user, the position's own rows only.
+    position = load_for_operator(Position, position_id)
     if position is None:
         return False
-    verdict = db.session.scalar(
-        select(PositionVerdict).where(PositionVerdict.position_id == position_id)
-    )
+    verdict = db.session.scalar(of_position(PositionVerdict, position))
     if verdict is None:  # a position made outside the ORM's unit of work
         verdict = PositionVerdict(employer_id=position.employer_id, position_id=position_id)
         db.session.add(verdict)
