@@ -9,7 +9,7 @@ SEMGREP := $(TOOLS)/bin/semgrep scan --metrics=off --disable-version-check --no-
 FLASK := $(VENV)/bin/flask --app portal
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint secrets-baseline sbom system-deps browser-deps lock lock-tools clean messages bench
+.PHONY: run test lint secrets-baseline sbom system-deps browser-deps lock lock-tools clean messages bench worker
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ run: $(VENV)/.installed system-deps  ## set up, migrate, seed the demo on a new 
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# The job queue's worker (README "The job queue"): takes bundles, offer letters and reminder
+# mails from Redis. Needs PORTAL_REDIS_URL (the web processes use the same); without it jobs run
+# in the web process and no worker is needed.
+worker: $(VENV)/.installed system-deps
+	$(FLASK) worker
 
 test: $(VENV)/.dev-installed browser-deps  ## set up with dev dependencies and run the whole suite
 	$(PY) -m pytest

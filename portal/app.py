@@ -160,6 +160,7 @@ def register_commands(app: Flask) -> None:
     from portal.commands.lmia import lmia
     from portal.commands.maintenance import check_integrity, sweep
     from portal.commands.offers import list_workers, offer_letter
+    from portal.commands.queue import worker
     from portal.commands.refdata import refdata
     from portal.commands.risk import risk
 
@@ -180,6 +181,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(new_field_key)
     app.cli.add_command(sweep)
     app.cli.add_command(check_integrity)
+    app.cli.add_command(worker)
 
 
 def configure_logging(app: Flask) -> None:
