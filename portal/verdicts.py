@@ -330,5 +330,19 @@ def refresh(position_id: int, today: date | None = None) -> bool:
 
 @job("verdict.refresh")
 def refresh_verdict(position_id: int) -> None:
-    """The queue's job: recompute and store one position's verdict (safe to run twice)."""
-    refresh(position_id)
+    """The queue's job: recompute and store one position's verdict (safe to run twice; a verdict
+    already current, e.g. refreshed by a copy of this job queued by another view, is kept)."""
+    from portal.extensions import db
+
+    today = date.today()
+    row = db.session.execute(
+        select(
+            PositionVerdict.revision,
+            PositionVerdict.computed_revision,
+            PositionVerdict.as_of,
+            PositionVerdict.ruleset,
+        ).where(PositionVerdict.position_id == position_id)
+    ).first()
+    if row is not None and (row[0], row[2], row[3]) == (row[1], today, current_ruleset()):
+        return
+    refresh(position_id, today)
