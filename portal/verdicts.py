@@ -64,6 +64,15 @@ def current_ruleset() -> str:
     return ruleset_version(labour_market())
 
 
+def input_revision(position: Position) -> int | None:
+    """The position's input revision now (None: no verdict row yet)."""
+    from portal.extensions import db
+
+    return db.session.scalar(
+        select(PositionVerdict.revision).where(PositionVerdict.position_id == position.id)
+    )
+
+
 def is_current(verdict: PositionVerdict | None, today: date, ruleset: str) -> bool:
     """Whether the stored counts are those the engine would give now."""
     return (
