@@ -165,7 +165,8 @@ _CHECKED: OrderedDict[tuple, tuple] = OrderedDict()
 _CHECKED_MAX = 256
 
 
-def _checked(position: Position, as_of: date, reference) -> tuple:
+def engine_run(position: Position, as_of: date, reference) -> tuple:
+    """(case, records, verdict, filing window, timeline) of the position as of ``as_of``."""
     from portal.verdicts import input_revision
 
     revision = input_revision(position)  # reads after the session's pending changes (autoflush)
@@ -203,7 +204,7 @@ def _checked(position: Position, as_of: date, reference) -> tuple:
 
 def check(position: Position, as_of: date) -> ComplianceReport:
     reference = labour_market()
-    case, records, verdict, window, timeline = _checked(position, as_of, reference)
+    case, records, verdict, window, timeline = engine_run(position, as_of, reference)
     labeller = SubjectLabeller(case, records)
     waivers = {(w.rule_id, w.subject): w for w in services.active_waivers(position)}
     by_area: dict[str, list[ShownFinding]] = {}
