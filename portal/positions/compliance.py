@@ -248,8 +248,9 @@ def check(position: Position, as_of: date) -> ComplianceReport:
 
 
 def wage_findings(position: Position, as_of: date) -> list[Finding]:
-    """The wage and stream findings, shown at once on the position page."""
-    verdict = evaluate(case_of(position, applicants=[]), as_of, labour_market())
+    """The wage and stream findings, shown at once on the position page (from the same run as
+    the compliance page's, kept per input revision: no wage rule reads the applicants)."""
+    _case, _records, verdict, _window, _timeline = engine_run(position, as_of, labour_market())
     return [f for f in verdict.findings if f.area == "wage"]
 
 
