@@ -107,17 +107,28 @@ def position_statuses(
     first. ``open_requests``: the open requests across those employers."""
     by_employer = {m.employer_id: m for m in memberships}
     live = across_my_employers(Position, user_id).where(Position.archived_at.is_(None))
-    total = db.session.scalar(select(func.count()).select_from(live.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    query = (
-        live.add_columns(PositionVerdict)
-        .outerjoin(PositionVerdict, PositionVerdict.position_id == Position.id)
-        .order_by(*_urgency(today))
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    )
+    page = max(page, 1)
+
+    def page_query(number: int):
+        return (
+            live.add_columns(PositionVerdict)
+            .outerjoin(PositionVerdict, PositionVerdict.position_id == Position.id)
+            .order_by(*_urgency(today))
+            .limit(PAGE_SIZE)
+            .offset((number - 1) * PAGE_SIZE)
+        )
+
+    query = page_query(page)
     rows = db.session.execute(query).all()
+    if page == 1 and len(rows) < PAGE_SIZE:
+        total = len(rows)  # all of them on the first page: no count needed
+    else:
+        total = db.session.scalar(select(func.count()).select_from(live.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    if page > pages:  # past the end (positions archived meanwhile): the last page
+        page = pages
+        query = page_query(page)
+        rows = db.session.execute(query).all()
     verdicts = _verdicts_of_page(rows, today)
     if verdicts is None:  # refreshed inline: the order may have changed too
         db.session.expire_all()
