@@ -18,7 +18,7 @@ from portal.positions.reference import labour_market
 from portal.recruitment.filing_window import FilingWindow, filing_window
 from portal.recruitment.timeline import Timeline, build_timeline
 from portal.rules import AREAS, SEVERITIES, Finding, Verdict, evaluate, get_rule
-from portal.rules.engine import RULESET
+from portal.rules import engine as rules_engine
 from portal.tenancy import can, current_employer
 
 _SEVERITY_RANK = {severity: rank for rank, severity in enumerate(("error", "warning", "info"))}
@@ -180,7 +180,7 @@ def engine_run(position: Position, as_of: date, reference) -> tuple:
             revision,
             as_of,
             reference.version,
-            RULESET,
+            rules_engine.RULESET,  # read now: a new ruleset is new inputs
         )
         found = _CHECKED.get(key)
         if found is not None:
