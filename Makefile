@@ -82,9 +82,16 @@ sbom: $(VENV)/.dev-installed $(TOOLS)/.installed
 		--output-reproducible --of JSON -o build/sbom.cdx.json $(PY)
 
 # Times the rules engine and the compliance page on a large case (20 activities, 2,000
-# applicants); prints a table and writes bench/results.json. Figures only, nothing asserted.
+# applicants); prints a table and writes bench/results.json. Then each daily page of the demo,
+# served by gunicorn with 2 sync workers, as a ratio to the shared harness's baseline page
+# (bench/pages.py, bench/baseline/ratio.sh; needs wrk, installed with apt when root).
+# Figures only, nothing asserted.
 bench: $(VENV)/.dev-installed
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+		echo "wrk is missing: apt-get install wrk"
 	$(PY) -m bench.run
+	$(PY) -m bench.pages
 
 # The browser tests drive Debian's Chromium. As root we install it; otherwise they are skipped
 # with a message saying how to install it (CI sets PORTAL_REQUIRE_BROWSER=1 to fail instead).

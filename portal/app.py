@@ -70,7 +70,7 @@ def register_field_keys(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from portal.web import select_locale
+    from portal.web import install_page_gettext, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -78,6 +78,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     app.extensions[RATE_LIMITS] = limiter.limiter
     babel.init_app(app, locale_selector=select_locale)
+    install_page_gettext(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

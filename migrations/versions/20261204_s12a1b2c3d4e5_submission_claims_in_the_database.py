@@ -5,7 +5,7 @@ Claims older than a day are pruned by ``flask sweep``; the files of the old clai
 alone (they expire by themselves: a form shown before the upgrade may at worst be saved twice).
 
 Revision ID: s12a1b2c3d4e5
-Revises: q12a1b2c3d4e5
+Revises: p12a1b2c3d4e5
 Create Date: 2026-12-04 22:00:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 's12a1b2c3d4e5'
-down_revision = 'q12a1b2c3d4e5'
+down_revision = 'p12a1b2c3d4e5'
 branch_labels = None
 depends_on = None
 

@@ -24,8 +24,10 @@ from portal.models.recruitment import (
 )
 from portal.models.road import CalendarFeed, PayrollPeriod, ReminderSent, WorkerRoad
 from portal.models.submissions import SubmissionClaim
+from portal.models.verdicts import PositionVerdict
 
 __all__ = [
+    "PositionVerdict",
     "BundleJob",
     "EvidenceFile",
     "FindingReview",

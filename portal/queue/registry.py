@@ -13,6 +13,7 @@ JOB_MODULES = (
     "portal.evidence.bundles",  # bundle.build
     "portal.deadlines.reminders",  # reminders.send
     "portal.offers.jobs",  # offers.render
+    "portal.verdicts",  # verdict.refresh
 )
 
 
