@@ -59,8 +59,8 @@ def test_statements_do_not_grow_with_applicants(shop, app, page):
         response = client.get(url + page)
         assert response.status_code == 200
     if page == "applicants":
-        # All listed, each row with its anchor (a finding's link opens the log at its row).
-        assert response.get_data(as_text=True).count('<tr id="applicant-') == 300
+        # One page of the paged log, each row with its anchor (a finding's link opens it).
+        assert response.get_data(as_text=True).count('<tr id="applicant-') == 50
     assert few, "the listener counted nothing"
     assert len(many) == len(few), (
         f"{len(few)} statements with 10 applicants, {len(many)} with 300 on {page or 'show'}"

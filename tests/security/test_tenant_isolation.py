@@ -125,6 +125,7 @@ SPEC_POLICIES = {
             "positions.index",
             "positions.show",
             "positions.applicants",
+            "positions.applicant_row",
             "positions.applicants_template",
             "positions.job_match",
             "positions.compliance_page",
