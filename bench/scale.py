@@ -685,7 +685,8 @@ def main(argv: list[str] | None = None) -> int:
     scales = [float(s) for s in arguments.scales.split(",")]
     from cryptography.fernet import Fernet
 
-    field_key = Fernet.generate_key().decode()
+    # The configured keys when given (a test reads the tokens back), else a new one.
+    field_key = os.environ.get("PORTAL_FIELD_KEYS") or Fernet.generate_key().decode()
     given = os.environ.get("PORTAL_BENCH_DATABASE_URL")
     with contextlib.ExitStack() as stack:
         database_url = given or stack.enter_context(ThrowawayCluster(arguments.pg_port))
