@@ -42,7 +42,7 @@ def _rows(app, position_id, start: int, stop: int) -> list[dict]:
     return rows
 
 
-@pytest.mark.parametrize("page", ["compliance", "applicants", "case.json", ""])
+@pytest.mark.parametrize("page", ["compliance", "applicants", "risk", "case.json", ""])
 def test_statements_do_not_grow_with_applicants(shop, app, page):
     position_id, url = shop.create_position()
     shop.add_activity(url)
