@@ -1,31 +1,30 @@
-"""The status of every position a user can see, for the home page, most urgent first.
+"""The status of every position a user can see, for the home page, most urgent first, a page at
+a time.
 
-For each position: the open errors and warnings (the compliance service, waivers counted), the
-files awaiting review, the open requests, the sign-off state and the days to the planned
-filing date. The statements run do not depend on how many applicants, files or requests a
-position has: evidence, requests and sign-offs are read once for all positions; the rules run
-once per position (their own statements are fixed, see tests/positions/test_query_count.py).
+For each position: the open errors and warnings and the fee and fraud count, read from its
+stored verdict (``portal.verdicts``: never the engine per position per view), the files
+awaiting review, the open requests, the sign-off state and the days to the planned filing date.
+A verdict that is not current shows its last known counts marked as being refreshed, and its
+refresh is enqueued; without a queue (no Redis: jobs run inline) it is refreshed before the
+page is drawn, as an inline job is. The statements run do not depend on how many positions,
+applicants, files or requests there are (tests/dashboard/test_dashboard_verdicts.py).
 """
 
 from collections import defaultdict
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from flask import g
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import case, func, literal, select
 
-from portal.evidence import services as evidence_services
 from portal.extensions import db
-from portal.models import EvidenceFile, Membership, Position, SignOff
-from portal.open_items import OpenItems
-from portal.positions import compliance
-from portal.reviews import open_requests_across
-from portal.risk import standing
-from portal.riskview.services import items_of_report
+from portal.models import EvidenceFile, Membership, Position, PositionVerdict, SignOff
+from portal.queue import enqueue
 from portal.tenancy import across_my_employers
+from portal.verdicts import current_ruleset, is_current, refresh
 
 NOT_SIGNED, SIGNED_CURRENT, SIGNED_OUTDATED = "none", "current", "outdated"
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -33,124 +32,207 @@ class PositionStatus:
     position: Position
     employer_name: str
     is_client: bool  # the user represents this employer
-    open: OpenItems
+    errors: int
+    warnings: int
+    files_awaiting_review: int
+    files_changes_requested: int
+    requests: list  # the open requests (ReviewComment rows) still about something open
     sign_off: str  # NOT_SIGNED, SIGNED_CURRENT or SIGNED_OUTDATED
     filing_date: date | None
     days_left: int | None  # to the planned filing date; negative: overdue
-    about: object = None  # the report's labeller: a finding subject as the user knows it
-    # Fee and fraud findings not waived (portal.risk), from the same run of the rules: the
-    # dashboard's per-client count costs no query and no second run.
-    risk: int = 0
+    refreshing: bool  # the counts are the last known ones; a refresh is on its way
+    labels: dict = field(default_factory=dict)  # request subject → as the screens name it
+    risk: int = 0  # fee and fraud findings not waived
 
     @property
     def overdue(self) -> bool:
         return self.days_left is not None and self.days_left < 0
 
+    def counts(self) -> dict[str, int]:
+        return {
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "files_awaiting_review": self.files_awaiting_review,
+            "files_changes_requested": self.files_changes_requested,
+            "requests": len(self.requests),
+        }
 
-def urgency(status: PositionStatus) -> tuple:
-    """The order of the list: overdue filings first (the longest overdue on top), then the
-    positions with the most open errors, then the fewest days left (no date last), then the
-    most open requests and files awaiting review, then by title."""
-    counts = status.open.counts()
+
+@dataclass(frozen=True)
+class StatusPage:
+    statuses: list[PositionStatus]
+    page: int
+    pages: int
+    total: int
+
+
+def _urgency(today: date):
+    """The list's order, in SQL so that a page of it is one query: overdue filings first (the
+    longest overdue on top), then the most open errors (last known), then the fewest days left
+    (no date last), then by title."""
+    filing = Position.planned_submission_date
+    overdue = case((filing < today, 0), else_=1)
     return (
-        not status.overdue,
-        status.days_left if status.overdue else 0,
-        -counts["errors"],
-        status.days_left is None,
-        status.days_left if status.days_left is not None else 0,
-        -(counts["requests"] + counts["files_awaiting_review"]),
-        status.position.title.lower(),
-        status.position.id,
+        overdue,
+        case((filing < today, filing), else_=literal(None)),
+        func.coalesce(PositionVerdict.errors, 0).desc(),
+        case((filing.is_(None), 1), else_=0),
+        filing,
+        func.lower(Position.title),
+        Position.id,
     )
 
 
-@contextmanager
-def _acting_for(employer):
-    """Run the compliance service for one of the user's employers (it reads the request's
-    employer); the previous one is put back."""
-    saved = g.get("employer")
-    g.employer = employer
-    try:
-        yield
-    finally:
-        g.employer = saved
+def _refresh_inline() -> bool:
+    """Whether jobs run in this process (no Redis): a stale count is then refreshed now."""
+    return not current_app.config.get("REDIS_URL")
 
 
-def _latest_sign_offs(user_id: int) -> dict[int, SignOff]:
-    latest = (
-        select(func.max(SignOff.id))
-        .where(SignOff.employer_id.in_(_my_employer_ids(user_id)))
-        .group_by(SignOff.position_id)
-    )
-    rows = db.session.scalars(across_my_employers(SignOff, user_id).where(SignOff.id.in_(latest)))
-    return {row.position_id: row for row in rows}
-
-
-def _my_employer_ids(user_id: int):
-    return select(Membership.employer_id).where(
-        Membership.user_id == user_id, Membership.revoked_at.is_(None)
-    )
+def _verdicts_of_page(rows, today: date) -> dict[int, tuple[PositionVerdict | None, bool]]:
+    ruleset = current_ruleset()
+    stale = [p.id for p, v in rows if not is_current(v, today, ruleset)]
+    if stale and _refresh_inline():
+        for position_id in stale:
+            refresh(position_id, today)
+        return None  # read again
+    for position_id in stale:
+        enqueue("verdict.refresh", position_id=position_id)
+    return {p.id: (v, p.id in stale) for p, v in rows}
 
 
 def position_statuses(
-    user_id: int, memberships: list[Membership], today: date, open_requests=None
-) -> list:
-    """Every live position of the user's employers, with its status, most urgent first.
-
-    ``open_requests``: the open requests across those employers, if the caller has them."""
+    user_id: int, memberships: list[Membership], today: date, open_requests=(), page: int = 1
+) -> StatusPage:
+    """A page of the live positions of the user's employers, with their status, most urgent
+    first. ``open_requests``: the open requests across those employers."""
     by_employer = {m.employer_id: m for m in memberships}
-    positions = list(
-        db.session.scalars(
-            across_my_employers(Position, user_id)
-            .where(Position.archived_at.is_(None))
-            .order_by(Position.id)
-        )
+    live = across_my_employers(Position, user_id).where(Position.archived_at.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(live.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    query = (
+        live.add_columns(PositionVerdict)
+        .outerjoin(PositionVerdict, PositionVerdict.position_id == Position.id)
+        .order_by(*_urgency(today))
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     )
-    if not positions:
-        return []
-    files: dict[tuple[int, int | None], list[EvidenceFile]] = defaultdict(list)
-    for item in db.session.scalars(
+    rows = db.session.execute(query).all()
+    verdicts = _verdicts_of_page(rows, today)
+    if verdicts is None:  # refreshed inline: the order may have changed too
+        db.session.expire_all()
+        rows = db.session.execute(query).all()
+        verdicts = {p.id: (v, False) for p, v in rows}
+    if not rows:
+        return StatusPage([], page, pages, total)
+    ids = [p.id for p, _v in rows]
+    employers = {p.employer_id for p, _v in rows}
+
+    # Files awaiting review, per position: its own and its employer's shared ones.
+    files: dict[tuple[int, int | None], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    counted = db.session.execute(
         across_my_employers(EvidenceFile, user_id)
-        .where(EvidenceFile.archived_at.is_(None))
-        .order_by(EvidenceFile.id)
-    ):
-        files[(item.employer_id, item.position_id)].append(item)
+        .with_only_columns(
+            EvidenceFile.employer_id,
+            EvidenceFile.position_id,
+            EvidenceFile.review_status,
+            func.count(),
+        )
+        .where(
+            EvidenceFile.archived_at.is_(None),
+            EvidenceFile.employer_id.in_(employers),
+            EvidenceFile.review_status.in_(("pending", "changes_requested")),
+            EvidenceFile.position_id.in_(ids) | EvidenceFile.position_id.is_(None),
+        )
+        .group_by(EvidenceFile.employer_id, EvidenceFile.position_id, EvidenceFile.review_status)
+    )
+    for employer_id, position_id, status, count in counted:
+        files[(employer_id, position_id)][status] += count
+
+    signed = _latest_sign_off_hashes(user_id, ids)
     requests = defaultdict(list)
-    if open_requests is None:
-        open_requests = open_requests_across(user_id)
     for request in open_requests:
         requests[request.position_id].append(request)
-    sign_offs = _latest_sign_offs(user_id)
 
     statuses = []
-    for position in positions:
+    for position, _stored in rows:
         membership = by_employer.get(position.employer_id)
         if membership is None:  # revoked between the two reads
             continue
-        evidence = files[(position.employer_id, position.id)] + files[(position.employer_id, None)]
-        with _acting_for(membership.employer):
-            report = compliance.check(position, today)
-            items = evidence_services.open_items_of(
-                position, report, evidence, requests[position.id]
-            )
-            sign_off = sign_offs.get(position.id)
-            state = NOT_SIGNED
-            if sign_off is not None:
-                current = evidence_services.content_hash(compliance.case_json(position), evidence)
-                state = SIGNED_CURRENT if sign_off.content_hash == current else SIGNED_OUTDATED
+        verdict, refreshing = verdicts[position.id]
+        still_open = {tuple(key) for key in (verdict.open_findings if verdict else [])}
+        kept = [
+            r
+            for r in requests[position.id]
+            if r.evidence_id is not None
+            or not r.rule_id
+            or (r.rule_id, r.subject) in still_open
+            or verdict is None
+        ]
+        own = files[(position.employer_id, position.id)]
+        shared = files[(position.employer_id, None)]
+        state = NOT_SIGNED
+        if position.id in signed:
+            current = verdict.content_hash if verdict else None
+            state = SIGNED_CURRENT if signed[position.id] == current else SIGNED_OUTDATED
         filing = position.planned_submission_date
         statuses.append(
             PositionStatus(
                 position=position,
                 employer_name=membership.employer.display_name,
                 is_client=membership.role == "representative",
-                open=items,
+                errors=verdict.errors if verdict else 0,
+                warnings=verdict.warnings if verdict else 0,
+                files_awaiting_review=own["pending"] + shared["pending"],
+                files_changes_requested=own["changes_requested"] + shared["changes_requested"],
+                requests=kept,
                 sign_off=state,
                 filing_date=filing,
                 days_left=(filing - today).days if filing else None,
-                about=report.about,
-                risk=standing(items_of_report(report)),
+                refreshing=refreshing,
+                labels=(verdict.labels or {}) if verdict else {},
+                risk=verdict.risk if verdict else 0,
             )
         )
-    statuses.sort(key=urgency)
-    return statuses
+    return StatusPage(statuses, page, pages, total)
+
+
+def _latest_sign_off_hashes(user_id: int, position_ids: list[int]) -> dict[int, str]:
+    latest = (
+        select(func.max(SignOff.id))
+        .where(SignOff.position_id.in_(position_ids))
+        .group_by(SignOff.position_id)
+    )
+    rows = db.session.execute(
+        across_my_employers(SignOff, user_id)
+        .with_only_columns(SignOff.position_id, SignOff.content_hash)
+        .where(SignOff.id.in_(latest))
+    )
+    return {position_id: content_hash for position_id, content_hash in rows}  # noqa: C416
+
+
+def risk_per_client(user_id: int, employer_ids: set[int]) -> dict[int, int]:
+    """Fee and fraud signs not waived per employer, over all its live positions (last known)."""
+    if not employer_ids:
+        return {}
+    rows = db.session.execute(
+        across_my_employers(PositionVerdict, user_id)
+        .with_only_columns(PositionVerdict.employer_id, func.sum(PositionVerdict.risk))
+        .join(Position, Position.id == PositionVerdict.position_id)
+        .where(Position.archived_at.is_(None), PositionVerdict.employer_id.in_(employer_ids))
+        .group_by(PositionVerdict.employer_id)
+    )
+    return {employer_id: int(total or 0) for employer_id, total in rows}
+
+
+def positions_by_employer(user_id: int) -> dict[int, list[Position]]:
+    """Every live position of the user's employers, by employer (the clients and employers
+    lists: titles only, one query)."""
+    found: dict[int, list[Position]] = {}
+    for position in db.session.scalars(
+        across_my_employers(Position, user_id)
+        .where(Position.archived_at.is_(None))
+        .order_by(Position.id)
+    ):
+        found.setdefault(position.employer_id, []).append(position)
+    return found

@@ -4,12 +4,13 @@ from flask import render_template
 from flask_login import current_user
 
 from portal.dashboard import bp
-from portal.dashboard.status import position_statuses
+from portal.dashboard.status import position_statuses, positions_by_employer, risk_per_client
 from portal.invitations.services import invitations_waiting_for
 from portal.models import Role
 from portal.positions.labels import STREAMS
 from portal.reviews import from_representative, open_requests_across
 from portal.tenancy import PUBLIC, memberships_of, policy
+from portal.web import page_number
 
 
 @bp.get("/")
@@ -21,17 +22,20 @@ def index():
     clients = [m for m in memberships if m.role == Role.REPRESENTATIVE]
     own = [m for m in memberships if m.role != Role.REPRESENTATIVE]
     requests = open_requests_across(current_user.id)
-    statuses = position_statuses(current_user.id, memberships, date.today(), requests)
-    positions: dict[int, list] = {}
-    for status in sorted(statuses, key=lambda s: s.position.id):
-        positions.setdefault(status.position.employer_id, []).append(status.position)
-    # Requests still open (a request about a finding that was fixed or waived no longer is).
-    still_open = {r.id for s in statuses for r in s.open.requests}
+    status_page = position_statuses(
+        current_user.id, memberships, date.today(), requests, page=page_number()
+    )
+    statuses = status_page.statuses
+    positions = positions_by_employer(current_user.id)
+    # Requests still open (a request about a finding that was fixed or waived no longer is),
+    # as far as the positions of this page tell; the others are listed as they are.
+    shown = {s.position.id: s for s in statuses}
+    still_open = {r.id for s in statuses for r in s.requests}
     represented = {m.employer_id for m in clients}
     # Who asked whom, as the home page's four lists (each shown only when not empty).
     asked = {"by_clients": [], "to_clients": [], "by_representative": [], "to_representative": []}
     for request in requests:
-        if request.id not in still_open:
+        if request.position_id in shown and request.id not in still_open:
             continue
         by_rep = from_representative(request)
         if request.employer_id in represented:
@@ -39,22 +43,18 @@ def index():
         else:
             asked["by_representative" if by_rep else "to_representative"].append(request)
     names = {m.employer_id: m.employer.display_name for m in memberships}
-    # Fee and fraud signs per client (the representative's risk view lists them).
-    risk_counts: dict[int, int] = {}
-    for status in statuses:
-        if status.position.employer_id in represented:
-            employer_id = status.position.employer_id
-            risk_counts[employer_id] = risk_counts.get(employer_id, 0) + status.risk
     return render_template(
         "dashboard/index.html",
         clients=clients,
         own=own,
         positions=positions,
         statuses=statuses,
+        status_page=status_page,
         stream_names=STREAMS,
         asked=asked,
         employer_names=names,
-        about_subject={s.position.id: s.about for s in statuses},
+        subject_labels={s.position.id: s.labels for s in statuses},
         pending_invitations=invitations_waiting_for(current_user),
-        risk_counts=risk_counts,
+        # Fee and fraud signs per client (the representative's risk view lists them).
+        risk_counts=risk_per_client(current_user.id, represented),
     )

@@ -112,7 +112,7 @@ def _locker_page(
     form.worker_id.choices = _workers(position)
     evidence = services.evidence_of(position)
     report = compliance.check(position, date.today())
-    case_json = compliance.case_json(position)
+    case_json = compliance.case_json(position, report)
     sign_off = services.latest_sign_off(position)
     open_now = services.open_items_of(position, report, evidence)
     still_open = {r.id for r in open_now.requests}

@@ -23,8 +23,10 @@ from portal.models.recruitment import (
     Waiver,
 )
 from portal.models.road import CalendarFeed, PayrollPeriod, ReminderSent, WorkerRoad
+from portal.models.verdicts import PositionVerdict
 
 __all__ = [
+    "PositionVerdict",
     "BundleJob",
     "EvidenceFile",
     "FindingReview",

@@ -144,6 +144,7 @@ class ComplianceReport:
     sources: list
     reference_version: str
     labeller: SubjectLabeller | None = None
+    case: Case | None = None  # what the engine checked: its export needs no second read
 
     def about(self, subject: str) -> SubjectLabel | None:
         """The label of any subject of this position (a stored request's, a review's)."""
@@ -196,6 +197,7 @@ def check(position: Position, as_of: date) -> ComplianceReport:
         sources=reference.sources,
         reference_version=reference.version,
         labeller=labeller,
+        case=case,
     )
 
 
@@ -205,6 +207,9 @@ def wage_findings(position: Position, as_of: date) -> list[Finding]:
     return [f for f in verdict.findings if f.area == "wage"]
 
 
-def case_json(position: Position) -> str:
-    """The position's lmia-case/1 document, as exported."""
+def case_json(position: Position, report: ComplianceReport | None = None) -> str:
+    """The position's lmia-case/1 document, as exported (from ``report``'s case when given: the
+    same rows, read and validated once)."""
+    if report is not None and report.case is not None:
+        return case_to_json(report.case)
     return case_to_json(case_of(position))

@@ -1,0 +1,230 @@
+"""Stored verdicts (issue 12): a change to any kind of input makes the position's verdict stale
+and it is refreshed; the next day it is stale; a refresh that raced a change stores nothing; the
+dashboard shows the stored counts, marks stale ones "refreshing…" and enqueues their refresh;
+its statements do not grow with the number of positions, applicants or files."""
+
+from datetime import date, timedelta
+
+import pytest
+from flask import g
+from sqlalchemy import insert, select, update
+
+from portal import verdicts
+from portal.dashboard import status
+from portal.extensions import db
+from portal.models import Applicant, Employer, Position, PositionVerdict, Role, Waiver
+from tests.evidence_views.support import add_position, png
+from tests.helpers import text_of
+from tests.positions.support import applicant_row
+from tests.positions.test_query_count import counted
+from tests.signoff.test_dashboard import open_errors, rows
+
+REP = Role.REPRESENTATIVE
+
+
+def stored(app, position_id: int) -> PositionVerdict:
+    with app.app_context():
+        row = db.session.scalar(
+            select(PositionVerdict).where(PositionVerdict.position_id == position_id)
+        )
+        db.session.expunge(row)
+        return row
+
+
+def current(app, position_id: int, today: date | None = None) -> bool:
+    with app.app_context():
+        ruleset = verdicts.current_ruleset()
+    return verdicts.is_current(stored(app, position_id), today or date.today(), ruleset)
+
+
+def refresh(app, position_id: int, today: date | None = None) -> bool:
+    with app.test_request_context():
+        return verdicts.refresh(position_id, today)
+
+
+def _in_request(app, owner_id, change):
+    with app.test_request_context():
+        g.audit_actor_id = owner_id
+        change()
+        db.session.commit()
+
+
+def change_position(locker):
+    db.session.get(Position, locker.position_id).duties = "Cook and clean."
+
+
+def add_applicant(locker):
+    row = applicant_row(1)
+    db.session.add(Applicant(employer_id=locker.employer_id, position_id=locker.position_id, **row))
+
+
+def bulk_insert_applicants(locker):
+    db.session.execute(
+        insert(Applicant),
+        [
+            {"employer_id": locker.employer_id, "position_id": locker.position_id}
+            | applicant_row(n)
+            for n in range(3)
+        ],
+    )
+
+
+def bulk_update_applicants(locker):
+    db.session.execute(
+        update(Applicant)
+        .where(Applicant.position_id == locker.position_id)
+        .values(reason_code="lacks_experience")
+    )
+
+
+def waive(locker):
+    db.session.add(
+        Waiver(
+            employer_id=locker.employer_id,
+            position_id=locker.position_id,
+            rule_id="ADV-001",
+            subject="position",
+            reason="Accepted by counsel for the test.",
+            waived_by_id=locker.user(REP).id,
+        )
+    )
+
+
+def change_employer_profile(locker):
+    db.session.get(Employer, locker.employer_id).city = "Mississauga"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        change_position,
+        add_applicant,
+        bulk_insert_applicants,
+        bulk_update_applicants,
+        waive,
+        change_employer_profile,
+    ],
+)
+def test_a_change_to_any_input_makes_the_verdict_stale_until_refreshed(locker, change):
+    app = locker.app
+    locker.user(REP)  # the waiver's author (a new membership is an input of every position)
+    # Something for the bulk update to match.
+    _in_request(app, locker.users[Role.OWNER].id, lambda: add_applicant(locker))
+    assert refresh(app, locker.position_id)
+    assert current(app, locker.position_id)
+    other = add_position(app, locker.employer_id, "Baker")
+    assert refresh(app, other)
+
+    _in_request(app, locker.users[Role.OWNER].id, lambda: change(locker))
+
+    assert not current(app, locker.position_id)
+    # A change to one position's own rows leaves the other position's verdict current; an
+    # employer-wide row (the profile) is an input of every position.
+    assert current(app, other) is (change is not change_employer_profile)
+    assert refresh(app, locker.position_id)
+    assert current(app, locker.position_id)
+
+
+def test_evidence_through_the_page_makes_the_verdict_stale_and_the_request_refreshes_it(locker):
+    app = locker.app
+    assert refresh(app, locker.position_id)
+    revision = stored(app, locker.position_id).revision
+    response = locker.upload(png(1), "ad-1.png")
+    assert response.status_code == 302
+    response.close()  # as a server does after the last byte: runs the work after the answer
+    verdict = stored(app, locker.position_id)
+    assert verdict.revision > revision  # the upload's flush bumped it
+    # ...and the upload's request enqueued the refresh (inline here, after the response).
+    assert current(app, locker.position_id)
+
+
+def test_a_verdict_computed_yesterday_is_stale_today(locker):
+    app = locker.app
+    yesterday = date.today() - timedelta(days=1)
+    assert refresh(app, locker.position_id, yesterday)
+    assert current(app, locker.position_id, yesterday)
+    assert not current(app, locker.position_id)
+
+
+def test_a_refresh_that_raced_a_change_stores_nothing(locker, monkeypatch):
+    app = locker.app
+    computed = verdicts.compute
+
+    def compute_then_someone_edits(position, today):
+        values = computed(position, today)
+        # Another request commits a change while the engine runs.
+        with app.app_context():
+            db.session.execute(
+                update(PositionVerdict.__table__)
+                .where(PositionVerdict.position_id == position.id)
+                .values(revision=PositionVerdict.revision + 1)
+            )
+            db.session.commit()
+        return values
+
+    monkeypatch.setattr(verdicts, "compute", compute_then_someone_edits)
+    assert refresh(app, locker.position_id) is False
+    assert not current(app, locker.position_id)
+
+
+def test_the_dashboard_shows_stored_counts_and_refreshing_while_stale(locker, monkeypatch):
+    app = locker.app
+    client = locker.client(REP)
+    table = rows(text_of(client.get("/")))  # inline: refreshed before the page is drawn
+    errors = open_errors(app, locker.position_id)
+    assert table[0]["Errors"] == str(errors) and "refreshing" not in table[0]["Errors"]
+    assert current(app, locker.position_id)
+
+    enqueued = []
+    monkeypatch.setattr(status, "_refresh_inline", lambda: False)
+    monkeypatch.setattr(status, "enqueue", lambda name, **kw: enqueued.append((name, kw)))
+    with app.app_context():  # a change made outside a request: nothing enqueued it
+        db.session.get(Position, locker.position_id).duties = "Cook."
+        db.session.commit()
+    table = rows(text_of(client.get("/")))
+    assert table[0]["Errors"] == f"{errors} refreshing…"
+    assert enqueued == [("verdict.refresh", {"position_id": locker.position_id})]
+
+    refresh(app, locker.position_id)  # what the worker does
+    table = rows(text_of(client.get("/")))
+    assert "refreshing" not in table[0]["Errors"] + table[0]["Warnings"]
+    assert table[0]["Errors"] == str(open_errors(app, locker.position_id))
+
+
+def test_the_dashboard_pages_positions_with_the_same_statements_for_3_or_60(locker, monkeypatch):
+    app = locker.app
+    monkeypatch.setattr(status, "PAGE_SIZE", 5)
+    client = locker.client(REP)
+    for n in range(2):
+        add_position(app, locker.employer_id, f"Baker {n}")
+    locker.upload(png(1), "ad-1.png")
+    assert client.get("/").status_code == 200  # refreshes the new verdicts inline
+    with counted(app) as few:
+        assert client.get("/").status_code == 200
+    for n in range(57):
+        add_position(app, locker.employer_id, f"Server {n:02}")
+    locker.upload(png(2), "ad-2.png")
+    for page in range(1, 14):  # every page once: all verdicts refreshed
+        assert client.get(f"/?page={page}").status_code == 200
+    with counted(app) as many:
+        html = text_of(client.get("/?page=2"))
+    assert "Page 2 of 12 (60 positions)" in html
+    assert len(rows(html)) == 5
+    assert few, "the listener counted nothing"
+    assert len(many) == len(few), f"{len(few)} statements with 3 positions, {len(many)} with 60"
+
+
+@pytest.mark.parametrize("page", ["evidence", "risk"])
+def test_evidence_and_risk_pages_run_the_same_statements_for_1_or_6_files(locker, page):
+    app = locker.app
+    url = f"{locker.base}/{page}"
+    client = locker.client(Role.OWNER)
+    locker.upload(png(1), "ad-1.png")
+    assert client.get(url).status_code == 200
+    with counted(app) as few:
+        assert client.get(url).status_code == 200
+    for n in range(2, 7):
+        locker.upload(png(n), f"ad-{n}.png")
+    with counted(app) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few), f"{len(few)} statements with 1 file, {len(many)} with 6"
