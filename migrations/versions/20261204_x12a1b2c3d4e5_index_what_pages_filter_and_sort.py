@@ -5,7 +5,7 @@ applicant and worker; a comment's evidence file; a payment's worker and recruite
 document's worker). Measured at 100× data (`make bench-scale`, EXPLAIN on PostgreSQL).
 
 Revision ID: x12a1b2c3d4e5
-Revises: ek11b2c3d4e5f
+Revises: p12a1b2c3d4e5 (chained after the merge of p12; was ek11b2c3d4e5f)
 Create Date: 2026-12-04 22:10:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'x12a1b2c3d4e5'
-down_revision = 'ek11b2c3d4e5f'
+down_revision = 'p12a1b2c3d4e5'
 branch_labels = None
 depends_on = None
 
