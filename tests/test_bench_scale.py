@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy import create_engine, event, inspect, make_url, text
 
 from portal.extensions import db
 
@@ -104,3 +104,22 @@ def test_the_builder_fills_a_database_at_a_tiny_scale(bench_database):
     fernet = Fernet(key.encode())
     assert [fernet.decrypt(number.encode()).decode() for number in numbers] == ["8000000"]
     assert fernet.decrypt(secret.encode()).decode() == "JBSWY3DPEHPK3PXP"
+
+
+def test_queries_are_counted_in_a_header_only_when_the_bench_asks(database_url):
+    from tests.conftest import build_app
+
+    plain = build_app(database_url)
+    assert "X-Query-Count" not in plain.test_client().get("/account/login").headers
+    counted = build_app(database_url, COUNT_QUERIES=True)
+    seen = []
+    with counted.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    response = counted.test_client().get("/account/login")
+    assert response.status_code == 200
+    assert seen, "the page read nothing: nothing to count"
+    assert response.headers["X-Query-Count"] == str(len(seen))
+    for app in (plain, counted):
+        with app.app_context():
+            db.engine.dispose()
