@@ -9,7 +9,7 @@ SEMGREP := $(TOOLS)/bin/semgrep scan --metrics=off --disable-version-check --no-
 FLASK := $(VENV)/bin/flask --app portal
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint secrets-baseline sbom system-deps browser-deps lock lock-tools clean messages bench \
+.PHONY: run test lint secrets-baseline sbom system-deps browser-deps lock lock-tools clean messages bench worker \
 	bench-scale
 
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -34,6 +34,12 @@ run: $(VENV)/.installed system-deps  ## set up, migrate, seed the demo on a new 
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# The job queue's worker (README "The job queue"): takes bundles, offer letters and reminder
+# mails from Redis. Needs PORTAL_REDIS_URL (the web processes use the same); without it jobs run
+# in the web process and no worker is needed.
+worker: $(VENV)/.installed system-deps
+	$(FLASK) worker
 
 test: $(VENV)/.dev-installed browser-deps  ## set up with dev dependencies and run the whole suite
 	$(PY) -m pytest
@@ -69,9 +75,16 @@ sbom: $(VENV)/.dev-installed $(TOOLS)/.installed
 		--output-reproducible --of JSON -o build/sbom.cdx.json $(PY)
 
 # Times the rules engine and the compliance page on a large case (20 activities, 2,000
-# applicants); prints a table and writes bench/results.json. Figures only, nothing asserted.
+# applicants); prints a table and writes bench/results.json. Then each daily page of the demo,
+# served by gunicorn with 2 sync workers, as a ratio to the shared harness's baseline page
+# (bench/pages.py, bench/baseline/ratio.sh; needs wrk, installed with apt when root).
+# Figures only, nothing asserted.
 bench: $(VENV)/.dev-installed
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+		echo "wrk is missing: apt-get install wrk"
 	$(PY) -m bench.run
+	$(PY) -m bench.pages
 
 # The portal at 1×, 10× and 100× data (100×: 500 employers, 5,000 positions, 200,000 applicants,
 # 20,000 evidence records) on a throwaway PostgreSQL 15 cluster (or PORTAL_BENCH_DATABASE_URL,

@@ -37,7 +37,7 @@ VENV = ROOT / ".venv"
 RATIO = HERE / "baseline" / "ratio.sh"
 USER_AGENT = "ratio.sh"
 OWNER = "owner@maple-bistro.example"
-PASSWORD = "maple-syrup-harvest-2026"  # the demo's published password (README)
+PASSWORD = "maple-syrup-harvest-2026"  # pragma: allowlist secret (the demo's, in the README)
 GOAL = 0.5
 
 # (name, URL pattern): the pages a user opens daily, for the line cook (the demo position with

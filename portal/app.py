@@ -74,13 +74,14 @@ def register_field_keys(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from portal.web import select_locale
+    from portal.web import install_page_gettext, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_page_gettext(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
@@ -163,6 +164,7 @@ def register_commands(app: Flask) -> None:
     from portal.commands.lmia import lmia
     from portal.commands.maintenance import check_integrity, sweep
     from portal.commands.offers import list_workers, offer_letter
+    from portal.commands.queue import worker
     from portal.commands.refdata import refdata
     from portal.commands.risk import risk
 
@@ -183,6 +185,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(new_field_key)
     app.cli.add_command(sweep)
     app.cli.add_command(check_integrity)
+    app.cli.add_command(worker)
 
 
 def configure_logging(app: Flask) -> None:

@@ -120,6 +120,9 @@ def build_config(instance_path: Path) -> dict:
         # The job queue (portal.queue, issue 12): an RQ queue on this Redis; unset, jobs run
         # inline in the process that asks for them (the embedded default of `make run`).
         "REDIS_URL": os.environ.get("PORTAL_REDIS_URL"),
+        # Tests only: a pause after each evidence file of a bundle build, so a test can kill
+        # the worker half-way through (tests/queue). 0 (no pause) unless set.
+        "BUNDLE_STEP_PAUSE_SECONDS": float(os.environ.get("PORTAL_BUNDLE_STEP_PAUSE_SECONDS", 0)),
         "RATELIMIT_ENABLED": True,
         "LOGIN_LIMIT_PER_IP": os.environ.get("PORTAL_LOGIN_LIMIT_PER_IP", "20 per 15 minutes"),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get(

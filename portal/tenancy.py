@@ -24,7 +24,7 @@ from typing import TypeVar
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, exists, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from portal.extensions import db, login_manager
 from portal.models import Attestation, Employer, EmployerScoped, Invitation, Membership, Role
@@ -207,8 +207,11 @@ def _log_denied(reason: str, employer_id: int) -> None:
 
 
 def active_membership(user_id: int, employer_id: int) -> Membership | None:
+    # The employer comes in the same statement: every employer page reads it (g.employer).
     return db.session.scalar(
-        select(Membership).where(
+        select(Membership)
+        .options(joinedload(Membership.employer))
+        .where(
             Membership.user_id == user_id,
             Membership.employer_id == employer_id,
             Membership.revoked_at.is_(None),

@@ -64,6 +64,15 @@ def current_ruleset() -> str:
     return ruleset_version(labour_market())
 
 
+def input_revision(position: Position) -> int | None:
+    """The position's input revision now (None: no verdict row yet)."""
+    from portal.extensions import db
+
+    return db.session.scalar(
+        select(PositionVerdict.revision).where(PositionVerdict.position_id == position.id)
+    )
+
+
 def is_current(verdict: PositionVerdict | None, today: date, ruleset: str) -> bool:
     """Whether the stored counts are those the engine would give now."""
     return (
@@ -292,12 +301,13 @@ def refresh(position_id: int, today: date | None = None) -> bool:
     from portal.extensions import db
 
     today = today or date.today()
-    position = db.session.get(Position, position_id)
+    from portal.tenancy import load_for_operator, of_position
+
+    # A job, not a request: no user, the position's own rows only.
+    position = load_for_operator(Position, position_id)
     if position is None:
         return False
-    verdict = db.session.scalar(
-        select(PositionVerdict).where(PositionVerdict.position_id == position_id)
-    )
+    verdict = db.session.scalar(of_position(PositionVerdict, position))
     if verdict is None:  # a position made outside the ORM's unit of work
         verdict = PositionVerdict(employer_id=position.employer_id, position_id=position_id)
         db.session.add(verdict)
@@ -329,5 +339,19 @@ def refresh(position_id: int, today: date | None = None) -> bool:
 
 @job("verdict.refresh")
 def refresh_verdict(position_id: int) -> None:
-    """The queue's job: recompute and store one position's verdict (safe to run twice)."""
-    refresh(position_id)
+    """The queue's job: recompute and store one position's verdict (safe to run twice; a verdict
+    already current, e.g. refreshed by a copy of this job queued by another view, is kept)."""
+    from portal.extensions import db
+
+    today = date.today()
+    row = db.session.execute(
+        select(
+            PositionVerdict.revision,
+            PositionVerdict.computed_revision,
+            PositionVerdict.as_of,
+            PositionVerdict.ruleset,
+        ).where(PositionVerdict.position_id == position_id)
+    ).first()
+    if row is not None and (row[0], row[2], row[3]) == (row[1], today, current_ruleset()):
+        return
+    refresh(position_id, today)

@@ -18,7 +18,7 @@ from flask import (
     render_template,
     request,
 )
-from flask_babel import format_currency, format_date, format_datetime
+from flask_babel import format_currency, format_date, format_datetime, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -448,3 +448,36 @@ def refuse_nul_characters():
         for name, value in request.form.items(multi=True):
             if "\x00" in value:
                 abort(400, description=f"{name}: contains a NUL character")
+
+
+# --- Translations in templates, looked up once per page ---------------------------------------
+
+
+def _page_translations():
+    """The request's translations, found once per locale rather than once per string.
+
+    Flask-Babel's template callables resolve the domain, the locale and the cache on every
+    ``_()`` (a page has 60 to 150). This keeps the last answer on ``g`` with the locale object it
+    was for: ``force_locale`` (a letter rendered in French) sets another locale object, so the
+    cached one is not reused for it."""
+    context = g.get("_flask_babel")
+    locale = getattr(context, "babel_locale", None) if context is not None else None
+    if locale is None:  # the first string of the request resolves the locale
+        return get_translations()
+    cached = g.get("_page_translations")
+    if cached is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    g._page_translations = (locale, translations)
+    return translations
+
+
+def install_page_gettext(app) -> None:
+    """Templates' ``_``/``ngettext`` through ``_page_translations`` (after Flask-Babel's init)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _page_translations().ugettext(s),
+        ngettext=lambda s, p, n: _page_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _page_translations().unpgettext(c, s, p, n),
+    )

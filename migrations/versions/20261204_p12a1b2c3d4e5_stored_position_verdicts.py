@@ -3,7 +3,7 @@ dashboard (issue 12). One row per position, made for every existing position her
 computed: the dashboard shows them as being refreshed and enqueues the refresh).
 
 Revision ID: p12a1b2c3d4e5
-Revises: ek11b2c3d4e5f
+Revises: q12a1b2c3d4e5
 Create Date: 2026-12-04 22:10:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'p12a1b2c3d4e5'
-down_revision = 'ek11b2c3d4e5f'
+down_revision = 'q12a1b2c3d4e5'  # after merging q12 (one head; the lead may re-chain)
 branch_labels = None
 depends_on = None
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from portal.extensions import db, login_manager
 from portal.models import User, UserSession, utcnow
@@ -27,8 +28,11 @@ def _token_hash(token: str) -> str:
 
 @login_manager.user_loader
 def load_user_from_session_token(token: str) -> User | None:
+    # The account in the same statement: every signed-in request reads both.
     user_session = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == _token_hash(token))
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == _token_hash(token))
     )
     if user_session is None or user_session.ended_at is not None:
         return None

@@ -11,6 +11,7 @@
   ``offer-letter POSITION_ID --worker ID --out FILE.pdf|FILE.docx [--lang en|fr]``.
 - ``risk``: ``risk [--employer ID] [--format text|json] [--as-of YYYY-MM-DD]``, every fee and
   fraud finding of every live position (exit 1 while an error-level one stands).
+- ``queue``: ``worker [--burst]``, the job queue's worker (``portal.queue``; needs Redis).
 - ``keys``: ``rotate-keys [--batch-size N]`` (every encrypted value under the newest key of
   ``PORTAL_FIELD_KEYS``) and ``new-field-key`` (prints a fresh key).
 

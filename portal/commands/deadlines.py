@@ -9,7 +9,9 @@ meant for a scheduler (cron, a systemd timer), e.g. daily at 06:00 (it also runs
     0 6 * * *  cd /srv/portal && .venv/bin/flask --app portal send-reminders
 
 It mails each user who asked for reminders about each deadline due within their reminder days
-(in their time zone), once: a second run, or two at the same time, send nothing twice.
+(in their time zone), once: a second run, or two at the same time, send nothing twice. With
+Redis configured it queues one job per user ("reminders.send", ``portal.deadlines.reminders``)
+for the worker to send; without, it sends them itself.
 
 Links in the output and the mail point at ``PORTAL_BASE_URL`` (default
 ``http://127.0.0.1:5000``): a command has no request to take the site's address from.
@@ -18,8 +20,6 @@ Links in the output and the mail point at ``PORTAL_BASE_URL`` (default
 from __future__ import annotations
 
 import json
-import os
-from datetime import date
 
 import click
 from flask import current_app
@@ -27,22 +27,15 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from portal.deadlines import collect, ics, services
+from portal.deadlines.reminders import base_url, send_user_reminders, url_of
 from portal.extensions import db
 from portal.limits import as_of_in_range
 from portal.models import Employer, User, utcnow
+from portal.queue import enqueue
 
 EXIT_OK, EXIT_USAGE = 0, 2
-DEFAULT_BASE_URL = "http://127.0.0.1:5000"
-
-
-def _base_url() -> str:
-    return os.environ.get("PORTAL_BASE_URL", DEFAULT_BASE_URL)
-
-
-def _url_of(deadline) -> str | None:
-    from portal.deadlines.views import url_of
-
-    return url_of(deadline, external=True)
+_base_url = base_url
+_url_of = url_of
 
 
 @click.command("deadlines")
@@ -131,41 +124,6 @@ def list_deadlines(employer_id: int | None, days: int | None, output: str, email
         click.echo("No deadline.")
 
 
-def _send(user: User, deadlines: list, today: date, worker_names: dict) -> None:
-    """One mail listing the deadlines; workers named by first name and initial (mail leaves the
-    portal, like the calendar)."""
-    from portal.mail.services import send_mail
-
-    def title(deadline) -> str:
-        return ics.without_names(deadline.title, worker_names.values())
-
-    count = len(deadlines)
-    subject = (
-        f"Reminder: {title(deadlines[0])}"
-        if count == 1
-        else f"Reminder: {count} deadlines from {deadlines[0].due_on.isoformat()}"
-    )
-    send_mail(
-        user.email,
-        subject,
-        "reminder",
-        user=user,
-        today=today,
-        zone=services.zone_of(user),
-        items=[
-            {
-                "deadline": d,
-                "title": title(d),
-                "days_left": (d.due_on - today).days,
-                "what_to_do": collect.WHAT_TO_DO.get(d.kind, d.title),
-                "url": _url_of(d),
-            }
-            for d in deadlines
-        ],
-        deadlines_url=f"{_base_url().rstrip('/')}/deadlines",
-    )
-
-
 @click.command("send-reminders")
 @click.option(
     "--today",
@@ -180,30 +138,33 @@ def send_reminders(today_option) -> None:
     fixed = today_option.date() if today_option else None
     if fixed is not None and not as_of_in_range(fixed):
         raise click.UsageError(f"--today {fixed.isoformat()} is outside the dates covered.")
-    users = mails = reminders = failed = 0
-    with current_app.test_request_context(base_url=_base_url()):
-        for user in services.users_with_reminders():
-            users += 1
-            today = fixed or services.today_for(user)
-            collected = services.deadlines_of_user(user.id, today)
-            due = collect.due_for_reminder(collected.deadlines, today, user.reminder_days_before)
-            try:
-                names = collected.worker_names
-                sent = services.remind(
-                    user, due, today, lambda u, d, t, names=names: _send(u, d, t, names)
-                )
-            except Exception as error:  # noqa: BLE001 - one user's mail must not stop the rest
-                failed += 1
-                click.echo(f"user {user.id}: reminder not sent ({type(error).__name__})", err=True)
-                continue
-            if sent:
-                mails += 1
-                reminders += sent
-        db.session.remove()
-    click.echo(
-        f"{users} users with reminders, {mails} mails, {reminders} reminders sent"
-        + (f", {failed} failed (left for the next run)" if failed else "")
-    )
+    users = mails = reminders = failed = queued = 0
+    on_queue = bool(current_app.config.get("REDIS_URL"))
+    day = fixed.isoformat() if fixed else None
+    for user_id in [user.id for user in services.users_with_reminders()]:
+        users += 1
+        if on_queue:  # a worker sends it (portal.queue); a failed job is sent by the next run
+            enqueue("reminders.send", user_id=user_id, today=day)
+            queued += 1
+            continue
+        try:
+            sent = send_user_reminders(user_id, day)
+        except Exception as error:  # noqa: BLE001 - one user's mail must not stop the rest
+            db.session.rollback()
+            failed += 1
+            click.echo(f"user {user_id}: reminder not sent ({type(error).__name__})", err=True)
+            continue
+        if sent:
+            mails += 1
+            reminders += sent
+    db.session.remove()
+    if on_queue:
+        click.echo(f"{users} users with reminders, {queued} reminder jobs queued")
+    else:
+        click.echo(
+            f"{users} users with reminders, {mails} mails, {reminders} reminders sent"
+            + (f", {failed} failed (left for the next run)" if failed else "")
+        )
     # The scheduled command also clears what crashed processes left (portal.maintenance).
     from portal.commands.maintenance import run_sweep
 

@@ -9,9 +9,24 @@ policy); one build runs per position (a unique index; a second request gets the 
 per employer at most ``BUNDLE_MAX_RUNNING_PER_EMPLOYER`` run at once and
 ``BUNDLE_MAX_PER_HOUR`` start per hour; each process runs at most ``BUNDLE_WORKERS`` builds at
 a time (the rest wait, "queued"); a build past ``BUNDLE_TIME_LIMIT_SECONDS`` is stopped and
-marked failed. A build whose process died (same host, process gone) or that ran past the limit
-is marked failed when the bundle pages are shown and when the app starts. The job queue of a
-later issue takes over ``_dispatch``; the limits stay in ``start``.
+marked failed. The limits stay in ``start``, whoever builds.
+
+Who builds (``_dispatch``): with Redis configured (``PORTAL_REDIS_URL``), a worker process of the
+job queue (the job "bundle.build", ``portal.queue``); without it, a thread of the web process
+(or the request itself, ``BUNDLE_INLINE``). Either way the builder first *claims* the job row: a
+conditional UPDATE that only one process can win (the row is running and unclaimed, or its
+claimant stopped beating for ``BUNDLE_LEASE_SECONDS``), so a job runs once even when two workers
+pick it at the same moment; every later write of the builder names its claim, so a build taken
+over stops instead of overwriting the other.
+
+A build whose process died (same host, process gone; on the queue also: no heartbeat for the
+lease) is, with the queue, put back on it for another worker (at most ``BUNDLE_MAX_ATTEMPTS``
+tries: a file that kills its worker every time must not loop forever); without the queue, marked
+failed (nobody else would build it; the user starts it again). A build past its time limit is
+marked failed. This sweep runs when the bundle pages are shown, when the app starts serving,
+when a worker starts and at each worker maintenance round. A killed build leaves no half file:
+the ZIP is written in a temp directory, fsynced and renamed into the store
+(``portal.storage``), and recorded only after the rename.
 """
 
 import logging
@@ -20,13 +35,14 @@ import socket
 import tempfile
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import Response, current_app, g, send_file
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from portal.audit import append_event
@@ -45,9 +61,10 @@ from portal.offers import services as offers
 from portal.positions import compliance
 from portal.positions.labels import METHODS, TARGET_GROUPS
 from portal.positions.services import applicants_of
+from portal.queue import enqueue, job
 from portal.recruitment.summary import recruitment_summary
 from portal.storage import new_key
-from portal.tenancy import scoped_select
+from portal.tenancy import load_for_operator, scoped_select
 
 log = logging.getLogger("portal.bundle")
 
@@ -56,6 +73,10 @@ DEFAULTS = {
     "BUNDLE_MAX_RUNNING_PER_EMPLOYER": 2,
     "BUNDLE_MAX_PER_HOUR": 10,
     "BUNDLE_TIME_LIMIT_SECONDS": 600,
+    # A claimed build whose row has no heartbeat for this long is taken to be dead (its worker
+    # on another host cannot be asked). Every evidence file beats; one step never takes this.
+    "BUNDLE_LEASE_SECONDS": 120,
+    "BUNDLE_MAX_ATTEMPTS": 3,
 }
 # Recording the end of a build is retried: a lost "failed" leaves a build running for good.
 RECORD_ATTEMPTS = 6
@@ -310,6 +331,7 @@ def start(position: Position, user_id: int, *, inline: bool | None = None) -> St
         free_at = recent[-setting("BUNDLE_MAX_PER_HOUR")].created_at + timedelta(hours=1)
         wait = max(60, int((free_at - now).total_seconds()) + 1)
         raise BundleRefused("hourly", len(recent), retry_after=wait)
+    queued = _queued(inline)
     job = BundleJob(
         employer_id=employer_id,
         position_id=position_id,
@@ -317,8 +339,10 @@ def start(position: Position, user_id: int, *, inline: bool | None = None) -> St
         status="running",
         stage="queued",
         heartbeat_at=now,
-        owner_host=HOST,
-        owner_pid=os.getpid(),
+        # Until a worker claims it, a queued job belongs to no process (the queue holds it);
+        # a thread's job belongs to this process, and dies with it.
+        owner_host=None if queued else HOST,
+        owner_pid=None if queued else os.getpid(),
     )
     db.session.add(job)
     try:
@@ -331,6 +355,13 @@ def start(position: Position, user_id: int, *, inline: bool | None = None) -> St
         return Started(running, False)
     _dispatch(job.id, position_id, employer_id, user_id, inline)
     return Started(job, True)
+
+
+def _queued(inline: bool | None) -> bool:
+    """Whether builds go to the job queue (Redis configured, no inline build asked for)."""
+    if inline if inline is not None else current_app.config.get("BUNDLE_INLINE"):
+        return False
+    return bool(current_app.config.get("REDIS_URL"))
 
 
 def _lock_employer(employer_id: int) -> None:
@@ -371,6 +402,13 @@ def _executor(app) -> ThreadPoolExecutor:
 def _dispatch(job_id, position_id, employer_id, user_id, inline: bool | None) -> None:
     app = current_app._get_current_object()
     args = (app, job_id, position_id, employer_id, user_id)
+    if _queued(inline):
+        try:
+            enqueue("bundle.build", bundle_id=job_id)
+        except Exception:  # Redis unreachable: say so now rather than leave it "queued"
+            log.exception("bundle %s could not be queued", job_id)
+            record_failure(job_id, employer_id, "The job queue could not be reached; try again.")
+        return
     if inline if inline is not None else app.config.get("BUNDLE_INLINE"):
         _run(*args)
         return
@@ -390,8 +428,59 @@ def _labelled(open_items: dict, report) -> dict:
     return open_items
 
 
+@job("bundle.build")
+def build_queued(bundle_id: int) -> None:
+    """The queue's job: build bundle ``bundle_id`` unless another worker has it or it ended."""
+    row = load_for_operator(BundleJob, bundle_id)  # no tenant yet: _run sets it
+    if row is None or row.status != "running":
+        return
+    args = (row.id, row.position_id, row.employer_id, row.requested_by_id)
+    db.session.rollback()  # no transaction held while building
+    _run(current_app._get_current_object(), *args)
+
+
+def claim(job_id: int) -> str | None:
+    """Take ``job_id`` for this process: a token when this process won it, None when it is
+    not to be built here (another process holds it, or it ended, or its tries are used up).
+
+    One conditional UPDATE decides: the row must be running and either unclaimed or its
+    claimant silent past the lease. The database lets exactly one of two racing UPDATEs
+    match (PostgreSQL re-checks the condition on the row the winner wrote; SQLite runs writes
+    one at a time), so the job runs once even when two workers take it at the same moment.
+    """
+    token = uuid.uuid4().hex
+    now = utcnow()
+    lease_ended = now - timedelta(seconds=setting("BUNDLE_LEASE_SECONDS"))
+    with db.engine.begin() as connection:
+        won = connection.execute(
+            update(BundleJob)
+            .where(
+                BundleJob.id == job_id,
+                BundleJob.status == "running",
+                or_(BundleJob.claim.is_(None), BundleJob.heartbeat_at < lease_ended),
+                BundleJob.attempts < setting("BUNDLE_MAX_ATTEMPTS"),
+            )
+            .values(
+                claim=token,
+                attempts=BundleJob.attempts + 1,
+                heartbeat_at=now,
+                owner_host=HOST,
+                owner_pid=os.getpid(),
+            )
+        ).rowcount
+    return token if won == 1 else None
+
+
 def _run(app, job_id: int, position_id: int, employer_id: int, user_id: int) -> None:
     with app.test_request_context():
+        try:
+            token = claim(job_id)
+        except Exception:  # left unclaimed: the sweep ends it at its time limit
+            log.exception("bundle %s could not be claimed", job_id)
+            return
+        if token is None:
+            log.info("bundle %s: taken by another builder or ended; not built here", job_id)
+            return
         try:
             employer = db.session.get(Employer, employer_id)
             g.employer = employer  # the tenancy scope of this job
@@ -401,10 +490,10 @@ def _run(app, job_id: int, position_id: int, employer_id: int, user_id: int) -> 
             user = db.session.scalar(select(User).where(User.id == user_id))
         except Exception:
             log.exception("bundle %s could not be loaded", job_id)
-            record_failure(job_id, employer_id, UNEXPECTED)
+            record_failure(job_id, employer_id, UNEXPECTED, claim=token)
             return
         try:
-            build(job, position, employer, user)
+            build(job, position, employer, user, claim=token)
         except Exception:  # build() recorded the failure; the page shows it
             log.exception("bundle %s failed", job_id)
 
@@ -412,15 +501,18 @@ def _run(app, job_id: int, position_id: int, employer_id: int, user_id: int) -> 
 # --- building, with progress and a recorded end -------------------------------------------
 
 
-def build(job: BundleJob, position: Position, employer: Employer, user: User) -> None:
+def build(
+    job: BundleJob, position: Position, employer: Employer, user: User, claim: str | None = None
+) -> None:
     """Build the bundle for ``job`` and keep it in storage; record progress as it goes.
 
     The end is always recorded: "done" with the ZIP, or "failed" with a reason for the user
-    (re-raising the error). Used by the builder threads and by ``flask bundle``.
+    (re-raising the error). Used by the builders (threads, queue workers: ``claim`` is their
+    token, and every write is theirs only while they hold it) and by ``flask bundle``.
     """
     job_id, employer_id = job.id, job.employer_id
     deadline = job.created_at + timedelta(seconds=setting("BUNDLE_TIME_LIMIT_SECONDS"))
-    tracker = _Tracker(job_id, deadline)
+    tracker = _Tracker(job_id, deadline, claim)
     key = None
     try:
         tracker.update(
@@ -436,12 +528,12 @@ def build(job: BundleJob, position: Position, employer: Employer, user: User) ->
             key = new_key()
             services.evidence_storage().save(key, out)
         done = {"storage_key": key, "sha256": result.sha256, "size_bytes": result.size}
-        if not _record(job_id, employer_id, "done", done):
+        if not _record(job_id, employer_id, "done", done, claim=claim):
             raise BuildStopped("The build was stopped before it finished.")
     except BaseException as error:
         if key is not None:
             services.forget_stored(key)
-        record_failure(job_id, employer_id, _reason(error))
+        record_failure(job_id, employer_id, _reason(error), claim=claim)
         raise
     finally:
         db.session.expire(job)  # its row was changed through other connections
@@ -457,8 +549,8 @@ class _Tracker:
     """Writes the stage, the file count and a heartbeat on the job row, in short transactions
     of their own, and stops the build past its deadline or once it is no longer running."""
 
-    def __init__(self, job_id: int, deadline: datetime):
-        self.job_id, self.deadline = job_id, deadline
+    def __init__(self, job_id: int, deadline: datetime, claim: str | None = None):
+        self.job_id, self.deadline, self.claim = job_id, deadline, claim
 
     def update(self, **values) -> None:
         now = utcnow()
@@ -469,7 +561,7 @@ class _Tracker:
             with db.engine.begin() as connection:
                 changed = connection.execute(
                     update(BundleJob)
-                    .where(BundleJob.id == self.job_id, BundleJob.status == "running")
+                    .where(*_held(self.job_id, self.claim))
                     .values(heartbeat_at=now, **values)
                 ).rowcount
         except SQLAlchemyError:  # progress is for the page; the build goes on without it
@@ -480,21 +572,30 @@ class _Tracker:
 
     def progress(self, done: int, total: int) -> None:
         self.update(stage="converting", done_steps=done, total_steps=total)
+        pause = current_app.config.get("BUNDLE_STEP_PAUSE_SECONDS")
+        if pause:  # tests only (a build slow enough to be killed half-way)
+            time.sleep(pause)
 
     def stage(self, name: str) -> None:
         self.update(stage=name)
 
 
-def _record(job_id: int, employer_id: int, status: str, values: dict, actor=...) -> bool:
+def _held(job_id: int, claim: str | None) -> tuple:
+    """The row while it runs (and, given a claim, while that claim holds it)."""
+    conditions = (BundleJob.id == job_id, BundleJob.status == "running")
+    return conditions if claim is None else (*conditions, BundleJob.claim == claim)
+
+
+def _record(
+    job_id: int, employer_id: int, status: str, values: dict, actor=..., claim: str | None = None
+) -> bool:
     """End a running job as ``status`` (one transaction, with its audit event); False when it
-    was not running any more (already ended elsewhere)."""
+    was not running any more (already ended elsewhere) or no longer held by ``claim``."""
     now = utcnow()
     values = {**values, "status": status, "stage": None, "finished_at": now}
     with db.engine.begin() as connection:
         changed = connection.execute(
-            update(BundleJob)
-            .where(BundleJob.id == job_id, BundleJob.status == "running")
-            .values(heartbeat_at=now, **values)
+            update(BundleJob).where(*_held(job_id, claim)).values(heartbeat_at=now, **values)
         ).rowcount
         if changed != 1:
             return False
@@ -517,7 +618,9 @@ def _record(job_id: int, employer_id: int, status: str, values: dict, actor=...)
     return True
 
 
-def record_failure(job_id: int, employer_id: int, reason: str, actor=...) -> bool:
+def record_failure(
+    job_id: int, employer_id: int, reason: str, actor=..., claim: str | None = None
+) -> bool:
     """Mark the job failed, retrying (a busy database must not leave it "running" for good).
 
     Each attempt is a fresh transaction. Returns False when every attempt failed; the sweep
@@ -526,7 +629,7 @@ def record_failure(job_id: int, employer_id: int, reason: str, actor=...) -> boo
     wait = RECORD_FIRST_WAIT
     for attempt in range(1, RECORD_ATTEMPTS + 1):
         try:
-            _record(job_id, employer_id, "failed", {"error": reason}, actor)
+            _record(job_id, employer_id, "failed", {"error": reason}, actor, claim)
             return True
         except Exception:
             log.warning(
@@ -549,14 +652,18 @@ def _tmp_dir() -> str:
 
 
 def _running_rows(employer_id: int | None = None) -> list:
-    """(id, employer_id, created_at, owner_host, owner_pid) of running builds: the current
-    employer's, or every employer's when the app starts (no tenant then: bookkeeping only)."""
+    """(id, employer_id, created_at, owner_host, owner_pid, claim, attempts, heartbeat_at) of
+    running builds: the current employer's, or every employer's when the app starts (no tenant
+    then: bookkeeping only)."""
     columns = (
         BundleJob.id,
         BundleJob.employer_id,
         BundleJob.created_at,
         BundleJob.owner_host,
         BundleJob.owner_pid,
+        BundleJob.claim,
+        BundleJob.attempts,
+        BundleJob.heartbeat_at,
     )
     query = select(*columns).where(BundleJob.status == "running")
     if employer_id is not None:
@@ -565,13 +672,22 @@ def _running_rows(employer_id: int | None = None) -> list:
         return list(connection.execute(query))
 
 
-def stale_reason(row, now: datetime, time_limit: timedelta) -> str | None:
-    """Why a running build is over, or None while it may still be going."""
+PROCESS_GONE = "The build stopped: the process building it ended before it finished."
+
+
+def stale_reason(
+    row, now: datetime, time_limit: timedelta, lease: timedelta | None = None
+) -> str | None:
+    """Why a running build is over (or, on the queue, its builder gone), or None while it may
+    still be going. ``lease``: on the queue, a claimed build silent that long is abandoned."""
     if now - row.created_at > time_limit:
         minutes = int(time_limit.total_seconds()) // 60
         return f"The build took longer than {minutes} minutes and was stopped."
     if row.owner_host == HOST and row.owner_pid and not _process_alive(row.owner_pid):
-        return "The build stopped: the process building it ended before it finished."
+        return PROCESS_GONE
+    claimed = getattr(row, "claim", None) is not None
+    if lease is not None and claimed and row.heartbeat_at and now - row.heartbeat_at > lease:
+        return PROCESS_GONE
     return None
 
 
@@ -586,16 +702,56 @@ def _process_alive(pid: int) -> bool:
 
 
 def sweep(rows) -> int:
-    """Mark failed the running builds (rows of ``_running_rows``) that are over; count them."""
+    """End the running builds (rows of ``_running_rows``) that are over, or put back on the
+    queue those whose builder died (with a try left); count them."""
     now = utcnow()
     time_limit = timedelta(seconds=setting("BUNDLE_TIME_LIMIT_SECONDS"))
+    queued = bool(current_app.config.get("REDIS_URL"))
+    lease = timedelta(seconds=setting("BUNDLE_LEASE_SECONDS")) if queued else None
     marked = 0
     for row in rows:
-        reason = stale_reason(row, now, time_limit)
-        if reason and record_failure(row.id, row.employer_id, reason, actor=None):
+        reason = stale_reason(row, now, time_limit, lease)
+        if reason is None:
+            continue
+        retry = queued and reason == PROCESS_GONE
+        if retry and row.attempts < setting("BUNDLE_MAX_ATTEMPTS"):
+            if _requeue(row):
+                log.warning("bundle %s: its builder died; queued again", row.id)
+                marked += 1
+            continue
+        if retry:
+            reason = f"{PROCESS_GONE} It was tried {row.attempts} times; start it again."
+        if record_failure(row.id, row.employer_id, reason, actor=None):
             log.warning("bundle %s marked failed: %s", row.id, reason)
             marked += 1
     return marked
+
+
+def _requeue(row) -> bool:
+    """Release a dead builder's claim (only the claim seen: a build another process has taken
+    since is left alone) and queue the build again. Its half-made ZIP was in a temp directory,
+    never in the store; the next build starts from the beginning."""
+    with db.engine.begin() as connection:
+        released = connection.execute(
+            update(BundleJob)
+            .where(*_held(row.id, row.claim))
+            .values(
+                claim=None,
+                stage="queued",
+                done_steps=0,
+                owner_host=None,
+                owner_pid=None,
+                heartbeat_at=utcnow(),
+            )
+        ).rowcount
+    if released != 1:
+        return False
+    try:
+        enqueue("bundle.build", bundle_id=row.id)
+    except Exception:  # Redis unreachable: end it, so the user can start it again
+        log.exception("bundle %s could not be queued again", row.id)
+        record_failure(row.id, row.employer_id, "The job queue could not be reached; try again.")
+    return True
 
 
 def sweep_employer(employer_id: int) -> int:

@@ -114,7 +114,9 @@ def _locker_page(
     report = compliance.check(position, date.today())
     case_json = compliance.case_json(position, report)
     sign_off = services.latest_sign_off(position)
-    open_now = services.open_items_of(position, report, evidence)
+    # The position's open requests, read once: the open items and both lists filter them.
+    requests = reviews.to_do_all(position)
+    open_now = services.open_items_of(position, report, evidence, requests)
     still_open = {r.id for r in open_now.requests}
     sign_off_form = sign_off_form or SignOffForm(formdata=None)
     if not sign_off_form.open_fingerprint.data:
@@ -143,8 +145,10 @@ def _locker_page(
             snapshots_due(position.activities, evidence, date.today()), date.today()
         ),
         # Requests still open: one about a finding since fixed or waived is settled.
-        to_do=[r for r in reviews.to_do(position) if r.id in still_open],
-        asked_by_client=[r for r in reviews.asked_by_client(position) if r.id in still_open],
+        to_do=[r for r in requests if reviews.from_representative(r) and r.id in still_open],
+        asked_by_client=[
+            r for r in requests if not reviews.from_representative(r) and r.id in still_open
+        ],
         report=report,
         open_now=open_now,
         category_names=CATEGORY_NAMES,

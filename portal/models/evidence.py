@@ -155,7 +155,8 @@ class BundleJob(CreatedAt, PositionChild, Base):
 
     While ``status`` is "running", ``stage`` says where it is ("queued" until a builder takes
     it). ``owner_host``/``owner_pid`` name the process that holds the job, so a build left
-    "running" by a process that died is found and marked failed (``portal.evidence.bundles``).
+    "running" by a process that died is found: put back on the job queue when there is one (a
+    few ``attempts`` at most), else marked failed (``portal.evidence.bundles``).
     """
 
     __tablename__ = "bundle_jobs"
@@ -173,6 +174,10 @@ class BundleJob(CreatedAt, PositionChild, Base):
     heartbeat_at: Mapped[datetime | None]
     owner_host: Mapped[str | None] = mapped_column(String(255))
     owner_pid: Mapped[int | None]
+    # The token of the worker building it: taken by a conditional UPDATE (one worker wins),
+    # checked by every later write of that worker (a build taken over is stopped).
+    claim: Mapped[str | None] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     finished_at: Mapped[datetime | None]
 
     requested_by: Mapped[User] = relationship()

@@ -2,9 +2,10 @@
 the checks on them, the letter's preview, its versions, issuing and signatures."""
 
 import dataclasses
+import logging
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -31,11 +32,14 @@ from portal.offers.forms import (
 )
 from portal.positions import compliance, labels
 from portal.positions import services as position_services
+from portal.queue import enqueue
 from portal.tenancy import current_employer, get_scoped_or_404, identity_number, policy
 from portal.web import as_of_date, create_once, refuse_stale_edit
 
 URL_PREFIX = "/employers/<int:employer_id>/positions/<int:position_id>/workers"
 bp = Blueprint("offers", __name__, url_prefix=URL_PREFIX)
+
+log = logging.getLogger("portal.offers")
 
 
 def _ui_language() -> str:
@@ -345,6 +349,8 @@ def generate(employer_id: int, position_id: int, worker_id: int):
     if not worker.offer:
         flash(_("Write the offer terms first: there is no offer to generate."), "error")
         return _worker_page(position, worker, status=409)
+    if current_app.config.get("REDIS_URL"):  # a worker renders it (portal.offers.jobs)
+        return _queue_generation(position, worker)
     generated = services.generate(position, worker, current_user.id, as_of_date())
     try:
         db.session.commit()
@@ -374,6 +380,26 @@ def generate(employer_id: int, position_id: int, worker_id: int):
     else:
         flash(_("Version %(n)d is generated.", n=version.number), "success")
     return redirect(_worker_url(employer_id, position_id, worker_id, _anchor="versions"))
+
+
+def _queue_generation(position: Position, worker: Worker):
+    arguments = {
+        "position_id": position.id,
+        "worker_id": worker.id,
+        "user_id": current_user.id,
+        "as_of": as_of_date().isoformat(),
+    }
+    try:
+        enqueue("offers.render", **arguments)
+    except Exception:  # noqa: BLE001 - Redis unreachable: say so, nothing was saved
+        log.exception("offer letter of worker %s could not be queued", worker.id)
+        flash(_("The letter could not be queued for generation; try again."), "error")
+        return _worker_page(position, worker, status=503)
+    flash(
+        _("The letter is being generated; the new version appears below in a few seconds."),
+        "success",
+    )
+    return redirect(_worker_url(position.employer_id, position.id, worker.id, _anchor="versions"))
 
 
 @bp.post("/<int:worker_id>/versions/<int:version_id>/issue")

@@ -1,6 +1,7 @@
 """Run the rules on a stored position and dress the verdict for the compliance page."""
 
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
@@ -8,6 +9,7 @@ from flask import current_app, url_for
 
 from portal import finding_labels as pages
 from portal.cases import Case, case_to_json, parse_case
+from portal.extensions import db
 from portal.finding_labels import CaseRecords, RecordRef, SubjectLabel, SubjectLabeller
 from portal.models import Applicant, Position
 from portal.positions import services
@@ -16,6 +18,7 @@ from portal.positions.reference import labour_market
 from portal.recruitment.filing_window import FilingWindow, filing_window
 from portal.recruitment.timeline import Timeline, build_timeline
 from portal.rules import AREAS, SEVERITIES, Finding, Verdict, evaluate, get_rule
+from portal.rules.engine import RULESET
 from portal.tenancy import can, current_employer
 
 _SEVERITY_RANK = {severity: rank for rank, severity in enumerate(("error", "warning", "info"))}
@@ -154,12 +157,56 @@ class ComplianceReport:
         return any(f.rule == rule_id and f.subject == subject for f in self.verdict.findings)
 
 
-def check(position: Position, as_of: date) -> ComplianceReport:
-    reference = labour_market()
+# The engine's inputs and outputs per (position, input revision, as-of date, reference data):
+# pure values (frozen dataclasses and ids), kept per process. The revision is bumped in the same
+# transaction as any change to the position's rows or its employer's (portal.verdicts), so an
+# entry is never used for other inputs: a page seen again unchanged skips reading the rows,
+# building and validating the case and running the rules.
+_CHECKED: OrderedDict[tuple, tuple] = OrderedDict()
+_CHECKED_MAX = 256
+
+
+def engine_run(position: Position, as_of: date, reference) -> tuple:
+    """(case, records, verdict, filing window, timeline) of the position as of ``as_of``."""
+    from portal.verdicts import input_revision
+
+    revision = input_revision(position)  # reads after the session's pending changes (autoflush)
+    key = None
+    if revision is not None:
+        key = (
+            str(db.engine.url),  # one process may serve (or test) several databases
+            position.id,
+            position.employer_id,
+            position.created_at,  # a new position never takes an old one's entries (id reuse)
+            revision,
+            as_of,
+            reference.version,
+            RULESET,
+        )
+        found = _CHECKED.get(key)
+        if found is not None:
+            _CHECKED.move_to_end(key)
+            return found
     applicants = services.applicants_in_log_order(position)
     case = case_of(position, applicants)
-    labeller = SubjectLabeller(case, case_records(position, applicants))
-    verdict = evaluate(case, as_of, reference)
+    checked = (
+        case,
+        case_records(position, applicants),
+        evaluate(case, as_of, reference),
+        filing_window(case, reference),
+        build_timeline(case, as_of),
+    )
+    if key is not None:
+        _CHECKED[key] = checked
+        while len(_CHECKED) > _CHECKED_MAX:
+            _CHECKED.popitem(last=False)
+    return checked
+
+
+def check(position: Position, as_of: date) -> ComplianceReport:
+    reference = labour_market()
+    case, records, verdict, window, timeline = engine_run(position, as_of, reference)
+    labeller = SubjectLabeller(case, records)
     waivers = {(w.rule_id, w.subject): w for w in services.active_waivers(position)}
     by_area: dict[str, list[ShownFinding]] = {}
     open_counts = dict.fromkeys(SEVERITIES, 0)
@@ -192,8 +239,8 @@ def check(position: Position, as_of: date) -> ComplianceReport:
         groups=groups,
         open_counts=open_counts,
         waived_count=waived,
-        window=filing_window(case, reference),
-        timeline=build_timeline(case, as_of),
+        window=window,
+        timeline=timeline,
         sources=reference.sources,
         reference_version=reference.version,
         labeller=labeller,
@@ -202,8 +249,9 @@ def check(position: Position, as_of: date) -> ComplianceReport:
 
 
 def wage_findings(position: Position, as_of: date) -> list[Finding]:
-    """The wage and stream findings, shown at once on the position page."""
-    verdict = evaluate(case_of(position, applicants=[]), as_of, labour_market())
+    """The wage and stream findings, shown at once on the position page (from the same run as
+    the compliance page's, kept per input revision: no wage rule reads the applicants)."""
+    _case, _records, verdict, _window, _timeline = engine_run(position, as_of, labour_market())
     return [f for f in verdict.findings if f.area == "wage"]
 
 

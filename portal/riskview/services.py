@@ -17,7 +17,6 @@ from portal.models import Employer, Membership, Position, Role
 from portal.positions import compliance, services
 from portal.positions.reference import labour_market
 from portal.risk import RiskItem, risk_items, standing
-from portal.rules import evaluate
 from portal.rules.context import Reference
 from portal.tenancy import scoped_select
 
@@ -36,10 +35,11 @@ def items_of_report(report: compliance.ComplianceReport) -> list[RiskItem]:
 def position_risk(position: Position, as_of: date, reference: Reference | None = None):
     """The position's fee and fraud findings, newest record first (the request's employer, or
     the one ``acting_for`` set, must be the position's)."""
-    applicants = services.applicants_in_log_order(position)
-    case = compliance.case_of(position, applicants)
-    labeller = SubjectLabeller(case, compliance.case_records(position, applicants))
-    verdict = evaluate(case, as_of, reference or labour_market())
+    # The same run as the compliance page's, kept per input revision (compliance.engine_run).
+    case, records, verdict, _window, _timeline = compliance.engine_run(
+        position, as_of, reference or labour_market()
+    )
+    labeller = SubjectLabeller(case, records)
     waived = {(w.rule_id, w.subject) for w in services.active_waivers(position)}
     return risk_items(verdict, labeller, waived=waived)
 

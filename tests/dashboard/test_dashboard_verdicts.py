@@ -228,3 +228,32 @@ def test_evidence_and_risk_pages_run_the_same_statements_for_1_or_6_files(locker
     with counted(app) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few), f"{len(few)} statements with 1 file, {len(many)} with 6"
+
+
+def test_with_redis_a_change_queues_the_refresh_and_a_worker_runs_it(locker, redis_url):
+    from rq.serializers import JSONSerializer
+
+    from portal import queue
+    from portal.queue.worker import AppWorker
+
+    app = locker.app
+    client = locker.client(REP)
+    errors = rows(text_of(client.get("/")))[0]["Errors"]  # inline, before Redis is configured
+    app.config["REDIS_URL"] = redis_url
+    response = locker.upload(png(1), "ad-1.png")  # an input changes through a page
+    response.close()  # the work after the response: the refresh is queued, not run
+    assert not current(app, locker.position_id)
+    with app.app_context():
+        waiting = queue.queue_of(app)
+        queued = [waiting.fetch_job(i).description for i in waiting.job_ids]
+    assert queued == ["verdict.refresh"]
+    table = rows(text_of(client.get("/")))
+    assert table[0]["Errors"] == f"{errors} refreshing…"
+    with app.app_context():
+        worker = AppWorker(
+            [waiting], connection=queue.redis_of(app), serializer=JSONSerializer, app=app
+        )
+        assert worker.work(burst=True)
+    assert current(app, locker.position_id)
+    table = rows(text_of(client.get("/")))
+    assert "refreshing" not in table[0]["Errors"]

@@ -1247,7 +1247,13 @@ def stored_files(app) -> list[str]:
     return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
 
 
-def snapshot(app, exclude=("audit_events", "user_sessions"), drop_columns=()) -> dict:
+# Tables a GET may write without changing anything a user owns: the audit log, the sign-in
+# session's "last seen", and the stored verdicts (derived from the rows, refreshed by the home
+# page when stale: issue 12, portal/verdicts.py).
+DERIVED_TABLES = ("audit_events", "user_sessions", "position_verdicts")
+
+
+def snapshot(app, exclude=DERIVED_TABLES, drop_columns=()) -> dict:
     """Every row of every table (ordered by primary key), minus ``exclude``d tables/columns,
     and the files the app keeps (``FILES``): a request that writes or removes one changed state.
     """
@@ -1341,7 +1347,7 @@ def tenant_snapshot(app, employer_id: int) -> dict:
     with app.app_context(), db.engine.connect() as connection:
         result = {}
         for table in db.metadata.sorted_tables:
-            if table.name in ("audit_events", "user_sessions"):
+            if table.name in DERIVED_TABLES:
                 continue
             column = table.c.id if table.name == "employers" else table.c.get("employer_id")
             if column is None:
