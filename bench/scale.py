@@ -53,8 +53,9 @@ ROOT = HERE.parent
 RESULTS = HERE / "scale_results.json"
 WRK_SCRIPT = HERE / "scale_report.lua"
 
-SECRET_KEY = "bench-scale-secret-key-not-for-production"  # noqa: S105  # nosec B105 # a throwaway bench app
-PASSWORD = "bench scale password 2026"  # noqa: S105  # nosec B105 # fixture accounts of the throwaway bench
+# A throwaway bench app and its fixture accounts: not secrets.
+SECRET_KEY = "bench-scale-secret-key-not-for-production"  # noqa: S105  # nosec B105  # pragma: allowlist secret
+PASSWORD = "bench scale password 2026"  # noqa: S105  # nosec B105  # pragma: allowlist secret
 CLIENTS = 200  # the measured representative's clients, at every scale
 APPLICANTS_PER_POSITION = 40
 ACTIVITIES_PER_POSITION = 4
@@ -381,7 +382,7 @@ def build(app, scale: float) -> Built:
                     "email_confirmed_at": now,
                     # Representatives must use two-factor sign-in: the secret is stored
                     # encrypted (EncryptedString encrypts it with the configured keys).
-                    "totp_secret": "JBSWY3DPEHPK3PXP",
+                    "totp_secret": "JBSWY3DPEHPK3PXP",  # pragma: allowlist secret
                     "totp_enabled_at": now,
                 }
             )
