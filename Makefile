@@ -10,7 +10,7 @@ FLASK := $(VENV)/bin/flask --app portal
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run serve worker test lint secrets-baseline sbom system-deps browser-deps lock lock-tools clean \
-	messages bench
+	messages bench bench-scale
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -92,6 +92,17 @@ bench: $(VENV)/.dev-installed
 		echo "wrk is missing: apt-get install wrk"
 	$(PY) -m bench.run
 	$(PY) -m bench.pages
+
+# The portal at 1×, 10× and 100× data (100×: 500 employers, 5,000 positions, 200,000 applicants,
+# 20,000 evidence records) on a throwaway PostgreSQL 15 cluster (or PORTAL_BENCH_DATABASE_URL,
+# whose public schema it replaces), served by gunicorn and driven by wrk on loopback; prints
+# req/s, median and p95 latency and SQL queries per request of four pages, and writes
+# bench/scale_results.json. BENCH_SCALE_ARGS passes options (e.g. --scales 1,10 --seconds 5).
+bench-scale: $(VENV)/.dev-installed
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } \
+		|| { echo "Please install wrk: sudo apt-get install wrk"; exit 1; }
+	$(PY) -m bench.scale $(BENCH_SCALE_ARGS)
 
 # The browser tests drive Debian's Chromium. As root we install it; otherwise they are skipped
 # with a message saying how to install it (CI sets PORTAL_REQUIRE_BROWSER=1 to fail instead).

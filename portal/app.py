@@ -58,6 +58,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_http(app)
     register_commands(app)
     configure_logging(app)
+    if app.config.get("COUNT_QUERIES"):
+        from portal import query_count
+
+        query_count.register(app)
     return app
 
 

@@ -95,6 +95,8 @@ def build_config(instance_path: Path) -> dict:
         "FIELD_KEYS": field_keys,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # `make bench-scale` only: each response says how many SQL statements it took.
+        "COUNT_QUERIES": os.environ.get("PORTAL_BENCH_COUNT_QUERIES") == "1",
         # Sessions: a server-side row per sign-in (portal.auth.sessions) enforces these two.
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("PORTAL_IDLE_MINUTES", 30))),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.models.base import Base, EmployerScoped, utcnow
@@ -26,3 +26,6 @@ class AuditEvent(EmployerScoped, Base):
     ip_address: Mapped[str | None] = mapped_column(String(45))
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+
+    # An employer's log is read newest first, a page at a time.
+    __table_args__ = (Index("ix_audit_events_employer_id_id", "employer_id", "id"),)

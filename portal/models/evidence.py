@@ -39,13 +39,15 @@ class EvidenceFile(CreatedAt, EmployerOwned, Base):
         ForeignKey("positions.id", ondelete="CASCADE"), index=True
     )
     activity_id: Mapped[int | None] = mapped_column(
-        ForeignKey("recruitment_activities.id", ondelete="SET NULL")
+        ForeignKey("recruitment_activities.id", ondelete="SET NULL"), index=True
     )
     applicant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("applicants.id", ondelete="SET NULL")
+        ForeignKey("applicants.id", ondelete="SET NULL"), index=True
     )
     # A worker's signed employment agreement (category signed_offer) names the worker.
-    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id", ondelete="SET NULL"))
+    worker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workers.id", ondelete="SET NULL"), index=True
+    )
     category: Mapped[str] = mapped_column(String(30))
     description: Mapped[str | None] = mapped_column(Text)
     evidence_date: Mapped[date | None]
@@ -85,7 +87,7 @@ class ReviewComment(CreatedAt, PositionChild, Base):
     __tablename__ = "review_comments"
 
     evidence_id: Mapped[int | None] = mapped_column(
-        ForeignKey("evidence_files.id", ondelete="CASCADE")
+        ForeignKey("evidence_files.id", ondelete="CASCADE"), index=True
     )
     rule_id: Mapped[str | None] = mapped_column(String(40))
     subject: Mapped[str | None] = mapped_column(String(100))

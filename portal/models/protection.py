@@ -104,9 +104,11 @@ class Payment(CreatedAt, PositionChild, Base):
     purpose: Mapped[str] = mapped_column(String(30))
     via: Mapped[str | None] = mapped_column(String(20))
     # Which worker paid or was paid, and which recruiter or representative, when known.
-    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id", ondelete="SET NULL"))
+    worker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workers.id", ondelete="SET NULL"), index=True
+    )
     third_party_id: Mapped[int | None] = mapped_column(
-        ForeignKey("third_parties.id", ondelete="SET NULL")
+        ForeignKey("third_parties.id", ondelete="SET NULL"), index=True
     )
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -127,7 +129,9 @@ class DocumentCustody(CreatedAt, PositionChild, Base):
 
     __tablename__ = "document_custody"
 
-    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id", ondelete="SET NULL"))
+    worker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workers.id", ondelete="SET NULL"), index=True
+    )
     document: Mapped[str] = mapped_column(String(20))
     held_by: Mapped[str] = mapped_column(String(20))
     since: Mapped[date | None]

@@ -76,7 +76,8 @@ def subject_labeller(position: Position) -> SubjectLabeller:
 
 def record_url(ref: RecordRef | None, employer_id: int, position_id: int) -> str | None:
     """The page of the record a finding is about: its form for those who may edit it, else its
-    row in the list that shows it (rows carry ``id="applicant-7"`` and the like)."""
+    row in the list that shows it (rows carry ``id="applicant-7"`` and the like; an applicant's
+    row through ``applicant_row``, which knows the page of the paged list)."""
     if ref is None:
         return None
     ids = {"employer_id": employer_id, "position_id": position_id}
@@ -84,7 +85,7 @@ def record_url(ref: RecordRef | None, employer_id: int, position_id: int) -> str
     if ref.page == pages.APPLICANT and ref.id is not None:
         if editor:
             return url_for("positions.edit_applicant", applicant_id=ref.id, **ids)
-        return url_for("positions.applicants", **ids, _anchor=f"applicant-{ref.id}")
+        return url_for("positions.applicant_row", applicant_id=ref.id, **ids)
     if ref.page in (pages.APPLICANT, pages.APPLICANTS):
         return url_for("positions.applicants", **ids)
     if ref.page == pages.ACTIVITY and ref.id is not None:

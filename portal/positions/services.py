@@ -226,6 +226,53 @@ def applicants_of(position: Position) -> list[Applicant]:
     )
 
 
+APPLICANTS_PER_PAGE = 50
+
+
+def applicant_page(position: Position, page: int):
+    """One page of the position's applicants in the log's order (applied, then entered); a page
+    past the last is a 404 (db.paginate's error_out)."""
+    return db.paginate(
+        scoped_select(Applicant)
+        .where(Applicant.position_id == position.id)
+        .order_by(Applicant.applied_on, Applicant.id),
+        page=page,
+        per_page=APPLICANTS_PER_PAGE,
+        error_out=True,
+    )
+
+
+def applicant_page_number(position: Position, applicant: Applicant) -> int:
+    """The page of the applicant list that shows ``applicant`` (the list's order counted)."""
+    before = db.session.scalar(
+        scoped_select(Applicant)
+        .where(
+            Applicant.position_id == position.id,
+            (Applicant.applied_on < applicant.applied_on)
+            | ((Applicant.applied_on == applicant.applied_on) & (Applicant.id < applicant.id)),
+        )
+        .with_only_columns(func.count())
+    )
+    return before // APPLICANTS_PER_PAGE + 1
+
+
+def applicants_summary(position: Position):
+    """The LMIA form's counts over every applicant of the position, from the five columns they
+    need (rows, not mapped objects: a page of 50 should not load thousands of applicants)."""
+    rows = db.session.execute(
+        scoped_select(Applicant)
+        .where(Applicant.position_id == position.id)
+        .with_only_columns(
+            Applicant.status,
+            Applicant.hired,
+            Applicant.offered,
+            Applicant.interviewed_on,
+            Applicant.reason_code,
+        )
+    ).all()
+    return summary.recruitment_summary(rows)
+
+
 def save_applicant(
     position: Position, applicant: Applicant, fields: dict, seen_version: str | None = None
 ) -> Applicant:

@@ -39,7 +39,7 @@ from portal.recruitment import applicant_csv, evidence_checklist
 from portal.recruitment.consistency import case_problems, noc_problem
 from portal.recruitment.timeline import for_phone
 from portal.tenancy import current_employer, get_scoped_or_404, policy
-from portal.web import as_of_date, create_once, refuse_stale_edit
+from portal.web import as_of_date, create_once, page_number, refuse_stale_edit
 
 
 @bp.app_template_filter("timeline_for_phone")
@@ -229,14 +229,30 @@ def _applicant_page(form, position, applicant, status=200):
 @policy("view")
 def applicants(employer_id: int, position_id: int):
     position = get_scoped_or_404(Position, position_id)
-    applicants = services.applicants_of(position)
     return render_template(
         "positions/applicants.html",
         employer=current_employer(),
         position=position,
-        applicants=applicants,
-        summary=services.recruitment_summary(applicants),
+        applicants=services.applicant_page(position, page_number()),
+        summary=services.applicants_summary(position),
         labels=labels,
+    )
+
+
+@bp.get("/<int:position_id>/applicants/<int:applicant_id>/row")
+@policy("view")
+def applicant_row(employer_id: int, position_id: int, applicant_id: int):
+    """The applicant's row in the paged list (a finding's link for those who may not edit)."""
+    position = get_scoped_or_404(Position, position_id)
+    applicant = services.child_of(position, Applicant, applicant_id)
+    return redirect(
+        url_for(
+            "positions.applicants",
+            employer_id=employer_id,
+            position_id=position_id,
+            page=services.applicant_page_number(position, applicant),
+            _anchor=f"applicant-{applicant.id}",
+        )
     )
 
 

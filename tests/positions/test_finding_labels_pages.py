@@ -101,9 +101,12 @@ def test_a_representative_sees_names_and_rows_while_the_forms_keep_the_path(bist
     assert not RAW_PATH.search(_visible(page))
     maria = _row_id(bistro.app, Applicant, name="Maria Gonzalez")
     href = _links(page)["Applicant: Maria Gonzalez"]
-    # A representative cannot edit applicants: the link opens the log at her row.
-    assert href == f"{bistro.position_url}applicants#applicant-{maria}"
-    log = text_of(client.get(href.split("#")[0]))
+    # A representative cannot edit applicants: the link opens the (paged) log at her row.
+    assert href == f"{bistro.position_url}applicants/{maria}/row"
+    row = client.get(href)
+    assert row.status_code == 302
+    assert row.headers["Location"] == f"{bistro.position_url}applicants?page=1#applicant-{maria}"
+    log = text_of(client.get(row.headers["Location"].split("#")[0]))
     assert f'<tr id="applicant-{maria}">' in log
     assert "Maria Gonzalez" in log.split(f'<tr id="applicant-{maria}">')[1].split("</tr>")[0]
 

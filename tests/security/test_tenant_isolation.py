@@ -125,6 +125,7 @@ SPEC_POLICIES = {
             "positions.index",
             "positions.show",
             "positions.applicants",
+            "positions.applicant_row",
             "positions.applicants_template",
             "positions.job_match",
             "positions.compliance_page",
@@ -222,7 +223,8 @@ B_MEMBERS = [("b_owner", Role.OWNER), ("b_staff", Role.STAFF), ("b_rep", Role.RE
 # Tenant GET pages that show none of B's own text besides the navigation (a file download).
 # The offer letter's PDF compresses its text: its download is checked on its bytes (digest).
 PAGES_WITHOUT_B_TEXT = (
-    {"positions.applicants_template"}
+    # applicant_row answers a redirect to the list's page (its 404 for others is still checked).
+    {"positions.applicants_template", "positions.applicant_row"}
     | OFFERS_STORED_DOWNLOADS
     | PROTECTION_PAGES_WITHOUT_B_TEXT
     | PAYROLL_PAGES_WITHOUT_B_TEXT  # issue 10
