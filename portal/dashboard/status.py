@@ -16,6 +16,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import case, func, literal, select
+from sqlalchemy.orm import aliased
 
 from portal.extensions import db
 from portal.models import EvidenceFile, Membership, Position, PositionVerdict, SignOff
@@ -236,14 +237,51 @@ def risk_per_client(user_id: int, employer_ids: set[int]) -> dict[int, int]:
     return {employer_id: int(total or 0) for employer_id, total in rows}
 
 
-def positions_by_employer(user_id: int) -> dict[int, list[Position]]:
-    """Every live position of the user's employers, by employer (the clients and employers
-    lists: titles only, one query)."""
+# The clients table: a page of clients, each with its first few positions by name (the rest
+# are a link away). A firm with 200 clients and 2,000 positions drew every one of them on
+# every view: most of the page's time at scale.
+CLIENTS_PAGE_SIZE = 50
+POSITIONS_SHOWN = 3
+
+
+@dataclass
+class ClientsPage:
+    clients: list[Membership]
+    page: int
+    pages: int
+    total: int
+
+
+def clients_page(clients: list[Membership], page: int) -> ClientsPage:
+    """One page of the representative's clients, by name."""
+    ordered = sorted(clients, key=lambda m: (m.employer.display_name.lower(), m.employer_id))
+    pages = max(1, -(-len(ordered) // CLIENTS_PAGE_SIZE))
+    page = min(page, pages)  # past the end (a client left meanwhile): the last page
+    start = (page - 1) * CLIENTS_PAGE_SIZE
+    return ClientsPage(ordered[start : start + CLIENTS_PAGE_SIZE], page, pages, len(ordered))
+
+
+def positions_by_employer(
+    user_id: int, employer_ids: set[int] | None = None
+) -> tuple[dict[int, list[Position]], dict[int, int]]:
+    """The first live positions of the user's employers (or of ``employer_ids``), by employer,
+    and how many each has: two queries, whatever the number of positions."""
+    live = across_my_employers(Position, user_id).where(Position.archived_at.is_(None))
+    if employer_ids is not None:
+        live = live.where(Position.employer_id.in_(employer_ids))
+    counted = live.with_only_columns(Position.employer_id, func.count()).group_by(
+        Position.employer_id
+    )
+    counts = {row[0]: row[1] for row in db.session.execute(counted)}
+    ranked = live.add_columns(
+        func.row_number()
+        .over(partition_by=Position.employer_id, order_by=Position.id)
+        .label("rank")
+    ).subquery()
+    first = aliased(Position, ranked)
     found: dict[int, list[Position]] = {}
     for position in db.session.scalars(
-        across_my_employers(Position, user_id)
-        .where(Position.archived_at.is_(None))
-        .order_by(Position.id)
+        select(first).where(ranked.c.rank <= POSITIONS_SHOWN).order_by(ranked.c.id)
     ):
         found.setdefault(position.employer_id, []).append(position)
-    return found
+    return found, counts

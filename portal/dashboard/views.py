@@ -4,7 +4,12 @@ from flask import render_template
 from flask_login import current_user
 
 from portal.dashboard import bp
-from portal.dashboard.status import position_statuses, positions_by_employer, risk_per_client
+from portal.dashboard.status import (
+    clients_page,
+    position_statuses,
+    positions_by_employer,
+    risk_per_client,
+)
 from portal.invitations.services import invitations_waiting_for
 from portal.models import Role
 from portal.positions.labels import STREAMS
@@ -26,7 +31,10 @@ def index():
         current_user.id, memberships, date.today(), requests, page=page_number()
     )
     statuses = status_page.statuses
-    positions = positions_by_employer(current_user.id)
+    client_page = clients_page(clients, page_number("clients_page"))
+    # Positions by name for the clients of this page only; counts for every employer.
+    shown_employers = {m.employer_id for m in client_page.clients} | {m.employer_id for m in own}
+    positions, position_counts = positions_by_employer(current_user.id, shown_employers)
     # Requests still open (a request about a finding that was fixed or waived no longer is),
     # as far as the positions of this page tell; the others are listed as they are.
     shown = {s.position.id: s for s in statuses}
@@ -45,9 +53,11 @@ def index():
     names = {m.employer_id: m.employer.display_name for m in memberships}
     return render_template(
         "dashboard/index.html",
-        clients=clients,
+        clients=client_page.clients,
+        client_page=client_page,
         own=own,
         positions=positions,
+        position_counts=position_counts,
         statuses=statuses,
         status_page=status_page,
         stream_names=STREAMS,

@@ -266,3 +266,37 @@ def test_with_redis_a_change_queues_the_refresh_and_a_worker_runs_it(locker, red
     assert current(app, locker.position_id)
     table = rows(text_of(client.get("/")))
     assert "refreshing" not in table[0]["Errors"]
+
+
+def test_the_clients_table_pages_clients_and_names_three_positions_each(locker, monkeypatch):
+    """A firm's clients a page at a time, each with its first three positions by name and a link
+    to the rest (every position of 200 clients on every view was most of the page's time)."""
+    from tests.factories import Factories
+
+    app = locker.app
+    monkeypatch.setattr(status, "CLIENTS_PAGE_SIZE", 2)
+    make = Factories(app)
+    representative = locker.user(REP)
+    for n in range(4):  # sorted after the locker's own employer
+        employer = make.employer(operating_name=f"Zed Client {n}")
+        make.member(employer, user=representative, role=REP)
+        for k in range(5):
+            add_position(app, employer.id, f"Line cook {n}-{k}")
+    client = locker.client(REP)
+    assert client.get("/").status_code == 200  # refreshes the new verdicts inline
+    with counted(app) as first_page:
+        first = text_of(client.get("/"))
+    with counted(app) as second_page:
+        second = text_of(client.get("/?clients_page=2"))
+    assert "Page 2 of 3 (5 clients)" in second
+
+    def clients_table(html: str) -> str:
+        return html.split('<table class="responsive clients">', 1)[1].split("</table>", 1)[0]
+
+    table = clients_table(second)
+    assert "Zed Client 1" in table and "Zed Client 2" in table
+    assert "Zed Client 3" not in table and "Zed Client 0" in clients_table(first)
+    assert table.count("and 2 more") == 2
+    assert "Line cook 1-2" in table and "Line cook 1-3" not in table
+    assert len(second_page) == len(first_page)
+    assert client.get("/?clients_page=0").status_code == 400
