@@ -13,12 +13,13 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.finding_labels import SubjectLabeller
-from portal.models import Employer, Membership, Position, Role
+from portal.models import Employer, Membership, Position, PositionVerdict, Role, Waiver
 from portal.positions import compliance, services
 from portal.positions.reference import labour_market
 from portal.risk import RiskItem, risk_items, standing
 from portal.rules.context import Reference
-from portal.tenancy import scoped_select
+from portal.tenancy import across_my_employers, scoped_select
+from portal.verdicts import current_ruleset, is_current
 
 
 def items_of_report(report: compliance.ComplianceReport) -> list[RiskItem]:
@@ -94,16 +95,50 @@ def clients_risk(user_id: int, as_of: date) -> list[ClientRisk]:
         )
         .order_by(Employer.legal_name, Employer.id)
     )
+    clients = list(clients)
     reference = labour_market()
+    positions_of: dict[int, list[Position]] = {}
+    for position in db.session.scalars(
+        across_my_employers(Position, user_id)
+        .where(
+            Position.employer_id.in_([employer.id for employer in clients]),
+            Position.archived_at.is_(None),
+        )
+        .order_by(Position.id)
+    ):
+        positions_of.setdefault(position.employer_id, []).append(position)
+    nothing_to_list = _known_without_risk(user_id, as_of)
     result = []
     for employer in clients:
         with acting_for(employer):
             positions = [
-                PositionRisk(position, position_risk(position, as_of, reference))
-                for position in live_positions()
+                PositionRisk(
+                    position,
+                    []
+                    if position.id in nothing_to_list
+                    else position_risk(position, as_of, reference),
+                )
+                for position in positions_of.get(employer.id, [])
             ]
         result.append(ClientRisk(employer, positions))
     return result
+
+
+def _known_without_risk(user_id: int, as_of: date) -> set[int]:
+    """Positions whose stored verdict, current for ``as_of``, counts no fee or fraud item and
+    that have no waiver (a waived item is listed too, marked waived): nothing to list, so the
+    engine need not run for them. A firm's hundreds of clients made this page run it for every
+    position on every view (28 s at 100× data)."""
+    ruleset = current_ruleset()
+    waived = select(Waiver.position_id).where(Waiver.withdrawn_at.is_(None))
+    verdicts = db.session.scalars(
+        across_my_employers(PositionVerdict, user_id).where(
+            PositionVerdict.risk == 0,
+            PositionVerdict.as_of == as_of,
+            PositionVerdict.position_id.not_in(waived),
+        )
+    )
+    return {verdict.position_id for verdict in verdicts if is_current(verdict, as_of, ruleset)}
 
 
 @dataclass(frozen=True)

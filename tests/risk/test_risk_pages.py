@@ -184,3 +184,39 @@ def test_the_dashboard_count_costs_no_second_run_of_the_rules(world, engine_runs
     world["lawyer"].get("/")
 
     assert sorted(engine_runs) == sorted(["Line cook", "Chef de cuisine", "Farm kitchen hand"])
+
+
+def test_the_clients_page_skips_the_rules_where_the_stored_verdict_has_nothing(
+    app, world, engine_runs, monkeypatch
+):
+    """A position whose current stored verdict counts no fee or fraud item, and that has no
+    waiver, has nothing to list: the page does not run the rules for it (issue 12: a firm's
+    hundreds of clients made it run them for every position on every view)."""
+    from collections import OrderedDict
+
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Position, PositionVerdict
+    from portal.positions import compliance
+    from tests.evidence_views.support import add_position
+
+    add_position(app, world["bistro"], "Clean dishwasher")
+    assert world["lawyer"].get("/").status_code == 200  # the dashboard stores every verdict
+    with app.app_context():
+        risky = set(
+            db.session.scalars(
+                select(Position.title)
+                .join(PositionVerdict, PositionVerdict.position_id == Position.id)
+                .where(PositionVerdict.risk > 0)
+            )
+        )
+    assert "Line cook" in risky and "Clean dishwasher" not in risky
+    monkeypatch.setattr(compliance, "_CHECKED", OrderedDict())  # no run kept from the dashboard
+    engine_runs.clear()
+
+    html = world["lawyer"].get("/risk").get_data(as_text=True)
+
+    assert "Clean dishwasher" in html  # still listed, with nothing to check
+    assert "Clean dishwasher" not in engine_runs
+    assert set(engine_runs) == risky - {"Canary cook"}
