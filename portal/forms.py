@@ -2,14 +2,39 @@
 
 from decimal import Decimal
 
+import flask_wtf.i18n
 import wtforms
+from babel import support
+from flask import request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from portal.auth.passwords import MAX_LENGTH, password_problem
 from portal.edits import new_submission_key
+
+# WTForms' own messages in the request's language. Flask-WTF reads and parses the catalogue
+# file anew for every request that builds a form (about 1 ms, an eighth of a page's cost); the
+# catalogues do not change while the process runs, so each is read once per locale.
+_WTFORMS_CATALOGUES: dict[str, support.Translations] = {}
+
+
+def _wtforms_catalogue():
+    if not request:
+        return None
+    locale = get_locale()
+    key = str(locale)
+    if key not in _WTFORMS_CATALOGUES:
+        _WTFORMS_CATALOGUES[key] = support.Translations.load(
+            messages_path(), [locale], domain="wtforms"
+        )
+    return _WTFORMS_CATALOGUES[key]
+
+
+flask_wtf.i18n._get_translations = _wtforms_catalogue
 
 
 def options(pairs) -> list[SelectChoice]:

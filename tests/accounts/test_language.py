@@ -94,3 +94,29 @@ def test_a_compiled_catalogue_makes_french_offered_and_used(app_with_french):
     )
     assert _lang(anonymous) == "fr"
     assert "Se connecter" in page_text(anonymous)
+
+
+def test_wtforms_messages_follow_the_locale_and_each_catalogue_is_read_once(app, monkeypatch):
+    """WTForms' own messages come in the request's language; each catalogue file is read once
+    per process (Flask-WTF read it again for every request that built a form)."""
+    import flask_wtf.i18n
+    from flask_babel import force_locale
+
+    from portal import forms
+
+    loads = []
+    read = forms.support.Translations.load
+
+    def counting_read(*args, **kwargs):
+        loads.append(str(args[1][0]))
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(forms, "_WTFORMS_CATALOGUES", {})
+    monkeypatch.setattr(forms.support.Translations, "load", counting_read)
+    messages = flask_wtf.i18n.translations
+    for _request in range(2):
+        with app.test_request_context():
+            with force_locale("fr_CA"):
+                assert messages.gettext("This field is required.") == "Ce champ est requis."
+            assert messages.gettext("This field is required.") == "This field is required."
+    assert sorted(loads) == ["en_CA", "fr_CA"]
