@@ -218,6 +218,7 @@ MAX_NEXT_LENGTH = 2048
 # on a parameter missing here, then feeds hostile values to each of them on every page.
 QUERY_PARAMETERS = {
     "page": "page number of a paged list (page_number)",
+    "clients_page": "page number of a representative's clients on the start page (page_number)",
     "as_of": "date the checks run as of (as_of_date)",
     "next": "where to go after signing in (safe_next)",
     "about": "which note the check-your-e-mail page shows (one of auth.views.CHECK_EMAIL_ABOUT)",

@@ -698,7 +698,14 @@ def _process_alive(pid: int) -> bool:
         return False
     except PermissionError:  # exists, owned by someone else
         return True
-    return True
+    # A builder killed together with its parent (a queue worker and the child it forked) is
+    # handed to PID 1, which in a container may never reap it: a zombie keeps its pid but runs
+    # nothing. Linux says so in /proc; elsewhere the pid is taken as alive.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
 
 
 def sweep(rows) -> int:

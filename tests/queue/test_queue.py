@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -173,3 +174,36 @@ def test_the_worker_command_says_redis_is_needed_without_it(app):
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code == 1
     assert "PORTAL_REDIS_URL is not set" in result.output
+
+
+def test_a_builder_left_a_zombie_counts_as_gone(tmp_path):
+    """A build's process killed together with its parent stays a zombie under a PID 1 that
+    never reaps (as in a container): its pid exists but nothing runs, so the build is over."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from portal.evidence.bundles import _process_alive
+
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import os, time\npid = os.fork()\nif pid == 0:\n    time.sleep(60)\n"
+            "else:\n    print(pid, flush=True)\n    time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        start_new_session=True,
+    )
+    child = int(parent.stdout.readline())
+    assert _process_alive(child)
+    os.kill(child, signal.SIGKILL)
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait(30)
+    parent.stdout.close()
+    deadline = time.monotonic() + 30
+    while _process_alive(child):
+        assert time.monotonic() < deadline, "a killed builder still counts as alive"
+        time.sleep(0.05)
+    assert _process_alive(os.getpid())
