@@ -16,6 +16,7 @@ from portal.commands.demo import DEMO_PASSWORD
 from portal.extensions import db
 from portal.models import Employer, Position, Worker
 from tests.browser import _accounts as accounts
+from tests.browser._layout import page_width
 from tests.conftest import POSTGRES_URL, _truncate_all, build_app
 
 try:
@@ -162,8 +163,8 @@ def test_the_road_and_payroll_pages_fit_a_390_pixel_phone(app, live_server, new_
     open_road_tab(phone, ids["chef"])
 
     expect(phone.locator(".finding", has_text="ROAD-PERMIT-EXPIRY")).to_be_visible()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(phone) <= PHONE["width"]
     # The payroll's table of periods becomes cards (it was 670 px wide before).
     phone.locator("#payroll-link a").first.click()
     expect(phone.locator("tr.flagged")).to_have_count(1)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(phone) <= PHONE["width"]

@@ -78,6 +78,7 @@ def check_phone_layout(page: Page, shots, name: str) -> None:
         path = shots / f"{name}-390.png"
         page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 0
+        page.wait_for_load_state("load")  # measured with its stylesheet: see _layout
         widths = page.evaluate(
             "() => ({scroll: document.documentElement.scrollWidth,"
             " client: document.documentElement.clientWidth})"

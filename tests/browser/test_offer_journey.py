@@ -13,6 +13,7 @@ import pytest
 from portal.extensions import db
 from portal.models import Role
 from tests.browser import _accounts as accounts
+from tests.browser._layout import sideways_overflow
 from tests.conftest import POSTGRES_URL, _truncate_all, build_app
 from tests.factories import PASSWORD
 from tests.helpers import post_form, text_of
@@ -154,7 +155,5 @@ def test_the_workers_page_fits_a_phone(app, make, live_server, new_page):
     expect(phone.locator(".letter-preview")).to_be_visible()
     for url in (phone.url, phone.url.split("#")[0] + "offer", f"{position}workers/"):
         phone.goto(url)
-        overflow = phone.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
+        overflow = sideways_overflow(phone)
         assert overflow <= 0, f"{url} scrolls sideways by {overflow}px at 390 px"

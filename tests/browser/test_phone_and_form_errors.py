@@ -36,6 +36,7 @@ def _error(page, name: str):
 
 def _no_sideways_scroll(page, path) -> None:
     page.screenshot(path=str(path), full_page=True)
+    page.wait_for_load_state("load")  # measured with its stylesheet: see _layout
     widths = page.evaluate(
         "() => ({scroll: document.documentElement.scrollWidth,"
         " client: document.documentElement.clientWidth})"

@@ -12,6 +12,7 @@ import pytest
 
 from portal.models import Role
 from tests.browser import _accounts as accounts
+from tests.browser._layout import page_width
 from tests.factories import PASSWORD
 from tests.helpers import post_form, text_of
 
@@ -121,6 +122,7 @@ def no_sideways_scroll(page: Page, shots, name: str) -> None:
     try:
         path = shots / f"{name}-390.png"
         page.screenshot(path=str(path), full_page=True)
+        page.wait_for_load_state("load")  # measured with its stylesheet: see _layout
         widths = page.evaluate(
             "() => ({scroll: document.documentElement.scrollWidth,"
             " client: document.documentElement.clientWidth})"
@@ -281,7 +283,7 @@ def test_owner_records_a_position_and_reads_its_compliance(
     sign_in(phone, OWNER_EMAIL)
     phone.goto(compliance_url)
     check_compliance_page(phone)
-    scroll = phone.evaluate("() => document.documentElement.scrollWidth")
+    scroll = page_width(phone)
     assert scroll <= PHONE["width"], f"the compliance page scrolls sideways on a phone: {scroll}"
 
 

@@ -3,6 +3,7 @@ phone without horizontal scrolling (with a long permit recorded as printed)."""
 
 import pytest
 
+from tests.browser._layout import sideways_overflow
 from tests.browser.test_offer_journey import (
     OWNER_EMAIL,
     PHONE,
@@ -36,7 +37,5 @@ def test_the_road_pages_fit_a_phone(app, make, live_server, new_page):  # noqa: 
     worker_url = phone.url.split("#")[0]
     for url in (f"{position}road/", worker_url, f"{worker_url}/edit", f"{position}road/decision"):
         phone.goto(url)
-        overflow = phone.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
+        overflow = sideways_overflow(phone)
         assert overflow <= 0, f"{url} scrolls sideways by {overflow}px at 390 px"

@@ -8,6 +8,7 @@ import pytest
 
 from portal.commands.demo import DEMO_PASSWORD
 from tests.browser._accounts import code_for
+from tests.browser._layout import sideways_overflow
 from tests.browser.test_after_lmia_journey import app  # noqa: F401 (the seeded demo)
 
 try:
@@ -26,9 +27,7 @@ def heading(page: Page):
 
 
 def fits_the_screen(page: Page) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
+    overflow = sideways_overflow(page)
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
 
 

@@ -12,6 +12,7 @@ import pytest
 from portal.extensions import db
 from portal.models import Payment, Role
 from tests.browser import _accounts as accounts
+from tests.browser._layout import page_width
 from tests.conftest import POSTGRES_URL, _truncate_all, build_app
 from tests.factories import PASSWORD
 from tests.helpers import post_form, text_of
@@ -142,7 +143,7 @@ def test_recruiter_payment_ledger_attestation_and_risk_view(app, make, live_serv
     phone.locator("#holds_permit").get_by_label("Yes", exact=True).check()
     phone.locator("#contract_before_start_in_language").get_by_label("Yes", exact=True).check()
     phone.locator("#knows_help").get_by_label("No", exact=True).check()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_width(phone) <= PHONE["width"]
     phone.get_by_role("button", name="Send my answers").click()
     expect(phone.get_by_text("Your answers were sent on")).to_be_visible()
 

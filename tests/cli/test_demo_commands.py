@@ -44,7 +44,7 @@ def test_seed_demo_dates_the_workers_answers_in_the_past(shell):
             for row in database.execute("SELECT answered_at FROM attestations ORDER BY id")
         ]
     assert len(answered) == 2
-    assert all(day <= date.today() for day in answered), answered
+    assert all(day <= shell.seeded_on for day in answered), answered
 
 
 def test_seed_demo_on_a_seeded_database_refuses_or_skips(shell):
@@ -75,8 +75,8 @@ def test_positions_lists_the_demo_positions(shell):
     rows = [[cell.strip() for cell in row if cell.strip()] for row in rows]
     # Issue 10: the chef's LMIA was filed (and has been decided) long ago; the line cooks' is
     # planned 10 days from now.
-    filed = (date.today() - timedelta(days=150)).isoformat()
-    filing = (date.today() + timedelta(days=10)).isoformat()
+    filed = (shell.seeded_on - timedelta(days=150)).isoformat()
+    filing = (shell.seeded_on + timedelta(days=10)).isoformat()
     assert rows == [
         ["1", "Marchetti Hospitality Inc.", "Chef de cuisine", "high_wage", filed],
         ["2", "Marchetti Hospitality Inc.", "Line cook", "low_wage", filing],
@@ -177,7 +177,7 @@ def _rows(shell, query: str, *args) -> list[tuple]:
 
 
 def test_seed_demo_approves_the_chefs_lmia_and_leaves_the_line_cooks_waiting(shell):
-    today = date.today()
+    today = shell.seeded_on
 
     rows = _rows(
         shell,
@@ -199,7 +199,7 @@ def test_seed_demo_approves_the_chefs_lmia_and_leaves_the_line_cooks_waiting(she
 
 
 def test_seed_demo_records_marcos_road_with_a_permit_expiring_in_90_days(shell):
-    today = date.today()
+    today = shell.seeded_on
 
     roads = _rows(
         shell,
@@ -224,7 +224,7 @@ def test_seed_demo_records_marcos_road_with_a_permit_expiring_in_90_days(shell):
 
 
 def test_seed_demo_imports_marcos_payroll_with_one_period_paid_below_the_offer(shell):
-    first_day = date.today() - timedelta(days=60)
+    first_day = shell.seeded_on - timedelta(days=60)
 
     periods = _rows(
         shell,
@@ -235,7 +235,7 @@ def test_seed_demo_imports_marcos_payroll_with_one_period_paid_below_the_offer(s
     assert [p[0] for p in periods] == [
         (first_day + timedelta(days=14 * n)).isoformat() for n in range(4)
     ]
-    assert all(p[2] <= date.today().isoformat() for p in periods)  # every period already paid
+    assert all(p[2] <= shell.seeded_on.isoformat() for p in periods)  # every period already paid
     assert {p[5] for p in periods} == {"csv"}
     offered = [Decimal(str(p[3])) * Decimal("38.50") for p in periods]
     short = [i for i, p in enumerate(periods) if Decimal(str(p[4])) < offered[i]]
@@ -245,7 +245,7 @@ def test_seed_demo_imports_marcos_payroll_with_one_period_paid_below_the_offer(s
 
 def test_the_demo_representatives_deadlines_include_the_permit_expiry(shell):
     """The road's deadlines reach the command line: Marco's permit expiry, 90 days away."""
-    expires = (date.today() + timedelta(days=90)).isoformat()
+    expires = (shell.seeded_on + timedelta(days=90)).isoformat()
 
     result = ok(shell.flask("deadlines", "--user", LAWYER, "--days", "120", "--format", "json"))
 
