@@ -60,11 +60,12 @@ def _workers(position: Position):
     return options(pairs)
 
 
-def _replaceable(position: Position):
+def _replaceable(position: Position, evidence=None):
+    """The files an upload may replace; ``evidence``: the position's files when already read."""
     pairs = [("", _("Nothing (a new piece of evidence)"))]
-    pairs += [
-        (str(e.id), f"#{e.id} · {e.original_filename}") for e in services.evidence_of(position)
-    ]
+    if evidence is None:
+        evidence = services.evidence_of(position)
+    pairs += [(str(e.id), f"#{e.id} · {e.original_filename}") for e in evidence]
     return options(pairs)
 
 
@@ -107,12 +108,11 @@ def _locker_page(
     retention_form=None,
 ):
     """The evidence page; a refused sign-off or retention form comes back with its input."""
-    form.attach_to.choices = _targets(position)
-    form.replaces.choices = _replaceable(position)
-    form.worker_id.choices = _workers(position)
     evidence = services.evidence_of(position)
+    form.attach_to.choices = _targets(position)
+    form.replaces.choices = _replaceable(position, evidence)
+    form.worker_id.choices = _workers(position)
     report = compliance.check(position, date.today())
-    case_json = compliance.case_json(position, report)
     sign_off = services.latest_sign_off(position)
     # The position's open requests, read once: the open items and both lists filter them.
     requests = reviews.to_do_all(position)
@@ -153,20 +153,35 @@ def _locker_page(
         open_now=open_now,
         category_names=CATEGORY_NAMES,
         sign_off=sign_off,
+        # The case file is serialised only to compare with a sign-off's hash.
         sign_off_current=bool(sign_off)
-        and sign_off.content_hash == services.content_hash(case_json, evidence),
+        and sign_off.content_hash
+        == services.content_hash(compliance.case_json(position, report), evidence),
         # Display-only forms: their own endpoints read what is posted to them.
         sign_off_form=sign_off_form,
         retention_form=retention_form or RetentionForm(formdata=None, obj=position),
-        bundle=bundles.latest_bundle(position),
+        bundle=_latest_bundle_swept(position),
         confirm_form=ConfirmForm(formdata=None),
     ), status
+
+
+def _latest_bundle_swept(position: Position) -> BundleJob | None:
+    """The position's latest bundle; if it shows running, the employer's builds left running by
+    a dead process are ended (or queued again) first, so the page never shows a dead build as
+    running. Nothing to sweep otherwise: the page shows no other build."""
+    bundle = bundles.latest_bundle(position)
+    if (
+        bundle is not None
+        and bundle.status == "running"
+        and bundles.sweep_employer(position.employer_id)
+    ):
+        db.session.expire(bundle)
+    return bundle
 
 
 @bp.get("/<int:position_id>/evidence")
 @policy("view")
 def locker(employer_id: int, position_id: int):
-    bundles.sweep_employer(employer_id)  # a build left running by a dead process shows failed
     return _locker_page(get_scoped_or_404(Position, position_id), UploadForm())
 
 
