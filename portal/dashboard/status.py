@@ -262,10 +262,11 @@ def clients_page(clients: list[Membership], page: int) -> ClientsPage:
 
 
 def positions_by_employer(
-    user_id: int, employer_ids: set[int] | None = None
+    user_id: int, employer_ids: set[int] | None = None, listed: set[int] | None = None
 ) -> tuple[dict[int, list[Position]], dict[int, int]]:
-    """The first live positions of the user's employers (or of ``employer_ids``), by employer,
-    and how many each has: two queries, whatever the number of positions."""
+    """The first live positions of the user's employers in ``listed`` (default: all counted),
+    by employer, and how many each of the user's employers (or of ``employer_ids``) has: two
+    queries, whatever the number of positions; one when nothing is to be listed."""
     live = across_my_employers(Position, user_id).where(Position.archived_at.is_(None))
     if employer_ids is not None:
         live = live.where(Position.employer_id.in_(employer_ids))
@@ -273,6 +274,10 @@ def positions_by_employer(
         Position.employer_id
     )
     counts = {row[0]: row[1] for row in db.session.execute(counted)}
+    if listed is not None:
+        if not listed:
+            return {}, counts
+        live = live.where(Position.employer_id.in_(listed))
     ranked = live.add_columns(
         func.row_number()
         .over(partition_by=Position.employer_id, order_by=Position.id)

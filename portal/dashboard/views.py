@@ -32,9 +32,12 @@ def index():
     )
     statuses = status_page.statuses
     client_page = clients_page(clients, page_number("clients_page"))
-    # Positions by name for the clients of this page only; counts for every employer.
-    shown_employers = {m.employer_id for m in client_page.clients} | {m.employer_id for m in own}
-    positions, position_counts = positions_by_employer(current_user.id, shown_employers)
+    # Positions by name for the clients of this page only (the clients table names them); counts
+    # for those and the user's own employers.
+    listed = {m.employer_id for m in client_page.clients}
+    positions, position_counts = positions_by_employer(
+        current_user.id, listed | {m.employer_id for m in own}, listed
+    )
     # Requests still open (a request about a finding that was fixed or waived no longer is),
     # as far as the positions of this page tell; the others are listed as they are.
     shown = {s.position.id: s for s in statuses}
