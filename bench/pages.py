@@ -109,6 +109,9 @@ def _ratio(path: str, cookie: str, env: dict) -> tuple[float | None, str]:
     done = subprocess.run(
         [str(RATIO), path, cookie],
         env=env,
+        # Not the checkout: gunicorn reads ./gunicorn.conf.py from where it starts, and the
+        # portal's (settings checks, hooks) must not apply to the baseline app.
+        cwd=RATIO.parent,
         capture_output=True,
         text=True,
         timeout=900,
