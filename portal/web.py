@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Flask,
+    Response,
     abort,
     current_app,
     flash,
@@ -269,6 +270,17 @@ def as_of_date(name: str = "as_of", default: date | None = None) -> date:
             ),
         )
     return day
+
+
+def xlsx_download(workbook: bytes, filename: str) -> Response:
+    """An XLSX export as a download (``filename`` made of ASCII letters, digits and dashes)."""
+    from portal.spreadsheets import XLSX_MIMETYPE
+
+    return Response(
+        workbook,
+        mimetype=XLSX_MIMETYPE,
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -378,7 +378,10 @@ class JobMatchModeForm(FlaskForm):
 
 
 class ImportApplicantsForm(FlaskForm):
-    file = FileField(_l("CSV file"), validators=[DataRequired(message=_l("Choose a CSV file."))])
+    file = FileField(
+        _l("Spreadsheet (CSV or XLSX)"),
+        validators=[DataRequired(message=_l("Choose a CSV or XLSX file."))],
+    )
 
 
 class ImportCaseForm(FlaskForm):

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import reviews
+from portal import reviews, spreadsheet_exports
 from portal.cases import CaseError, case_to_json, parse_case
 from portal.extensions import db
 from portal.models import (
@@ -38,8 +38,9 @@ from portal.positions.reference import (
 from portal.recruitment import applicant_csv, evidence_checklist
 from portal.recruitment.consistency import case_problems, noc_problem
 from portal.recruitment.timeline import for_phone
+from portal.spreadsheets import workbook_bytes
 from portal.tenancy import current_employer, get_scoped_or_404, policy
-from portal.web import as_of_date, create_once, page_number, refuse_stale_edit
+from portal.web import as_of_date, create_once, page_number, refuse_stale_edit, xlsx_download
 
 
 @bp.app_template_filter("timeline_for_phone")
@@ -237,6 +238,21 @@ def applicants(employer_id: int, position_id: int):
         summary=services.applicants_summary(position),
         labels=labels,
     )
+
+
+@bp.get("/<int:position_id>/applicants.xlsx")
+@policy("view")
+def applicants_xlsx(employer_id: int, position_id: int):
+    """The whole applicant log in the import's columns and codes (it imports again as is)."""
+    position = get_scoped_or_404(Position, position_id)
+    sheets = spreadsheet_exports.applicant_log(
+        services.applicants_in_log_order(position),
+        {activity.id: activity.case_key for activity in position.activities},
+        position.title,
+        current_employer().display_name,
+        date.today(),
+    )
+    return xlsx_download(workbook_bytes(sheets), f"applicants-position-{position.id}.xlsx")
 
 
 @bp.get("/<int:position_id>/applicants/<int:applicant_id>/row")
@@ -560,6 +576,17 @@ def _compliance_page(position, report, waiver_form, status=200):
 def compliance_page(employer_id: int, position_id: int):
     position = get_scoped_or_404(Position, position_id)
     return _compliance_page(position, compliance.check(position, _as_of()), WaiverForm())
+
+
+@bp.get("/<int:position_id>/findings.xlsx")
+@policy("view")
+def findings_xlsx(employer_id: int, position_id: int):
+    """The compliance page's findings (as of the same day, ?as_of=) as a spreadsheet."""
+    position = get_scoped_or_404(Position, position_id)
+    report = compliance.check(position, _as_of())
+    sheets = spreadsheet_exports.findings(report, position.title, current_employer().display_name)
+    filename = f"findings-position-{position.id}-{report.verdict.as_of.isoformat()}.xlsx"
+    return xlsx_download(workbook_bytes(sheets), filename)
 
 
 @bp.post("/<int:position_id>/waivers")

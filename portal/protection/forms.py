@@ -202,4 +202,7 @@ class CustodyForm(FlaskForm):
 
 
 class ImportLedgerForm(FlaskForm):
-    file = FileField(_l("CSV file"), validators=[DataRequired(message=_l("Choose a CSV file."))])
+    file = FileField(
+        _l("Spreadsheet (CSV or XLSX)"),
+        validators=[DataRequired(message=_l("Choose a CSV or XLSX file."))],
+    )

@@ -1,4 +1,4 @@
-"""The money ledger as CSV: the template and an all-or-nothing, row-by-row validated import.
+"""The money ledger as CSV or XLSX: the template and an all-or-nothing, row-by-row validated import.
 
 Plain Python, the same contract as the applicant import (``portal.recruitment.applicant_csv``):
 ``parse_ledger`` returns either the rows ready to save or every problem found, each naming the
@@ -18,7 +18,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from portal.models.protection import PARTIES, PAYMENT_PURPOSES, PAYMENT_VIAS
-from portal.recruitment.applicant_csv import CsvProblem, normalise
+from portal.recruitment.applicant_csv import CsvProblem
+from portal.spreadsheets import normalise, read_records
 
 COLUMNS = (
     "paid_on",
@@ -137,22 +138,9 @@ def parse_ledger(
     ``workers`` are the position's (id, name), found by name or id; ``third_parties`` the
     recruiters and representatives the position may name (the employer's and its own), by name.
     """
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [CsvProblem(1, "file", "the file is not UTF-8 text; save it as CSV UTF-8")]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    typed = [name.strip() for name in (reader.fieldnames or [])]
-    header = [normalise(name) for name in typed]
-    missing = [name for name in REQUIRED if name not in header]
-    unknown = [shown for shown, name in zip(typed, header, strict=True) if name not in COLUMNS]
-    problems = [CsvProblem(1, name, "this column is missing") for name in missing]
-    problems += [
-        CsvProblem(1, name, f"unknown column; use: {', '.join(COLUMNS)}") for name in unknown
-    ]
+    records, problems = read_records(raw, COLUMNS, REQUIRED, MAX_ROWS, "payments", "the ledger")
     if problems:
         return [], problems
-    reader.fieldnames = header
     parsers = {
         "paid_on": _date,
         "payer": _choice(PARTIES),
@@ -164,15 +152,7 @@ def parse_ledger(
         "third_party": _by_name("third party", third_parties, ids=False),
     }
     rows: list[LedgerRow] = []
-    for number, record in enumerate(reader, start=2):
-        if number - 1 > MAX_ROWS:
-            return [], [CsvProblem(number, "file", f"more than {MAX_ROWS} payments")]
-        if None in record:
-            problems.append(CsvProblem(number, "row", "more cells than columns"))
-            continue
-        values = {name: (record.get(name) or "").strip() for name in COLUMNS}
-        if not any(values.values()):
-            continue  # a blank line in a spreadsheet export
+    for number, values in records:
         parsed: dict = {}
         for name in COLUMNS:
             value = values[name]

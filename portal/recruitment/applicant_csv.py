@@ -1,4 +1,5 @@
-"""The applicant log as CSV: the template and an all-or-nothing, row-by-row validated import.
+"""The applicant log as CSV or XLSX: the template and an all-or-nothing, row-by-row validated
+import.
 
 Plain Python. ``parse_applicants`` returns either the rows ready to save or every problem found,
 each naming the row (as a spreadsheet shows it, header = row 1) and the column. Headers and codes
@@ -12,6 +13,7 @@ from datetime import date
 
 from portal.cases.model import APPLICANT_STATUSES, CHANNELS, REASON_CODES
 from portal.recruitment.consistency import applicant_problems
+from portal.spreadsheets import SheetProblem, normalise, read_records
 
 COLUMNS = (
     "name",
@@ -32,14 +34,8 @@ _TRUE = {"yes", "y", "true", "1", "oui", "x"}
 _FALSE = {"no", "n", "false", "0", "non", ""}
 
 
-@dataclass(frozen=True)
-class CsvProblem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.message}"
+# One kind of problem for every import, CSV or XLSX (the old name kept for its importers).
+CsvProblem = SheetProblem
 
 
 @dataclass(frozen=True)
@@ -84,11 +80,6 @@ def template_csv() -> str:
     return buffer.getvalue()
 
 
-def normalise(name: str) -> str:
-    """Headers and codes compare without case, surrounding spaces, or spaces for underscores."""
-    return "_".join(name.strip().lower().replace("-", " ").split())
-
-
 def _date(value: str):
     try:
         return date.fromisoformat(value)
@@ -130,34 +121,16 @@ _PARSERS = {
 def parse_applicants(
     raw: bytes, activity_keys: set[str]
 ) -> tuple[list[ApplicantRow], list[CsvProblem]]:
-    """Validate the whole file; return (rows, []) when all is well, else ([], problems)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [CsvProblem(1, "file", "the file is not UTF-8 text; save it as CSV UTF-8")]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    typed = [name.strip() for name in (reader.fieldnames or [])]
-    header = [normalise(name) for name in typed]
-    missing = [name for name in REQUIRED if name not in header]
-    unknown = [shown for shown, name in zip(typed, header, strict=True) if name not in COLUMNS]
-    problems = [CsvProblem(1, name, "this column is missing") for name in missing]
-    problems += [
-        CsvProblem(1, name, f"unknown column; use: {', '.join(COLUMNS)}") for name in unknown
-    ]
+    """Validate the whole file, CSV or XLSX (told apart by content); return (rows, []) when all
+    is well, else ([], problems)."""
+    records, problems = read_records(
+        raw, COLUMNS, REQUIRED, MAX_ROWS, "applicants", "the applicant log"
+    )
     if problems:
         return [], problems
-    reader.fieldnames = header
     by_upper_key = {key.upper(): key for key in activity_keys}
     rows: list[ApplicantRow] = []
-    for number, record in enumerate(reader, start=2):
-        if number - 1 > MAX_ROWS:
-            return [], [CsvProblem(number, "file", f"more than {MAX_ROWS} applicants")]
-        if None in record:
-            problems.append(CsvProblem(number, "row", "more cells than columns"))
-            continue
-        values = {name: (record.get(name) or "").strip() for name in COLUMNS}
-        if not any(values.values()):
-            continue  # a blank line in a spreadsheet export
+    for number, values in records:
         parsed = {}
         for name in COLUMNS:
             value = values[name]

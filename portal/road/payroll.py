@@ -27,7 +27,6 @@ import calendar
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -35,15 +34,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from portal import spreadsheets
 from portal.cases.wages import WEEKS_PER_YEAR, hourly_fraction, to_decimal
 from portal.limits import AS_OF_FIRST, AS_OF_LAST
 from portal.models.protection import PAYMENT_PURPOSES
 from portal.protection.ledger_csv import parse_amount
-from portal.recruitment.applicant_csv import CsvProblem, normalise
+from portal.recruitment.applicant_csv import CsvProblem
 from portal.rules import fees as fee_rules
 from portal.rules import sources as src
 from portal.rules.registry import ERROR, WARNING, Finding
 from portal.rules.text import money
+from portal.spreadsheets import normalise
 
 __all__ = [
     "CHECKS",
@@ -71,22 +72,7 @@ MAX_HOURS = Decimal("99999.99")  # payroll_periods.hours is NUMERIC(7, 2)
 _HOURS = re.compile(r"^\d+(?:\.\d{1,2})?$")
 CENT = Decimal("0.01")
 
-# XLSX: a ZIP bounded before openpyxl reads it (a spreadsheet of pay periods is small).
-XLSX_MAX_MEMBERS = 500
-XLSX_MAX_UNPACKED = 100 * 1024 * 1024
-XLSX_MAX_RATIO = 200
-_ZIP_MAGIC = b"PK\x03\x04"
 _EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of the 1900 date system, as spreadsheets count
-_BINARY_MAGIC = {
-    b"%PDF": "a PDF",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"\xd0\xcf\x11\xe0": "an old-style Office file or an encrypted workbook",
-    b"\x7fELF": "a program",
-    b"MZ": "a program",
-    b"\x1f\x8b": "a gzip archive",
-}
 
 
 # --- values -------------------------------------------------------------------------------------
@@ -144,27 +130,15 @@ def template_csv() -> str:
     return buffer.getvalue()
 
 
-def sniff(raw: bytes) -> str | None:
-    """ "xlsx" for a ZIP, "csv" for text, None for anything else (judged by content)."""
-    if raw.startswith(_ZIP_MAGIC):
-        return "xlsx"
-    head = raw[:8]
-    if any(head.startswith(magic) for magic in _BINARY_MAGIC):
-        return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-    if any(ord(char) < 32 and char not in "\t\r\n" for char in text):
-        return None
-    return "csv"
+sniff = spreadsheets.sniff
 
 
 def _not_a_spreadsheet(raw: bytes) -> CsvProblem:
-    kind = next((what for magic, what in _BINARY_MAGIC.items() if raw.startswith(magic)), None)
-    what = f"it is {kind}" if kind else "it is neither UTF-8 text nor an XLSX workbook"
     return CsvProblem(
-        1, "file", f"not a CSV or XLSX file ({what}); save the payroll as CSV UTF-8 or XLSX"
+        1,
+        "file",
+        f"not a CSV or XLSX file ({spreadsheets.what_it_is(raw)}); save the payroll as CSV "
+        "UTF-8 or XLSX",
     )
 
 
@@ -241,86 +215,11 @@ def _blank(value: Any) -> bool:
 
 
 def _read_csv(raw: bytes) -> tuple[list[tuple[int, list[Any]]], list[CsvProblem]]:
-    text = raw.decode("utf-8-sig")
-    rows = []
-    try:
-        for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-            rows.append((number, cells))
-            if number > MAX_ROWS + 1:
-                break
-    except csv.Error as error:
-        return [], [CsvProblem(len(rows) + 1, "file", f"not readable as CSV ({error})")]
-    return rows, []
-
-
-def _check_zip(raw: bytes) -> str | None:
-    """Why this ZIP may not be opened as a workbook, or None."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-    except (zipfile.BadZipFile, ValueError):
-        return "a damaged ZIP, not an XLSX workbook"
-    with archive:
-        members = archive.infolist()
-        if len(members) > XLSX_MAX_MEMBERS:
-            return f"more than {XLSX_MAX_MEMBERS} parts: not a payroll workbook"
-        names = {member.filename for member in members}
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            return "a ZIP that is not an XLSX workbook"
-        if "xl/vbaProject.bin" in names:
-            return "a workbook with macros; save it as a plain XLSX workbook"
-        unpacked = sum(member.file_size for member in members)
-        packed = sum(member.compress_size for member in members) or 1
-        if unpacked > XLSX_MAX_UNPACKED or unpacked / packed > XLSX_MAX_RATIO:
-            return "a workbook that unpacks far beyond its size; save it again as plain XLSX"
-        if any(member.flag_bits & 0x1 for member in members):
-            return "an encrypted workbook; save it without a password"
-    return None
+    return spreadsheets.read_csv(raw, MAX_ROWS)
 
 
 def _read_xlsx(raw: bytes) -> tuple[list[tuple[int, list[Any]]], list[CsvProblem]]:
-    problem = _check_zip(raw)
-    if problem:
-        return [], [CsvProblem(1, "file", problem)]
-    from openpyxl import load_workbook  # only imported when a workbook comes in
-    from openpyxl.utils import get_column_letter
-
-    try:
-        values = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        formulas = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
-    except Exception as error:  # openpyxl raises many kinds for a broken package
-        return [], [CsvProblem(1, "file", f"the workbook cannot be read ({type(error).__name__})")]
-    try:
-        sheet, formula_sheet = values.worksheets[0], formulas.worksheets[0]
-        rows: list[tuple[int, list[Any]]] = []
-        problems: list[CsvProblem] = []
-        pairs = zip(
-            sheet.iter_rows(values_only=True),
-            formula_sheet.iter_rows(values_only=True),
-            strict=False,
-        )
-        for number, (cells, written) in enumerate(pairs, start=1):
-            if number > MAX_ROWS + 1:
-                rows.append((number, list(cells)))
-                break
-            cells = list(cells)
-            for index, cell in enumerate(cells):
-                typed = written[index] if index < len(written) else None
-                if cell is None and isinstance(typed, str) and typed.startswith("="):
-                    problems.append(
-                        CsvProblem(
-                            number,
-                            f"cell {get_column_letter(index + 1)}{number}",
-                            "a formula without a saved value: open the file in a spreadsheet "
-                            "program and save it again (formulas are not calculated here)",
-                        )
-                    )
-            rows.append((number, cells))
-        return rows, problems
-    except Exception as error:
-        return [], [CsvProblem(1, "file", f"the workbook cannot be read ({type(error).__name__})")]
-    finally:
-        values.close()
-        formulas.close()
+    return spreadsheets.read_xlsx(raw, MAX_ROWS)
 
 
 def parse_payroll(

@@ -328,16 +328,16 @@ def test_owner_imports_the_applicant_log_from_csv(app, make, live_server, new_pa
     owner.get_by_role("navigation", name="Position").get_by_role("link", name="Applicants").click()
     expect(heading(owner)).to_have_text("Applicants")
     expect(owner.get_by_text("No applicants logged yet.")).to_be_visible()
-    owner.get_by_role("link", name="Import from a CSV file").click()
-    expect(heading(owner)).to_have_text("Import applicants from a CSV file")
+    owner.get_by_role("link", name="Import from a spreadsheet").click()
+    expect(heading(owner)).to_have_text("Import applicants from a spreadsheet")
     # Issue 7 U7: the page lists the allowed codes, the activities among them.
     expect(owner.locator("#codes-source")).to_contain_text("A1")
     expect(owner.locator("#codes-source")).to_contain_text("A2")
 
     # --- A draft with problems on two rows (spreadsheet numbering: the header is row 1).
-    owner.get_by_label("CSV file", exact=True).set_input_files(bad_file)
+    owner.get_by_label("Spreadsheet (CSV or XLSX)", exact=True).set_input_files(bad_file)
     owner.get_by_role("button", name="Check and import").click()
-    expect(heading(owner)).to_have_text("Import applicants from a CSV file")
+    expect(heading(owner)).to_have_text("Import applicants from a spreadsheet")
     expect(owner.get_by_role("alert").first).to_contain_text(
         "Nothing was imported: fix the rows below and upload again."
     )
@@ -370,8 +370,8 @@ def test_owner_imports_the_applicant_log_from_csv(app, make, live_server, new_pa
     ).to_have_text("0")
 
     # --- The corrected file: three applicants.
-    owner.get_by_role("link", name="Import from a CSV file").click()
-    owner.get_by_label("CSV file", exact=True).set_input_files(good_file)
+    owner.get_by_role("link", name="Import from a spreadsheet").click()
+    owner.get_by_label("Spreadsheet (CSV or XLSX)", exact=True).set_input_files(good_file)
     owner.get_by_role("button", name="Check and import").click()
     expect(flash(owner)).to_have_text("3 applicants imported.")
     expect(heading(owner)).to_have_text("Applicants")

@@ -106,7 +106,7 @@ def test_recruiter_payment_ledger_attestation_and_risk_view(app, make, live_serv
     assert payments_saved(app) == 1
 
     # A ledger CSV with one good and one bad row: the bad row is named, nothing is saved.
-    owner.get_by_role("link", name="Import payments from a CSV file").click()
+    owner.get_by_role("link", name="Import payments from a spreadsheet").click()
     csv_text = (
         "paid_on,payer,payee,amount,purpose,via,worker,third_party,note\n"
         f"{paid_on},employer,recruiter,500.00,recruitment_fee,transfer,,{RECRUITER},fine\n"

@@ -1731,7 +1731,7 @@ def _protection_body(app, endpoint: str, values: dict | None) -> dict | None:
 # all their clients (risk.clients) is SIGNED_IN, with no employer in the URL: the matrix checks
 # it like the account pages; it reads only the employers the user represents
 # (tests/risk/test_risk_pages.py).
-RISK_ROUTE_POLICIES = {"risk.position": "view"}
+RISK_ROUTE_POLICIES = {"risk.position": "view", "risk.position_xlsx": "view"}  # and its XLSX
 
 
 # --- Issue 9: worker attestations (portal/attestations/views.py) ------------------------------

@@ -130,6 +130,9 @@ SPEC_POLICIES = {
             "positions.job_match",
             "positions.compliance_page",
             "positions.export_case",
+            # Issue 13: the applicant log and the findings as XLSX.
+            "positions.applicants_xlsx",
+            "positions.findings_xlsx",
         ),
         "view",
     ),
