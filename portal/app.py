@@ -102,6 +102,7 @@ def register_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.attestations.views import bp as attestations_bp
     from portal.auth import bp as auth_bp
+    from portal.capture import bp as capture_bp
     from portal.dashboard import bp as dashboard_bp
     from portal.deadlines.views import bp as deadlines_bp
     from portal.employers import bp as employers_bp
@@ -130,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
         attestations_bp,
         payroll_bp,  # issue 10: a worker's payroll
         deadlines_bp,
+        capture_bp,  # issue 13: capture this ad
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -83,6 +83,17 @@ def build_config(instance_path: Path) -> dict:
     # balancer the sign-in limits would be as many times looser as there are processes. A
     # weakened security control must not pass unnoticed in a log, so production refuses.
     ratelimit_storage = os.environ.get("PORTAL_RATELIMIT_STORAGE_URL", "memory://")
+    # Ad capture (portal/capture): host:port pairs fetched whatever their address. Only tests
+    # serve ads from loopback; in production the guard must see every address.
+    capture_allowed = [
+        entry.strip()
+        for entry in os.environ.get("PORTAL_CAPTURE_ALLOWED_HOSTS", "").split(",")
+        if entry.strip()
+    ]
+    if production and capture_allowed:
+        raise RuntimeError(
+            "PORTAL_CAPTURE_ALLOWED_HOSTS is for tests; leave it empty in production"
+        )
     if production and ratelimit_storage.startswith("memory://"):
         raise RuntimeError(
             "PORTAL_RATELIMIT_STORAGE_URL must name shared storage (redis://…) in production: "
@@ -120,6 +131,9 @@ def build_config(instance_path: Path) -> dict:
         "S3_ENDPOINT_URL": os.environ.get("PORTAL_S3_ENDPOINT_URL"),
         "S3_REGION": os.environ.get("PORTAL_S3_REGION"),
         "BUNDLE_INLINE": False,
+        "CAPTURE_CHROMIUM": os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium"),
+        "CAPTURE_TIMEOUT_SECONDS": int(os.environ.get("PORTAL_CAPTURE_TIMEOUT_SECONDS", 30)),
+        "CAPTURE_ALLOWED_HOSTS": capture_allowed,
         # CSRF tokens live as long as the session rather than a fixed hour, so a long form
         # typed on a phone is not rejected on submit.
         "WTF_CSRF_TIME_LIMIT": None,

@@ -289,6 +289,12 @@ def load_for_operator(model: type[Owned], object_id: int) -> Owned | None:
     return db.session.scalar(select(model).where(model.id == object_id))
 
 
+def across_employers_for_operator(model: type[Owned]) -> Select[tuple[Owned]]:
+    """Every employer's rows of ``model``: only for the scheduled commands the operator runs
+    (e.g. the ad re-captures of ``send-reminders``), never for a request."""
+    return select(model)
+
+
 def get_scoped_or_404(model: type[Owned], object_id: int) -> Owned:
     """Load one of the current employer's rows, or answer 404 (never another employer's)."""
     found = db.session.scalar(scoped_select(model).where(model.id == object_id))

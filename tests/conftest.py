@@ -40,6 +40,8 @@ TEST_CONFIG = {
     "ARGON2_PARALLELISM": 1,
     "SMTP_HOST": None,
     "RATELIMIT_STORAGE_URI": "memory://",
+    # An ad capture that cannot connect gives up soon (a fuzzed URL may name a public address).
+    "CAPTURE_TIMEOUT_SECONDS": 5,
 }
 
 

@@ -20,6 +20,7 @@ Links in the output and the mail point at ``PORTAL_BASE_URL`` (default
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import click
 from flask import current_app
@@ -165,6 +166,12 @@ def send_reminders(today_option) -> None:
             f"{users} users with reminders, {mails} mails, {reminders} reminders sent"
             + (f", {failed} failed (left for the next run)" if failed else "")
         )
+    # Issue 13: each online ad captured through the portal is captured again weekly while it
+    # runs (portal.capture), queued here like the reminders.
+    from portal.capture.services import queue_recaptures
+
+    captures = queue_recaptures(fixed or date.today())
+    click.echo(f"{captures} ad captures {'queued' if on_queue else 'taken or tried'}")
     # The scheduled command also clears what crashed processes left (portal.maintenance).
     from portal.commands.maintenance import run_sweep
 

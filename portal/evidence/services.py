@@ -72,8 +72,13 @@ def _spool(upload, limit: int) -> Path:
     return Path(name)
 
 
-def attach_evidence(position: Position, upload, fields: dict, uploaded_by_id: int):
+def attach_evidence(
+    position: Position, upload, fields: dict, uploaded_by_id: int, *, same_bytes_again=False
+):
     """Check the file by its content and keep it, with a row; nothing is kept on refusal.
+
+    A file already in the locker is refused, unless ``same_bytes_again``: the weekly capture of
+    an ad that has not changed is the same screenshot, and still the proof of another week.
 
     The storage object is written before the row; if the transaction later fails the view
     calls ``forget_stored`` so no object is left without a row.
@@ -96,7 +101,7 @@ def attach_evidence(position: Position, upload, fields: dict, uploaded_by_id: in
                 EvidenceFile.sha256 == inspected.sha256, EvidenceFile.archived_at.is_(None)
             )
         )
-        if same is not None:
+        if same is not None and not same_bytes_again:
             raise UploadRefused(
                 f"This exact file is already in the locker (item #{same.id}, "
                 f"{same.original_filename}); it was not stored twice."

@@ -15,6 +15,7 @@ from portal.models.mail import OutboxMessage
 from portal.models.offers import OfferVersion, Worker
 from portal.models.protection import Attestation, DocumentCustody, Payment, ThirdParty
 from portal.models.recruitment import (
+    AdCapture,
     Applicant,
     JobMatchEntry,
     MissedCaptureReason,
@@ -35,6 +36,7 @@ __all__ = [
     "SignOff",
     "Applicant",
     "JobMatchEntry",
+    "AdCapture",
     "MissedCaptureReason",
     "Position",
     "RecruitmentActivity",

@@ -251,3 +251,35 @@ class MissedCaptureReason(CreatedAt, PositionChild, Base):
     recorded_by: Mapped[User] = relationship()
 
     __table_args__ = (CheckConstraint("due_until >= due_from", name="dates_in_order"),)
+
+
+class AdCapture(CreatedAt, PositionChild, Base):
+    """One attempt to capture an online ad (issue 13): the URL asked for, and either the two
+    evidence files it made (a full-page PDF and a PNG screenshot, filed on the activity) or why
+    it failed. The latest URL of an activity is the one the scheduled re-captures take."""
+
+    __tablename__ = "ad_captures"
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("recruitment_activities.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2000))
+    # None: the scheduled re-capture (the scheduled command), not a person.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued, done, failed
+    message: Mapped[str | None] = mapped_column(String(500))
+    final_url: Mapped[str | None] = mapped_column(String(2000))
+    finished_at: Mapped[datetime | None]
+    pdf_evidence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence_files.id", ondelete="SET NULL")
+    )
+    png_evidence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence_files.id", ondelete="SET NULL")
+    )
+
+    activity: Mapped[RecruitmentActivity] = relationship()
+    requested_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'done', 'failed')", name="known_status"),
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 
 JOB_MODULES = (
+    "portal.capture.services",  # ad.capture
     "portal.evidence.bundles",  # bundle.build
     "portal.deadlines.reminders",  # reminders.send
     "portal.offers.jobs",  # offers.render

@@ -1132,6 +1132,9 @@ def _missed_capture_body(app, values: dict) -> dict:
         }
 
 
+CLOSED_CAPTURE_HOST = "127.0.0.1:9"
+
+
 def tenant_body(app, endpoint: str, employer_id: int, values: dict | None = None) -> dict:
     """A valid body for an employer-scoped POST (the guard is the only thing stopping it).
 
@@ -1168,6 +1171,11 @@ def tenant_body(app, endpoint: str, employer_id: int, values: dict | None = None
         return _case_upload(app, employer_id)
     if endpoint == "positions.record_missed_capture":  # issue 7 U7 (positions)
         return _missed_capture_body(app, values)
+    if endpoint == "capture.capture":  # issue 13: records an attempt, done or failed
+        # Port 9 on loopback refuses at once: the guard lets it through (allowed for this app
+        # only), the browser fails fast, and the failed attempt is the change to look for.
+        app.config["CAPTURE_ALLOWED_HOSTS"] = [CLOSED_CAPTURE_HOST]
+        return {"url": f"http://{CLOSED_CAPTURE_HOST}/ad"}
     if endpoint == "attestations.send":
         return {}  # a button: the CSRF token is the whole form
     offers = _offers_body(app, endpoint, values)

@@ -168,6 +168,8 @@ FORM_ROUTES = {
     "ImportCaseForm": ["positions.import_case"],
     "WaiverForm": ["positions.waive_finding"],
     "MissedCaptureForm": ["positions.record_missed_capture"],
+    # portal/capture (issue 13)
+    "CaptureForm": ["capture.capture"],
     # portal/evidence
     "UploadForm": ["evidence.upload"],
     "ReviewForm": ["evidence.review"],

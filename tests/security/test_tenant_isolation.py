@@ -156,6 +156,9 @@ SPEC_POLICIES = {
         "edit",
     ),
     "positions.waive_finding": "review",
+    # Issue 13: an online ad's captures; every member sees them, editors capture.
+    "capture.activity_page": "view",
+    "capture.capture": "edit",
     "positions.withdraw_waiver": "review",
     # Issue 7 U7 (positions): why ad captures are missing; every member sees, editors record.
     "positions.captures": "view",
@@ -196,7 +199,14 @@ SPEC_POLICIES = {
     # member reads the answers (tests/security/support.py). The link itself is public.
     **ATTESTATIONS_ROUTE_POLICIES,
 }
-SPEC_BLUEPRINTS = ("positions.", "evidence.", "offers.", "protection.", "attestations.")
+SPEC_BLUEPRINTS = (
+    "positions.",
+    "evidence.",
+    "offers.",
+    "protection.",
+    "attestations.",
+    "capture.",
+)
 # Issue 9, risk: the risk view (tests/security/support.py).
 SPEC_POLICIES.update(RISK_ROUTE_POLICIES)
 SPEC_BLUEPRINTS += ("risk.position",)
