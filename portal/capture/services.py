@@ -216,7 +216,8 @@ def due_recaptures(today: date) -> list[tuple[int, str]]:
             continue
         if not start <= today <= (end or today) or last_attempt.date() == today:
             continue
-        week_start = start + timedelta(days=(today - start).days // SNAPSHOT_EVERY_DAYS * 7)
+        weeks = (today - start).days // SNAPSHOT_EVERY_DAYS
+        week_start = start + timedelta(days=weeks * SNAPSHOT_EVERY_DAYS)
         if not _captured_since(activity_id, week_start):
             due.append((activity_id, url))
     return due
