@@ -55,7 +55,7 @@ def host_and_port(url: str) -> tuple[str, str, int]:
         raise CaptureRefused("this is not a web address") from error
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        shown = f"{scheme}:" if scheme else "an address without http:// or https://"
+        shown = f"{scheme}: addresses" if scheme else "an address without http:// or https://"
         raise CaptureRefused(f"only http:// and https:// addresses are captured, not {shown}")
     if not parts.hostname:
         raise CaptureRefused("the address has no host name")
