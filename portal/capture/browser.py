@@ -64,7 +64,17 @@ class _Budget:
         self.refusals.append(why)
 
 
-def capture_page(
+def capture_page(url: str, **options) -> PageCapture:
+    """Open ``url`` and capture it (see :func:`_capture`). Run in a thread of its own:
+    Playwright's sync API refuses to start where an asyncio loop already runs (another
+    Playwright in the same process, e.g. a worker that embeds one)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ad-capture") as pool:
+        return pool.submit(_capture, url, **options).result()
+
+
+def _capture(
     url: str,
     *,
     executable_path: str = "/usr/bin/chromium",
