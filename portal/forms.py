@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from portal.auth.passwords import MAX_LENGTH, password_problem
 from portal.edits import new_submission_key
+from portal.limits import RECORD_FIRST, RECORD_LAST, record_date_in_range
 
 # WTForms' own messages in the request's language. Flask-WTF reads and parses the catalogue
 # file anew for every request that builds a form (about 1 ms, an eighth of a page's cost); the
@@ -51,6 +52,19 @@ class DecimalField(wtforms.DecimalField):
         if isinstance(self.data, Decimal) and not self.data.is_finite():
             self.data = None
             raise ValueError(self.gettext("Not a valid decimal value."))
+
+
+class DateField(wtforms.DateField):  # noqa: TID251 - the one subclass the ban points to
+    """A date the portal can compute with: years outside 1900–2099 are refused with the field's
+    message (9999-12-31 was accepted, then overflowed the deadlines page adding days to it)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not record_date_in_range(self.data):
+            self.data = None
+            raise ValueError(
+                _l("Enter a date from %(first)s to %(last)s.", first=RECORD_FIRST, last=RECORD_LAST)
+            )
 
 
 class ConfirmForm(FlaskForm):

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from portal.cases import model as m
+from portal.limits import RECORD_FIRST, RECORD_LAST, record_date_in_range
 
 Parser = Callable[[Any, str], Any]
 
@@ -128,9 +129,12 @@ def _date(value: Any, path: str) -> date:
         return value
     if isinstance(value, str) and _DATE.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
-            pass
+            return _fail(path, f"not a date ({_show(value)})")
+        if not record_date_in_range(day):
+            return _fail(path, f"must be from {RECORD_FIRST} to {RECORD_LAST} ({_show(value)})")
+        return day
     return _fail(path, f"not a date ({_show(value)})")
 
 

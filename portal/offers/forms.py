@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -27,7 +26,7 @@ from wtforms.validators import (
 )
 
 from portal.cases.model import PURPOSES
-from portal.forms import DecimalField, options, submission_key_field
+from portal.forms import DateField, DecimalField, options, submission_key_field
 from portal.positions import labels
 from portal.reference import PROVINCES
 

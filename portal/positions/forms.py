@@ -3,7 +3,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -28,7 +27,7 @@ from portal.cases.model import (
     REASON_CODES,
     TARGET_GROUPS,
 )
-from portal.forms import DecimalField, options, submission_key_field
+from portal.forms import DateField, DecimalField, options, submission_key_field
 from portal.positions import labels
 from portal.positions.reference import labour_market
 from portal.recruitment import consistency

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from portal.limits import RECORD_FIRST, RECORD_LAST, record_date_in_range
 from portal.models.protection import PARTIES, PAYMENT_PURPOSES, PAYMENT_VIAS
 from portal.recruitment.applicant_csv import CsvProblem
 from portal.spreadsheets import normalise, read_records
@@ -94,9 +95,12 @@ def parse_amount(value: str) -> Decimal:
 
 def _date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ValueError(f'not a date in the form YYYY-MM-DD ("{value}")') from None
+    if not record_date_in_range(day):
+        raise ValueError(f"{day} is outside {RECORD_FIRST} to {RECORD_LAST}")
+    return day
 
 
 def _choice(allowed):

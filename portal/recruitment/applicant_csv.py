@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal.cases.model import APPLICANT_STATUSES, CHANNELS, REASON_CODES
+from portal.limits import RECORD_FIRST, RECORD_LAST, record_date_in_range
 from portal.recruitment.consistency import applicant_problems
 from portal.spreadsheets import SheetProblem, normalise, read_records
 
@@ -82,9 +83,12 @@ def template_csv() -> str:
 
 def _date(value: str):
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ValueError(f'not a date in the form YYYY-MM-DD ("{value}")') from None
+    if not record_date_in_range(day):
+        raise ValueError(f"{day} is outside {RECORD_FIRST} to {RECORD_LAST}")
+    return day
 
 
 def _choice(allowed):

@@ -53,7 +53,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event, text
 from wtforms import (
     BooleanField,
-    DateField,
+    DateField,  # noqa: TID251 - the fuzzer finds every date field by wtforms' own class
     DecimalField,
     FieldList,
     FormField,

@@ -58,3 +58,63 @@ def test_a_nul_character_in_a_form_value_is_a_400_naming_the_field(app, make):
     )
     assert response.status_code == 400
     assert "full_name" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("end_date", "status"),
+    [
+        ("2099-12-30", 302),
+        ("2099-12-31", 302),
+        ("2100-01-01", 422),
+        ("9999-12-31", 422),
+    ],
+)
+def test_a_date_past_2099_is_refused_naming_the_field(app, end_date, status):
+    """ActivityForm then FeedForm, end_date 9999-12-31: the activity was saved, and the
+    deadlines page then overflowed adding days to it (a 500). Every date field now refuses a
+    year outside 1900–2099 (the last accepted day is 2099-12-31), and nothing is saved."""
+    from portal.extensions import db
+    from portal.models.recruitment import RecruitmentActivity
+
+    world = seed_world(app, with_b=False)
+    a = world.a
+    client = world.pool.client(world.users["a_owner"])
+    base = f"/employers/{a.employer_id}/positions/{a.position_id}"
+    token = form_token(client, f"{base}/activities/new")
+
+    def count():
+        with app.app_context():
+            return (
+                db.session.query(RecruitmentActivity).filter_by(position_id=a.position_id).count()
+            )
+
+    before = count()
+    body = tenant_body(app, "positions.add_activity", a.employer_id)
+    response = client.post(
+        f"{base}/activities/new", data={**body, "end_date": end_date, "csrf_token": token}
+    )
+    assert response.status_code == status
+    if status == 422:
+        page = text_of(response)
+        assert "Enter a date from 1900-01-01 to 2099-12-31." in page
+        assert f'value="{end_date}"' in page  # what was typed comes back
+        assert count() == before
+    else:
+        assert count() == before + 1
+    deadlines = client.get("/deadlines")
+    assert deadlines.status_code == 200
+
+
+@pytest.mark.parametrize(("first_day", "refused"), [("1899-12-31", True), ("1900-01-01", False)])
+def test_the_first_accepted_date_is_1900_01_01(app, first_day, refused):
+    from werkzeug.datastructures import MultiDict
+    from wtforms import Form
+
+    from portal.forms import DateField
+
+    class OneDate(Form):
+        day = DateField()
+
+    form = OneDate(MultiDict({"day": first_day}))
+    assert form.validate() is not refused
+    assert (form.day.data is None) is refused
