@@ -10,7 +10,7 @@ FLASK := $(VENV)/bin/flask --app portal
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run serve worker test lint secrets-baseline sbom system-deps browser-deps lock lock-tools clean \
-	messages bench bench-scale
+	messages catalogue bench bench-scale
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -140,5 +140,16 @@ lock-tools:
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache
 
-messages: $(VENV)/.installed  ## extract translatable strings
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+# The French catalogue (issue 13): extract every marked string from portal/ and templates/,
+# merge it into portal/translations/fr_CA/LC_MESSAGES/messages.po (new strings come in
+# untranslated, never guessed: no fuzzy matching), and check it. tests/test_catalogue.py fails
+# while any string is missing or untranslated.
+CATALOGUE := portal/translations/fr_CA/LC_MESSAGES/messages.po
+messages: $(VENV)/.installed  ## extract translatable strings into the template catalogue
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file --width 100 \
+		--project "LMIA Compliance Portal" -o portal/translations/messages.pot portal templates
+
+catalogue: messages  ## extract, merge into the French catalogue, report what is left to translate
+	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations \
+		-l fr_CA --no-fuzzy-matching --width 100 --ignore-obsolete
+	msgfmt -c --statistics -o /dev/null $(CATALOGUE)

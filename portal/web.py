@@ -102,18 +102,22 @@ def set_security_headers(response):
 
 
 def select_locale() -> str:
-    """The user's language if the portal has it translated, else the browser's, else English.
+    """The user's language if the portal has it translated, else (for a visitor) the one chosen
+    with the header's switch, else the browser's, else English.
 
     Only offered locales (portal.auth.locales) are ever used, so a page's lang says the language
     its text is really in, and dates follow it.
     """
-    from portal.auth.locales import default_locale, offered_locales
+    from portal.auth.locales import LANGUAGE_COOKIE, default_locale, offered_locales
 
     offered = offered_locales()
     if not has_request_context():
         return default_locale()
     if current_user and current_user.is_authenticated:
         return current_user.locale if current_user.locale in offered else default_locale()
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in offered:
+        return chosen
     choices = offered + sorted({code.split("_")[0] for code in offered})
     best = request.accept_languages.best_match(choices)
     if best and best not in offered:

@@ -11,6 +11,9 @@ from flask_babel import lazy_gettext as _l
 
 from portal.extensions import babel
 
+# A visitor's choice from the header's switch (portal.auth.language_views).
+LANGUAGE_COOKIE = "portal_language"
+
 # Every language the portal is meant to offer, in the order the account page lists them.
 LANGUAGES = [("en_CA", "English (Canada)"), ("fr_CA", "Français (Canada)")]
 

@@ -120,3 +120,94 @@ def test_wtforms_messages_follow_the_locale_and_each_catalogue_is_read_once(app,
                 assert messages.gettext("This field is required.") == "Ce champ est requis."
             assert messages.gettext("This field is required.") == "This field is required."
     assert sorted(loads) == ["en_CA", "fr_CA"]
+
+
+# --- Issue 13: the switch on every page -------------------------------------------------------
+
+
+def _switch(response) -> list[str]:
+    """The languages the header's switch offers (empty when there is no switch)."""
+    page = text_of(response)
+    if 'class="inline language-switch"' not in page:
+        return []
+    form = page.split('class="inline language-switch"', 1)[1].split("</form>", 1)[0]
+    return re.findall(r'name="locale" value="([^"]+)"', form)
+
+
+def _token(response) -> str:
+    return text_of(response).split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def test_no_switch_while_english_is_the_only_language(make, client):
+    assert _switch(client.get("/account/login")) == []
+    assert _switch(make.signed_in_client(make.user()).get("/account/")) == []
+
+
+def test_a_visitor_switches_to_french_and_back_and_it_is_remembered(app_with_french):
+    visitor = app_with_french.test_client()
+    login = visitor.get("/account/login")
+    assert _switch(login) == ["fr_CA"]
+    assert 'name="next" value="/account/login"' in text_of(login)
+
+    response = visitor.post(
+        "/account/language",
+        data={"locale": "fr_CA", "next": "/account/login", "csrf_token": _token(login)},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/account/login"
+    assert "portal_language=fr_CA" in response.headers["Set-Cookie"]
+    assert "HttpOnly" in response.headers["Set-Cookie"]
+    # The cookie wins over the browser's English.
+    french = visitor.get("/account/login", headers={"Accept-Language": "en-CA,en"})
+    assert _lang(french) == "fr"
+    assert "Se connecter" in page_text(french)
+    assert _switch(french) == ["en_CA"]
+
+    visitor.post(
+        "/account/language",
+        data={"locale": "en_CA", "next": "/account/login", "csrf_token": _token(french)},
+    )
+    assert _lang(visitor.get("/account/login", headers={"Accept-Language": "fr"})) == "en"
+
+
+def test_a_signed_in_user_switch_is_saved_on_the_account(app_with_french):
+    from portal.models import User
+
+    make = Factories(app_with_french)
+    user = make.user()
+    client = make.signed_in_client(user)
+    page = client.get("/account/")
+    assert _switch(page) == ["fr_CA"]
+
+    response = client.post(
+        "/account/language",
+        data={"locale": "fr_CA", "next": "/account/", "csrf_token": _token(page)},
+    )
+    assert response.status_code == 303
+    assert "portal_language" not in response.headers.get("Set-Cookie", "")
+    with app_with_french.app_context():
+        assert db.session.get(User, user.id).locale == "fr_CA"
+    assert "Votre compte" in page_text(client.get("/account/"))
+
+
+@pytest.mark.parametrize("locale", ["de_DE", "", "fr_CA<script>"])
+def test_an_unknown_language_is_a_400_naming_the_field(app_with_french, locale):
+    visitor = app_with_french.test_client()
+    token = _token(visitor.get("/account/login"))
+    response = visitor.post(
+        "/account/language", data={"locale": locale, "next": "/", "csrf_token": token}
+    )
+    assert response.status_code == 400
+    assert "locale: one of en_CA, fr_CA." in page_text(response)
+    assert "portal_language" not in response.headers.get("Set-Cookie", "")
+
+
+def test_the_switch_never_sends_anyone_off_the_site(app_with_french):
+    visitor = app_with_french.test_client()
+    token = _token(visitor.get("/account/login"))
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = visitor.post(
+            "/account/language", data={"locale": "fr_CA", "next": target, "csrf_token": token}
+        )
+        assert response.status_code == 303
+        assert response.headers["Location"] == "/"

@@ -1212,6 +1212,7 @@ def account_body(world: World, endpoint: str) -> dict:
         "auth.request_reset": {"email": users["a_viewer"].email},
         "auth.reset_password": {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
         "auth.account": {"full_name": f"Renamed {n}", "locale": "fr_CA"},
+        "auth.switch_language": {"locale": "en_CA", "next": "/account/"},  # issue 13
         "auth.change_password": {
             "current_password": PASSWORD,
             "password": NEW_PASSWORD,

@@ -123,6 +123,7 @@ FORM_ROUTES = {
     "ResetPasswordForm": ["auth.reset_password"],
     "ChangePasswordForm": ["auth.change_password"],
     "PreferencesForm": ["auth.account"],
+    "LanguageForm": ["auth.switch_language"],  # issue 13: the header's language switch
     # A button: the CSRF token is the whole form (every route that posts one).
     "ConfirmForm": [
         "auth.logout",
@@ -653,7 +654,12 @@ class Fuzzer:
             if endpoint == "auth.two_factor_off":
                 body["password"] = PASSWORD
             return rule.rule, body, user.id
-        if endpoint in ("auth.change_password", "auth.account", "auth.logout"):
+        if endpoint in (
+            "auth.change_password",
+            "auth.account",
+            "auth.logout",
+            "auth.switch_language",
+        ):
             # Each its own account: a password change or sign-out ends sessions.
             return rule.rule, account_body(world, endpoint), self.new_user().id
         if endpoint == "invitations.accept":

@@ -1,0 +1,74 @@
+"""The language switch on every page (issue 13): a signed-in user's choice is saved on their
+account (e-mails follow it too); a visitor's is kept in a cookie, which wins over the browser's
+Accept-Language."""
+
+from flask import abort, redirect, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField
+
+from portal.auth import bp
+from portal.auth.locales import LANGUAGE_COOKIE, language_choices
+from portal.extensions import db
+from portal.forms import options
+from portal.tenancy import PUBLIC, policy
+from portal.web import safe_next
+
+SWITCH_LABELS = {"en_CA": "English", "fr_CA": "Français"}
+# A visitor's choice is kept for a year; it holds a language code and nothing about them.
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+class LanguageForm(FlaskForm):
+    """The switch: the language wanted and the page to come back to."""
+
+    locale = SelectField()
+    next = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = options(language_choices())
+
+
+@bp.post("/language")
+@policy(PUBLIC)
+def switch_language():
+    form = LanguageForm()
+    back = safe_next(form.next.data, url_for("dashboard.index"))
+    if not form.validate():
+        # An unknown language: say which field and what it may be (a stale token is the CSRF
+        # handler's 400 before this runs).
+        codes = ", ".join(code for code, _name in language_choices())
+        abort(400, description=_("locale: one of %(codes)s.", codes=codes))
+    response = redirect(back, 303)
+    if current_user.is_authenticated:
+        current_user.locale = form.locale.data
+        db.session.commit()
+    else:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            form.locale.data,
+            max_age=LANGUAGE_COOKIE_SECONDS,
+            secure=request.is_secure,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def language_switch() -> LanguageForm | None:
+    """The header's switch: a form offering the other languages (None while only one exists)."""
+    if len(language_choices()) < 2:
+        return None
+    form = LanguageForm(formdata=None)
+    current = str(get_locale())
+    # Each language named in itself, short enough for a phone's header.
+    form.others = [
+        (code, SWITCH_LABELS.get(code, name))
+        for code, name in language_choices()
+        if code != current
+    ]
+    form.next.data = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return form
