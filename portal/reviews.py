@@ -20,6 +20,7 @@ set).
 import logging
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -237,11 +238,14 @@ def open_requests_across(user_id: int) -> list[ReviewComment]:
 # --- telling the other side ------------------------------------------------------------------
 
 
-def _recipients(employer_id: int, to_representative: bool, except_user_id: int) -> list[str]:
+def _recipients(
+    employer_id: int, to_representative: bool, except_user_id: int
+) -> list[tuple[str, str]]:
+    """(e-mail, language) of each person the request goes to."""
     roles = [Role.REPRESENTATIVE] if to_representative else [Role.OWNER, Role.STAFF]
     return list(
-        db.session.scalars(
-            select(User.email)
+        db.session.execute(
+            select(User.email, User.locale)
             .join(Membership, Membership.user_id == User.id)
             .where(
                 Membership.employer_id == employer_id,
@@ -280,13 +284,19 @@ def notify_request(position: Position, comment: ReviewComment) -> None:
     author = db.session.get(User, comment.author_id)
     employer = db.session.get(Employer, position.employer_id)
     link = request_link(position, comment, external=True)
-    for recipient in _recipients(position.employer_id, to_representative, comment.author_id):
+    for recipient, locale in _recipients(
+        position.employer_id, to_representative, comment.author_id
+    ):
+        if comment.kind == QUESTION:
+            subject = _l("Question: %(title)s", title=position.title)
+        else:
+            subject = _l("Change requested: %(title)s", title=position.title)
         try:
             send_mail(
                 recipient,
-                f"{'Question' if comment.kind == QUESTION else 'Change requested'}: "
-                f"{position.title}",
+                subject,
                 "review_request",
+                locale=locale,
                 position=position,
                 employer=employer,
                 comment=comment,

@@ -33,6 +33,12 @@ def offered_locales() -> list[str]:
     ]
 
 
+def usable_locale(code: str | None) -> str:
+    """``code`` if the portal offers it, else the default (a mail to a user who chose a
+    language that is not compiled here)."""
+    return code if code in offered_locales() else default_locale()
+
+
 def language_choices() -> list[tuple[str, str]]:
     offered = offered_locales()
     return [(code, name) for code, name in LANGUAGES if code in offered]

@@ -10,7 +10,7 @@ import hmac
 from datetime import timedelta
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -119,8 +119,9 @@ def signup_after_response(full_name: str, email: str, password_hash: str) -> Non
     record_event(db.session, "user.signup_attempted", entity=existing)
     send_mail(
         existing.email,
-        _("Someone tried to create an LMIA Portal account with your email"),
+        _l("Someone tried to create an LMIA Portal account with your email"),
         "signup_attempt",
+        locale=existing.locale,
         user=existing,
         confirmation_link=None
         if existing.email_confirmed_at
@@ -137,7 +138,12 @@ def confirmation_token(user: User) -> str:
 def send_confirmation(user: User) -> None:
     link = url_for("auth.confirm_email", token=confirmation_token(user), _external=True)
     send_mail(
-        user.email, _("Confirm your LMIA Portal account"), "confirm_email", user=user, link=link
+        user.email,
+        _l("Confirm your LMIA Portal account"),
+        "confirm_email",
+        locale=user.locale,
+        user=user,
+        link=link,
     )
 
 
@@ -181,7 +187,12 @@ def reset_after_response(email: str) -> None:
         return
     link = url_for("auth.reset_password", token=reset_link_token(user), _external=True)
     send_mail(
-        user.email, _("Reset your LMIA Portal password"), "password_reset", user=user, link=link
+        user.email,
+        _l("Reset your LMIA Portal password"),
+        "password_reset",
+        locale=user.locale,
+        user=user,
+        link=link,
     )
     record_event(db.session, "user.reset_requested", entity=user, actor_id=user.id)
 
@@ -198,7 +209,12 @@ def unlock_after_response(email: str) -> None:
         return
     link = url_for("auth.unlock", token=unlock_token(user), _external=True)
     send_mail(
-        user.email, _("Sign in to the LMIA Portal from this device"), "unlock", user=user, link=link
+        user.email,
+        _l("Sign in to the LMIA Portal from this device"),
+        "unlock",
+        locale=user.locale,
+        user=user,
+        link=link,
     )
     record_event(db.session, "user.unlock_requested", entity=user, actor_id=user.id)
 

@@ -9,6 +9,7 @@ import hashlib
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.audit import record_event
@@ -76,8 +77,9 @@ def mail_recovery_code_used(user_id: int, left: int) -> None:
         return
     send_mail(
         user.email,
-        _("A recovery code was used on your LMIA Portal account"),
+        _l("A recovery code was used on your LMIA Portal account"),
         "recovery_code_used",
+        locale=user.locale,
         user=user,
         left=left,
         account_link=url_for("auth.two_factor", _external=True),

@@ -16,6 +16,7 @@ import os
 from datetime import date
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.deadlines import collect, ics, services
@@ -62,14 +63,19 @@ def _send(user: User, deadlines: list, today: date, worker_names: dict) -> None:
 
     count = len(deadlines)
     subject = (
-        f"Reminder: {title(deadlines[0])}"
+        _l("Reminder: %(title)s", title=title(deadlines[0]))
         if count == 1
-        else f"Reminder: {count} deadlines from {deadlines[0].due_on.isoformat()}"
+        else _l(
+            "Reminder: %(count)d deadlines from %(day)s",
+            count=count,
+            day=deadlines[0].due_on.isoformat(),
+        )
     )
     send_mail(
         user.email,
         subject,
         "reminder",
+        locale=user.locale,
         user=user,
         today=today,
         zone=services.zone_of(user),

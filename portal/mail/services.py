@@ -5,6 +5,7 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 
 from portal.extensions import db
 from portal.models import OutboxMessage
@@ -22,14 +23,31 @@ def mail_is_kept_here() -> bool:
 
 
 def send_mail(
-    recipient: str, subject: str, template: str, *, log_body: bool = True, **context
+    recipient: str,
+    subject: str,
+    template: str,
+    *,
+    locale: str | None = None,
+    log_body: bool = True,
+    **context,
 ) -> None:
     """Render ``templates/email/<template>.txt`` and deliver it to ``recipient``.
 
+    ``locale``: the recipient's language (their account's), for the subject (pass it lazy:
+    ``_l``) and the body; a language the portal does not offer falls back to English. Without
+    it, the mail is in the language of whoever caused it (an invitation has no account yet).
     ``log_body=False``: the body holds a credential that must never reach a log (a worker's
     attestation link); the outbox still keeps it for delivery.
     """
-    body = render_template(f"email/{template}.txt", **context)
+    if locale is not None:
+        from portal.auth.locales import usable_locale
+
+        with force_locale(usable_locale(locale)):
+            subject = str(subject)
+            body = render_template(f"email/{template}.txt", **context)
+    else:
+        subject = str(subject)
+        body = render_template(f"email/{template}.txt", **context)
     config = current_app.config
     if not smtp_configured():
         db.session.add(OutboxMessage(recipient=recipient, subject=subject, body=body))

@@ -67,6 +67,8 @@ def app_with_french(database_url, tmp_path):
     catalog = Catalog(locale="fr_CA")
     catalog.add("Sign in", "Se connecter")
     catalog.add("Your account", "Votre compte")
+    catalog.add("Reset your LMIA Portal password", "Réinitialisez votre mot de passe")
+    catalog.add("Reminder: %(title)s", "Rappel : %(title)s")
     folder = tmp_path / "translations" / "fr_CA" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     with open(folder / "messages.mo", "wb") as mo:
@@ -211,3 +213,24 @@ def test_the_switch_never_sends_anyone_off_the_site(app_with_french):
         )
         assert response.status_code == 303
         assert response.headers["Location"] == "/"
+
+
+def test_mail_goes_in_the_recipients_language_whoever_causes_it(app_with_french):
+    """A reset asked from an English browser reaches a French user in French, and the other
+    way round; a language the portal does not offer falls back to English."""
+    from portal.auth import services
+    from portal.models import OutboxMessage
+
+    make = Factories(app_with_french)
+    french = make.user(locale="fr_CA")
+    english = make.user(locale="en_CA")
+    unknown = make.user(locale="de_DE")
+    for user, accept in ((french, "en"), (english, "fr"), (unknown, "fr")):
+        with app_with_french.test_request_context("/", headers={"Accept-Language": accept}):
+            services.reset_after_response(user.email)
+            db.session.commit()
+    with app_with_french.app_context():
+        subjects = {mail.recipient: mail.subject for mail in db.session.query(OutboxMessage).all()}
+    assert subjects[french.email] == "Réinitialisez votre mot de passe"
+    assert subjects[english.email] == "Reset your LMIA Portal password"
+    assert subjects[unknown.email] == "Reset your LMIA Portal password"
