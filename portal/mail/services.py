@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+from contextlib import nullcontext
 from email.message import EmailMessage
 
 from flask import current_app, render_template
@@ -39,13 +40,10 @@ def send_mail(
     ``log_body=False``: the body holds a credential that must never reach a log (a worker's
     attestation link); the outbox still keeps it for delivery.
     """
-    if locale is not None:
-        from portal.auth.locales import usable_locale
+    from portal.auth.locales import usable_locale  # the auth package imports this module
 
-        with force_locale(usable_locale(locale)):
-            subject = str(subject)
-            body = render_template(f"email/{template}.txt", **context)
-    else:
+    language = force_locale(usable_locale(locale)) if locale is not None else nullcontext()
+    with language:
         subject = str(subject)
         body = render_template(f"email/{template}.txt", **context)
     config = current_app.config
