@@ -147,9 +147,11 @@ clean:
 CATALOGUE := portal/translations/fr_CA/LC_MESSAGES/messages.po
 messages: $(VENV)/.installed  ## extract translatable strings into the template catalogue
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file --width 100 \
-		--project "LMIA Compliance Portal" -o portal/translations/messages.pot portal templates
+		--project "LMIA Compliance Portal" -o portal/translations/messages.pot .
 
 catalogue: messages  ## extract, merge into the French catalogue, report what is left to translate
+	test -f $(CATALOGUE) || $(VENV)/bin/pybabel init -i portal/translations/messages.pot \
+		-d portal/translations -l fr_CA --width 100
 	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations \
 		-l fr_CA --no-fuzzy-matching --width 100 --ignore-obsolete
 	msgfmt -c --statistics -o /dev/null $(CATALOGUE)
