@@ -6,6 +6,7 @@ lang="fr".
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -16,6 +17,7 @@ from tests.accounts._support import field_error, page_text, post_form, text_of
 from tests.conftest import build_app
 from tests.factories import Factories
 
+ROOT = Path(__file__).resolve().parents[2]
 _LANG = re.compile(r'<html lang="([^"]+)">')
 
 
@@ -234,3 +236,56 @@ def test_mail_goes_in_the_recipients_language_whoever_causes_it(app_with_french)
     assert subjects[french.email] == "Réinitialisez votre mot de passe"
     assert subjects[english.email] == "Reset your LMIA Portal password"
     assert subjects[unknown.email] == "Reset your LMIA Portal password"
+
+
+@pytest.fixture
+def app_with_the_french_catalogue(database_url, tmp_path):
+    """The app with the real French catalogue compiled (as French will be offered)."""
+    from babel.messages.pofile import read_po
+
+    source = ROOT / "portal" / "translations" / "fr_CA" / "LC_MESSAGES" / "messages.po"
+    with open(source, "rb") as po:
+        catalog = read_po(po, locale="fr_CA")
+    folder = tmp_path / "translations" / "fr_CA" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with open(folder / "messages.mo", "wb") as mo:
+        write_mo(mo, catalog)
+    app = build_app(database_url, BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_the_daily_pages_render_in_french_with_the_real_catalogue(app_with_the_french_catalogue):
+    """Every translated string formats with its values (a wrong placeholder would be a 500)."""
+    from portal.models import User
+    from tests.security.support import seed_world
+
+    app = app_with_the_french_catalogue
+    world = seed_world(app, with_b=False)
+    a = world.a
+    for name in ("a_owner", "a_rep"):
+        with app.app_context():
+            db.session.get(User, world.users[name].id).locale = "fr_CA"
+            db.session.commit()
+    base = f"/employers/{a.employer_id}/positions/{a.position_id}"
+    pages = {
+        "/": "Tableau de bord",
+        "/account/": "Votre compte",
+        "/deadlines": "Échéances",
+        f"/employers/{a.employer_id}/": "Aperçu",
+        f"/employers/{a.employer_id}/positions/": "Postes",
+        f"{base}/": "Activités de recrutement",
+        f"{base}/compliance": "Vérification de conformité",
+        f"{base}/applicants": "Candidats",
+        f"{base}/evidence": "Liste de contrôle",
+        f"{base}/risk": "Signes de frais et de fraude",
+    }
+    for name in ("a_owner", "a_rep"):
+        client = world.pool.client(world.users[name])
+        for path, words in pages.items():
+            response = client.get(path)
+            assert response.status_code == 200, (name, path, response.status_code)
+            assert _lang(response) == "fr", (name, path)
+            assert words in page_text(response), (name, path, words)
+        assert _switch(client.get("/")) == ["en_CA"]
