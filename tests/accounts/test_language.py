@@ -6,13 +6,14 @@ lang="fr".
 """
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
-from portal.extensions import db
+from portal.extensions import babel, db
 from tests.accounts._support import field_error, page_text, post_form, text_of
 from tests.conftest import build_app
 from tests.factories import Factories
@@ -63,6 +64,15 @@ def test_a_french_browser_gets_english_pages_marked_english(client):
     assert "Sign in" in page_text(page)
 
 
+@contextmanager
+def _fresh_catalogues():
+    """Flask-Babel caches catalogues per locale on the one Babel object of the process, for
+    every app: an app with other translation folders must not meet another app's French."""
+    babel.domain_instance.cache.clear()
+    yield
+    babel.domain_instance.cache.clear()
+
+
 @pytest.fixture
 def app_with_french(database_url, tmp_path):
     """The app with a (tiny) compiled French catalogue, as `make messages` will one day give."""
@@ -76,7 +86,8 @@ def app_with_french(database_url, tmp_path):
     with open(folder / "messages.mo", "wb") as mo:
         write_mo(mo, catalog)
     app = build_app(database_url, BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"))
-    yield app
+    with _fresh_catalogues():
+        yield app
     with app.app_context():
         db.engine.dispose()
 
@@ -251,7 +262,8 @@ def app_with_the_french_catalogue(database_url, tmp_path):
     with open(folder / "messages.mo", "wb") as mo:
         write_mo(mo, catalog)
     app = build_app(database_url, BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"))
-    yield app
+    with _fresh_catalogues():
+        yield app
     with app.app_context():
         db.engine.dispose()
 
