@@ -73,14 +73,8 @@ def _fresh_catalogues():
     babel.domain_instance.cache.clear()
 
 
-@pytest.fixture
-def app_with_french(database_url, tmp_path):
-    """The app with a (tiny) compiled French catalogue, as `make messages` will one day give."""
-    catalog = Catalog(locale="fr_CA")
-    catalog.add("Sign in", "Se connecter")
-    catalog.add("Your account", "Votre compte")
-    catalog.add("Reset your LMIA Portal password", "Réinitialisez votre mot de passe")
-    catalog.add("Reminder: %(title)s", "Rappel : %(title)s")
+def _app_with_catalogue(database_url, tmp_path, catalog):
+    """The app with ``catalog`` compiled as its only French."""
     folder = tmp_path / "translations" / "fr_CA" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     with open(folder / "messages.mo", "wb") as mo:
@@ -90,6 +84,17 @@ def app_with_french(database_url, tmp_path):
         yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def app_with_french(database_url, tmp_path):
+    """The app with a (tiny) compiled French catalogue, as `make messages` will one day give."""
+    catalog = Catalog(locale="fr_CA")
+    catalog.add("Sign in", "Se connecter")
+    catalog.add("Your account", "Votre compte")
+    catalog.add("Reset your LMIA Portal password", "Réinitialisez votre mot de passe")
+    catalog.add("Reminder: %(title)s", "Rappel : %(title)s")
+    yield from _app_with_catalogue(database_url, tmp_path, catalog)
 
 
 def test_a_compiled_catalogue_makes_french_offered_and_used(app_with_french):
@@ -257,15 +262,7 @@ def app_with_the_french_catalogue(database_url, tmp_path):
     source = ROOT / "portal" / "translations" / "fr_CA" / "LC_MESSAGES" / "messages.po"
     with open(source, "rb") as po:
         catalog = read_po(po, locale="fr_CA")
-    folder = tmp_path / "translations" / "fr_CA" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    with open(folder / "messages.mo", "wb") as mo:
-        write_mo(mo, catalog)
-    app = build_app(database_url, BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"))
-    with _fresh_catalogues():
-        yield app
-    with app.app_context():
-        db.engine.dispose()
+    yield from _app_with_catalogue(database_url, tmp_path, catalog)
 
 
 def test_the_daily_pages_render_in_french_with_the_real_catalogue(app_with_the_french_catalogue):
