@@ -21,7 +21,7 @@ import logging
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -35,7 +35,11 @@ from portal.models import (
     User,
     utcnow,
 )
-from portal.tenancy import across_my_employers, scoped_select
+from portal.tenancy import (
+    across_my_employers,
+    position_scope,
+    position_scoped_select,
+)
 
 log = logging.getLogger("portal.reviews")
 
@@ -132,15 +136,15 @@ def comment_in_thread(
     return comment, answered
 
 
+_COMMENTS_OF = (
+    position_scoped_select(ReviewComment)
+    .options(selectinload(ReviewComment.author))
+    .order_by(ReviewComment.id)
+)
+
+
 def comments_of(position: Position) -> list[ReviewComment]:
-    return list(
-        db.session.scalars(
-            scoped_select(ReviewComment)
-            .options(selectinload(ReviewComment.author))
-            .where(ReviewComment.position_id == position.id)
-            .order_by(ReviewComment.id)
-        )
-    )
+    return list(db.session.scalars(_COMMENTS_OF, position_scope(position)))
 
 
 def review_finding(
@@ -177,13 +181,12 @@ def review_finding(
     db.session.flush()
 
 
+_FINDING_REVIEWS_OF = position_scoped_select(FindingReview).order_by(FindingReview.id)
+
+
 def latest_finding_reviews(position: Position) -> dict[tuple[str, str], FindingReview]:
     latest = {}
-    for review in db.session.scalars(
-        scoped_select(FindingReview)
-        .where(FindingReview.position_id == position.id)
-        .order_by(FindingReview.id)
-    ):
+    for review in db.session.scalars(_FINDING_REVIEWS_OF, position_scope(position)):
         latest[(review.rule_id, review.subject)] = review
     return latest
 
@@ -222,17 +225,19 @@ def resolve_requests(
             comment.resolved_by_id = by_user_id
 
 
+# Built once (the start page runs it on every view): see portal.tenancy._MEMBERSHIPS_OF.
+_OPEN_REQUESTS_ACROSS = (
+    across_my_employers(ReviewComment, bindparam("user_id"))
+    .options(selectinload(ReviewComment.author), selectinload(ReviewComment.position))
+    .where(ReviewComment.asks_for_change.is_(True), ReviewComment.resolved_at.is_(None))
+    .order_by(ReviewComment.id)
+)
+
+
 def open_requests_across(user_id: int) -> list[ReviewComment]:
     """Every open request on the positions of the user's employers (the home page), with their
     author and position loaded: one query whatever their number."""
-    return list(
-        db.session.scalars(
-            across_my_employers(ReviewComment, user_id)
-            .options(selectinload(ReviewComment.author), selectinload(ReviewComment.position))
-            .where(ReviewComment.asks_for_change.is_(True), ReviewComment.resolved_at.is_(None))
-            .order_by(ReviewComment.id)
-        )
-    )
+    return list(db.session.scalars(_OPEN_REQUESTS_ACROSS, {"user_id": user_id}))
 
 
 # --- telling the other side ------------------------------------------------------------------

@@ -19,12 +19,13 @@ filter on the employer resolved here.
 
 import logging
 from collections.abc import Callable
+from functools import cache
 from typing import TypeVar
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, current_app, g, has_app_context, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import Select, exists, select
-from sqlalchemy.orm import aliased, contains_eager, joinedload
+from sqlalchemy import Select, bindparam, event, exists, select
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from portal.extensions import db, login_manager
 from portal.models import Attestation, Employer, EmployerScoped, Invitation, Membership, Role
@@ -122,7 +123,8 @@ def guard_request():
     if not isinstance(employer_id, int):
         log.error("endpoint %s needs employer_id for %s", request.endpoint, declared)
         abort(404)
-    membership = active_membership(current_user.id, employer_id)
+    # From the user's memberships, which the page's navigation lists anyway: one statement.
+    membership = next((m for m in my_memberships() if m.employer_id == employer_id), None)
     if membership is None:
         _log_denied("not_a_member", employer_id)
         abort(404)
@@ -219,17 +221,39 @@ def active_membership(user_id: int, employer_id: int) -> Membership | None:
     )
 
 
+# Statements every request runs are built once: SQLAlchemy then reuses the statement's cache
+# key and compiled form, which is about half of a small statement's cost (bench/README).
+_MEMBERSHIPS_OF = (
+    select(Membership)
+    .join(Membership.employer)
+    .options(contains_eager(Membership.employer))
+    .where(Membership.user_id == bindparam("user_id"), Membership.revoked_at.is_(None))
+    .order_by(Employer.legal_name)
+)
+
+
 def memberships_of(user_id: int) -> list[Membership]:
     """Return the user's live memberships with their employers, ordered by employer name."""
-    return list(
-        db.session.scalars(
-            select(Membership)
-            .join(Membership.employer)
-            .options(contains_eager(Membership.employer))
-            .where(Membership.user_id == user_id, Membership.revoked_at.is_(None))
-            .order_by(Employer.legal_name)
-        )
-    )
+    return list(db.session.scalars(_MEMBERSHIPS_OF, {"user_id": user_id}))
+
+
+def my_memberships() -> list[Membership]:
+    """The signed-in user's live memberships with their employers, read once per request: the
+    guard, the navigation and the start page all need them. Forgotten when the session
+    commits or rolls back (a membership accepted or revoked in this request)."""
+    if not current_user.is_authenticated:
+        return []
+    found = g.get("_my_memberships")
+    if found is None or found[0] != current_user.id:
+        found = g._my_memberships = (current_user.id, memberships_of(current_user.id))
+    return found[1]
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_my_memberships(session: Session) -> None:
+    if has_app_context():
+        g.pop("_my_memberships", None)
 
 
 def current_employer() -> Employer:
@@ -242,6 +266,25 @@ def scoped_select(model: type[Owned]) -> Select[tuple[Owned]]:
     if not issubclass(model, EmployerScoped):
         raise TypeError(f"{model.__name__} is not read per employer")
     return select(model).where(model.employer_id == current_employer().id)
+
+
+def prepared_scoped_select(model: type[Owned]) -> Select[tuple[Owned]]:
+    """``scoped_select(model)`` with the employer as a bound parameter, for a statement built
+    once, at import, and run with ``position_scope(position)``: SQLAlchemy then reuses its cache
+    key and compiled form (see ``_MEMBERSHIPS_OF``; pages read these on every view)."""
+    if not issubclass(model, EmployerScoped):
+        raise TypeError(f"{model.__name__} is not read per employer")
+    return select(model).where(model.employer_id == bindparam("scope_employer_id"))
+
+
+def position_scoped_select(model: type[Owned]) -> Select[tuple[Owned]]:
+    """``prepared_scoped_select(model)`` of one position's rows (``:scope_position_id``)."""
+    return prepared_scoped_select(model).where(model.position_id == bindparam("scope_position_id"))
+
+
+def position_scope(position) -> dict[str, int]:
+    """The parameters of a ``position_scoped_select`` statement: the request's employer."""
+    return {"scope_employer_id": current_employer().id, "scope_position_id": position.id}
 
 
 def across_my_employers(model: type[Owned], user_id: int) -> Select[tuple[Owned]]:
@@ -295,9 +338,22 @@ def across_employers_for_operator(model: type[Owned]) -> Select[tuple[Owned]]:
     return select(model)
 
 
+@cache
+def _scoped_by_id(model: type[Owned]) -> Select[tuple[Owned]]:
+    """``scoped_select(model)`` of one id, built once per model (see ``_MEMBERSHIPS_OF``)."""
+    if not issubclass(model, EmployerScoped):
+        raise TypeError(f"{model.__name__} is not read per employer")
+    return select(model).where(
+        model.employer_id == bindparam("scope_employer_id"), model.id == bindparam("object_id")
+    )
+
+
 def get_scoped_or_404(model: type[Owned], object_id: int) -> Owned:
     """Load one of the current employer's rows, or answer 404 (never another employer's)."""
-    found = db.session.scalar(scoped_select(model).where(model.id == object_id))
+    found = db.session.scalar(
+        _scoped_by_id(model),
+        {"scope_employer_id": current_employer().id, "object_id": object_id},
+    )
     if found is None:
         abort(404)
     return found

@@ -33,7 +33,7 @@ from datetime import date
 from itertools import chain
 
 from flask import g, has_request_context
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from portal.models import Employer, Position, PositionVerdict, utcnow
@@ -64,13 +64,17 @@ def current_ruleset() -> str:
     return ruleset_version(labour_market())
 
 
+# Built once: every position page asks (see portal.tenancy._MEMBERSHIPS_OF).
+_REVISION_OF = select(PositionVerdict.revision).where(
+    PositionVerdict.position_id == bindparam("position_id")
+)
+
+
 def input_revision(position: Position) -> int | None:
     """The position's input revision now (None: no verdict row yet)."""
     from portal.extensions import db
 
-    return db.session.scalar(
-        select(PositionVerdict.revision).where(PositionVerdict.position_id == position.id)
-    )
+    return db.session.scalar(_REVISION_OF, {"position_id": position.id})
 
 
 def is_current(verdict: PositionVerdict | None, today: date, ruleset: str) -> bool:

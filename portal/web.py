@@ -342,11 +342,10 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
-        from portal.tenancy import can, identity_number, memberships_of
+        from portal.tenancy import can, identity_number, my_memberships
 
-        memberships = memberships_of(current_user.id) if current_user.is_authenticated else []
         return {
-            "nav_memberships": memberships,
+            "nav_memberships": my_memberships(),
             "current_employer_nav": g.get("employer"),
             "can": can,
             "identity_number": identity_number,

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db, login_manager
@@ -26,14 +26,18 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# The account in the same statement: every signed-in request reads both. Built once, so each
+# request reuses its compiled form (portal.tenancy._MEMBERSHIPS_OF).
+_SESSION_BY_TOKEN_HASH = (
+    select(UserSession)
+    .options(joinedload(UserSession.user))
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+
+
 @login_manager.user_loader
 def load_user_from_session_token(token: str) -> User | None:
-    # The account in the same statement: every signed-in request reads both.
-    user_session = db.session.scalar(
-        select(UserSession)
-        .options(joinedload(UserSession.user))
-        .where(UserSession.token_hash == _token_hash(token))
-    )
+    user_session = db.session.scalar(_SESSION_BY_TOKEN_HASH, {"token_hash": _token_hash(token)})
     if user_session is None or user_session.ended_at is not None:
         return None
     now = utcnow()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import Date, bindparam, case, func, literal, select
 from sqlalchemy.orm import aliased
 
 from portal.extensions import db
@@ -67,21 +67,67 @@ class StatusPage:
     total: int
 
 
-def _urgency(today: date):
+# The statements below are built once, with the user, the day and the ids as bound parameters:
+# SQLAlchemy then reuses each one's cache key and compiled form (portal.tenancy._MEMBERSHIPS_OF),
+# about half of what building them per view cost.
+_USER = bindparam("user_id")
+_TODAY = bindparam("today", type_=Date)
+
+
+def _urgency():
     """The list's order, in SQL so that a page of it is one query: overdue filings first (the
     longest overdue on top), then the most open errors (last known), then the fewest days left
     (no date last), then by title."""
     filing = Position.planned_submission_date
-    overdue = case((filing < today, 0), else_=1)
+    overdue = case((filing < _TODAY, 0), else_=1)
     return (
         overdue,
-        case((filing < today, filing), else_=literal(None)),
+        case((filing < _TODAY, filing), else_=literal(None)),
         func.coalesce(PositionVerdict.errors, 0).desc(),
         case((filing.is_(None), 1), else_=0),
         filing,
         func.lower(Position.title),
         Position.id,
     )
+
+
+_LIVE_POSITIONS = across_my_employers(Position, _USER).where(Position.archived_at.is_(None))
+_STATUS_PAGE = (
+    _LIVE_POSITIONS.add_columns(PositionVerdict)
+    .outerjoin(PositionVerdict, PositionVerdict.position_id == Position.id)
+    .order_by(*_urgency())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_LIVE_COUNT = select(func.count()).select_from(_LIVE_POSITIONS.subquery())
+_FILES_TO_REVIEW = (
+    across_my_employers(EvidenceFile, _USER)
+    .with_only_columns(
+        EvidenceFile.employer_id,
+        EvidenceFile.position_id,
+        EvidenceFile.review_status,
+        func.count(),
+    )
+    .where(
+        EvidenceFile.archived_at.is_(None),
+        EvidenceFile.employer_id.in_(bindparam("employer_ids", expanding=True)),
+        EvidenceFile.review_status.in_(("pending", "changes_requested")),
+        EvidenceFile.position_id.in_(bindparam("position_ids", expanding=True))
+        | EvidenceFile.position_id.is_(None),
+    )
+    .group_by(EvidenceFile.employer_id, EvidenceFile.position_id, EvidenceFile.review_status)
+)
+_LATEST_SIGN_OFFS = (
+    across_my_employers(SignOff, _USER)
+    .with_only_columns(SignOff.position_id, SignOff.content_hash)
+    .where(
+        SignOff.id.in_(
+            select(func.max(SignOff.id))
+            .where(SignOff.position_id.in_(bindparam("position_ids", expanding=True)))
+            .group_by(SignOff.position_id)
+        )
+    )
+)
 
 
 def _refresh_inline() -> bool:
@@ -107,33 +153,30 @@ def position_statuses(
     """A page of the live positions of the user's employers, with their status, most urgent
     first. ``open_requests``: the open requests across those employers."""
     by_employer = {m.employer_id: m for m in memberships}
-    live = across_my_employers(Position, user_id).where(Position.archived_at.is_(None))
     page = max(page, 1)
 
-    def page_query(number: int):
-        return (
-            live.add_columns(PositionVerdict)
-            .outerjoin(PositionVerdict, PositionVerdict.position_id == Position.id)
-            .order_by(*_urgency(today))
-            .limit(PAGE_SIZE)
-            .offset((number - 1) * PAGE_SIZE)
-        )
+    def read_page(number: int):
+        parameters = {
+            "user_id": user_id,
+            "today": today,
+            "limit": PAGE_SIZE,
+            "offset": (number - 1) * PAGE_SIZE,
+        }
+        return db.session.execute(_STATUS_PAGE, parameters).all()
 
-    query = page_query(page)
-    rows = db.session.execute(query).all()
+    rows = read_page(page)
     if page == 1 and len(rows) < PAGE_SIZE:
         total = len(rows)  # all of them on the first page: no count needed
     else:
-        total = db.session.scalar(select(func.count()).select_from(live.subquery())) or 0
+        total = db.session.scalar(_LIVE_COUNT, {"user_id": user_id}) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     if page > pages:  # past the end (positions archived meanwhile): the last page
         page = pages
-        query = page_query(page)
-        rows = db.session.execute(query).all()
+        rows = read_page(page)
     verdicts = _verdicts_of_page(rows, today)
     if verdicts is None:  # refreshed inline: the order may have changed too
         db.session.expire_all()
-        rows = db.session.execute(query).all()
+        rows = read_page(page)
         verdicts = {p.id: (v, False) for p, v in rows}
     if not rows:
         return StatusPage([], page, pages, total)
@@ -143,20 +186,8 @@ def position_statuses(
     # Files awaiting review, per position: its own and its employer's shared ones.
     files: dict[tuple[int, int | None], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     counted = db.session.execute(
-        across_my_employers(EvidenceFile, user_id)
-        .with_only_columns(
-            EvidenceFile.employer_id,
-            EvidenceFile.position_id,
-            EvidenceFile.review_status,
-            func.count(),
-        )
-        .where(
-            EvidenceFile.archived_at.is_(None),
-            EvidenceFile.employer_id.in_(employers),
-            EvidenceFile.review_status.in_(("pending", "changes_requested")),
-            EvidenceFile.position_id.in_(ids) | EvidenceFile.position_id.is_(None),
-        )
-        .group_by(EvidenceFile.employer_id, EvidenceFile.position_id, EvidenceFile.review_status)
+        _FILES_TO_REVIEW,
+        {"user_id": user_id, "employer_ids": sorted(employers), "position_ids": ids},
     )
     for employer_id, position_id, status, count in counted:
         files[(employer_id, position_id)][status] += count
@@ -210,16 +241,7 @@ def position_statuses(
 
 
 def _latest_sign_off_hashes(user_id: int, position_ids: list[int]) -> dict[int, str]:
-    latest = (
-        select(func.max(SignOff.id))
-        .where(SignOff.position_id.in_(position_ids))
-        .group_by(SignOff.position_id)
-    )
-    rows = db.session.execute(
-        across_my_employers(SignOff, user_id)
-        .with_only_columns(SignOff.position_id, SignOff.content_hash)
-        .where(SignOff.id.in_(latest))
-    )
+    rows = db.session.execute(_LATEST_SIGN_OFFS, {"user_id": user_id, "position_ids": position_ids})
     return {position_id: content_hash for position_id, content_hash in rows}  # noqa: C416
 
 
@@ -261,32 +283,41 @@ def clients_page(clients: list[Membership], page: int) -> ClientsPage:
     return ClientsPage(ordered[start : start + CLIENTS_PAGE_SIZE], page, pages, len(ordered))
 
 
-def positions_by_employer(
-    user_id: int, employer_ids: set[int] | None = None, listed: set[int] | None = None
-) -> tuple[dict[int, list[Position]], dict[int, int]]:
-    """The first live positions of the user's employers in ``listed`` (default: all counted),
-    by employer, and how many each of the user's employers (or of ``employer_ids``) has: two
-    queries, whatever the number of positions; one when nothing is to be listed."""
-    live = across_my_employers(Position, user_id).where(Position.archived_at.is_(None))
-    if employer_ids is not None:
-        live = live.where(Position.employer_id.in_(employer_ids))
-    counted = live.with_only_columns(Position.employer_id, func.count()).group_by(
-        Position.employer_id
-    )
-    counts = {row[0]: row[1] for row in db.session.execute(counted)}
-    if listed is not None:
-        if not listed:
-            return {}, counts
-        live = live.where(Position.employer_id.in_(listed))
-    ranked = live.add_columns(
+_COUNTS_OF = (
+    _LIVE_POSITIONS.where(Position.employer_id.in_(bindparam("employer_ids", expanding=True)))
+    .with_only_columns(Position.employer_id, func.count())
+    .group_by(Position.employer_id)
+)
+_RANKED = (
+    _LIVE_POSITIONS.where(Position.employer_id.in_(bindparam("listed", expanding=True)))
+    .add_columns(
         func.row_number()
         .over(partition_by=Position.employer_id, order_by=Position.id)
         .label("rank")
-    ).subquery()
-    first = aliased(Position, ranked)
+    )
+    .subquery()
+)
+_FIRST = aliased(Position, _RANKED)
+_FIRST_LISTED = select(_FIRST).where(_RANKED.c.rank <= POSITIONS_SHOWN).order_by(_RANKED.c.id)
+
+
+def positions_by_employer(
+    user_id: int, employer_ids: set[int], listed: set[int]
+) -> tuple[dict[int, list[Position]], dict[int, int]]:
+    """The first live positions of the user's employers in ``listed``, by employer, and how
+    many each of the user's employers in ``employer_ids`` has: two queries, whatever the number
+    of positions; one when nothing is to be listed."""
+    counts = {
+        row[0]: row[1]
+        for row in db.session.execute(
+            _COUNTS_OF, {"user_id": user_id, "employer_ids": sorted(employer_ids)}
+        )
+    }
+    if not listed:
+        return {}, counts
     found: dict[int, list[Position]] = {}
     for position in db.session.scalars(
-        select(first).where(ranked.c.rank <= POSITIONS_SHOWN).order_by(ranked.c.id)
+        _FIRST_LISTED, {"user_id": user_id, "listed": sorted(listed)}
     ):
         found.setdefault(position.employer_id, []).append(position)
     return found, counts

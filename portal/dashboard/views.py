@@ -14,7 +14,7 @@ from portal.invitations.services import invitations_waiting_for
 from portal.models import Role
 from portal.positions.labels import STREAMS
 from portal.reviews import from_representative, open_requests_across
-from portal.tenancy import PUBLIC, memberships_of, policy
+from portal.tenancy import PUBLIC, my_memberships, policy
 from portal.web import page_number
 
 
@@ -23,7 +23,7 @@ from portal.web import page_number
 def index():
     if not current_user.is_authenticated:
         return render_template("dashboard/landing.html")
-    memberships = memberships_of(current_user.id)
+    memberships = my_memberships()
     clients = [m for m in memberships if m.role == Role.REPRESENTATIVE]
     own = [m for m in memberships if m.role != Role.REPRESENTATIVE]
     requests = open_requests_across(current_user.id)

@@ -64,7 +64,12 @@ from portal.positions.services import applicants_of
 from portal.queue import enqueue, job
 from portal.recruitment.summary import recruitment_summary
 from portal.storage import new_key
-from portal.tenancy import load_for_operator, scoped_select
+from portal.tenancy import (
+    load_for_operator,
+    position_scope,
+    position_scoped_select,
+    scoped_select,
+)
 
 log = logging.getLogger("portal.bundle")
 
@@ -120,13 +125,11 @@ def attachment(stream, content_type: str, filename: str) -> Response:
     return response
 
 
+_LATEST_BUNDLE = position_scoped_select(BundleJob).order_by(BundleJob.id.desc()).limit(1)
+
+
 def latest_bundle(position: Position) -> BundleJob | None:
-    return db.session.scalar(
-        scoped_select(BundleJob)
-        .where(BundleJob.position_id == position.id)
-        .order_by(BundleJob.id.desc())
-        .limit(1)
-    )
+    return db.session.scalar(_LATEST_BUNDLE, position_scope(position))
 
 
 def _activity_row(activity) -> dict:

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import abort, current_app
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 from sqlalchemy.orm import selectinload
 
 from portal.audit import record_event
@@ -35,7 +35,13 @@ from portal.reviews import add_comment, notify_request, to_do_all
 from portal.road.dates import retention_ends
 from portal.rules import ruleset_version
 from portal.storage import Storage, new_key, storage_from_settings
-from portal.tenancy import get_scoped_or_404, scoped_select
+from portal.tenancy import (
+    get_scoped_or_404,
+    position_scope,
+    position_scoped_select,
+    prepared_scoped_select,
+    scoped_select,
+)
 
 log = logging.getLogger("portal.evidence")
 
@@ -155,17 +161,25 @@ def forget_stored(key: str) -> None:
         log.exception("could not remove stored object %s", key)
 
 
-def evidence_of(position: Position, include_archived: bool = False) -> list[EvidenceFile]:
-    query = (
-        scoped_select(EvidenceFile)
-        .options(selectinload(EvidenceFile.uploaded_by))
-        # The position's own files and the employer's shared ones (business documents).
-        .where(or_(EvidenceFile.position_id == position.id, EvidenceFile.position_id.is_(None)))
-        .order_by(EvidenceFile.id)
+# The position's own files and the employer's shared ones (business documents); built once,
+# as the evidence page reads them on every view (see portal.tenancy._MEMBERSHIPS_OF).
+_EVIDENCE_OF_ALL = (
+    prepared_scoped_select(EvidenceFile)
+    .options(selectinload(EvidenceFile.uploaded_by))
+    .where(
+        or_(
+            EvidenceFile.position_id == bindparam("scope_position_id"),
+            EvidenceFile.position_id.is_(None),
+        )
     )
-    if not include_archived:
-        query = query.where(EvidenceFile.archived_at.is_(None))
-    return list(db.session.scalars(query))
+    .order_by(EvidenceFile.id)
+)
+_EVIDENCE_OF = _EVIDENCE_OF_ALL.where(EvidenceFile.archived_at.is_(None))
+
+
+def evidence_of(position: Position, include_archived: bool = False) -> list[EvidenceFile]:
+    query = _EVIDENCE_OF_ALL if include_archived else _EVIDENCE_OF
+    return list(db.session.scalars(query, position_scope(position)))
 
 
 def evidence_item(position: Position, evidence_id: int) -> EvidenceFile:
@@ -266,14 +280,16 @@ def sign_off(
     return row
 
 
+_LATEST_SIGN_OFF = (
+    position_scoped_select(SignOff)
+    .options(selectinload(SignOff.signed_by))
+    .order_by(SignOff.id.desc())
+    .limit(1)
+)
+
+
 def latest_sign_off(position: Position) -> SignOff | None:
-    return db.session.scalar(
-        scoped_select(SignOff)
-        .options(selectinload(SignOff.signed_by))
-        .where(SignOff.position_id == position.id)
-        .order_by(SignOff.id.desc())
-        .limit(1)
-    )
+    return db.session.scalar(_LATEST_SIGN_OFF, position_scope(position))
 
 
 def retain_until(first_work_day: date | None) -> date | None:

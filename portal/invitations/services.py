@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app, url_for
+from sqlalchemy import bindparam
 
 from portal.auth.services import confirm_email, find_user, normalise_email
 from portal.extensions import db
@@ -139,21 +140,25 @@ def _is_open(invitation: Invitation) -> bool:
     )
 
 
+# Built once: the start page asks on every view (see portal.tenancy._MEMBERSHIPS_OF).
+_OPEN_TO_ADDRESS = (
+    invitations_addressed_to(bindparam("email"))
+    .where(
+        Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None),
+        Invitation.expires_at > bindparam("now", type_=Invitation.expires_at.type),
+    )
+    .order_by(Invitation.created_at.desc())
+)
+
+
 def invitations_waiting_for(user: User) -> list[tuple[Invitation, str]]:
     """Open invitations to the user's address with their home-page link tokens; none until the
     address is confirmed (anyone can sign up with an invitee's address, only its owner can
     confirm it)."""
     if user.email_confirmed_at is None:
         return []
-    found = db.session.scalars(
-        invitations_addressed_to(user.email)
-        .where(
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
-            Invitation.expires_at > utcnow(),
-        )
-        .order_by(Invitation.created_at.desc())
-    )
+    found = db.session.scalars(_OPEN_TO_ADDRESS, {"email": user.email, "now": utcnow()})
     return [
         (invitation, waiting_link_token(invitation, user))
         for invitation in found

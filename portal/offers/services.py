@@ -23,7 +23,12 @@ from portal.offers import terms
 from portal.positions import compliance
 from portal.positions.reference import labour_market
 from portal.storage import new_key
-from portal.tenancy import get_scoped_or_404, scoped_select
+from portal.tenancy import (
+    get_scoped_or_404,
+    position_scope,
+    position_scoped_select,
+    scoped_select,
+)
 
 # OFFER-SIGNED is about signatures, which come after issuing: it never blocks the issue.
 NOT_BLOCKING = frozenset({"OFFER-SIGNED"})
@@ -667,15 +672,16 @@ def signed_copies(worker: Worker) -> list[EvidenceFile]:
     )
 
 
+_ISSUED_WORKER_IDS = (
+    position_scoped_select(OfferVersion)
+    .with_only_columns(OfferVersion.worker_id)
+    .where(OfferVersion.issued_at.is_not(None))
+)
+
+
 def issued_workers(position: Position) -> list[Worker]:
     """Workers with an issued version (their signed agreement is expected in the locker)."""
-    ids = set(
-        db.session.scalars(
-            scoped_select(OfferVersion)
-            .with_only_columns(OfferVersion.worker_id)
-            .where(OfferVersion.position_id == position.id, OfferVersion.issued_at.is_not(None))
-        )
-    )
+    ids = set(db.session.scalars(_ISSUED_WORKER_IDS, position_scope(position)))
     return [w for w in position.workers if w.id in ids]
 
 

@@ -22,7 +22,12 @@ from portal.offers import terms as offer_terms
 from portal.positions import case_bridge, labels
 from portal.positions.case_bridge import json_number
 from portal.recruitment import summary
-from portal.tenancy import get_scoped_or_404, scoped_select
+from portal.tenancy import (
+    get_scoped_or_404,
+    position_scope,
+    position_scoped_select,
+    scoped_select,
+)
 
 POSITION_FIELDS = (
     "title",
@@ -216,14 +221,11 @@ def child_of(position: Position, model, object_id: int):
     return found
 
 
+_APPLICANTS_OF = position_scoped_select(Applicant).order_by(Applicant.applied_on, Applicant.id)
+
+
 def applicants_of(position: Position) -> list[Applicant]:
-    return list(
-        db.session.scalars(
-            scoped_select(Applicant)
-            .where(Applicant.position_id == position.id)
-            .order_by(Applicant.applied_on, Applicant.id)
-        )
-    )
+    return list(db.session.scalars(_APPLICANTS_OF, position_scope(position)))
 
 
 APPLICANTS_PER_PAGE = 50
@@ -310,14 +312,15 @@ def save_job_match_entry(position: Position, entry: JobMatchEntry, fields: dict)
     return entry
 
 
+_ACTIVE_WAIVERS = (
+    position_scoped_select(Waiver)
+    .options(selectinload(Waiver.waived_by))
+    .where(Waiver.withdrawn_at.is_(None))
+)
+
+
 def active_waivers(position: Position) -> list[Waiver]:
-    return list(
-        db.session.scalars(
-            scoped_select(Waiver)
-            .options(selectinload(Waiver.waived_by))
-            .where(Waiver.position_id == position.id, Waiver.withdrawn_at.is_(None))
-        )
-    )
+    return list(db.session.scalars(_ACTIVE_WAIVERS, position_scope(position)))
 
 
 def waive(position: Position, rule_id: str, subject: str, reason: str, by_user_id: int):
