@@ -23,6 +23,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 from werkzeug.exceptions import SecurityError
 from werkzeug.routing import IntegerConverter
 
@@ -339,6 +341,9 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
     app.jinja_env.filters["money"] = lambda value, currency="CAD": format_currency(value, currency)
+    from portal.forms import render_field
+
+    app.jinja_env.globals["render_field"] = render_field
 
     @app.context_processor
     def navigation():
@@ -480,6 +485,25 @@ def _page_translations():
     return translations
 
 
+@pass_eval_context
+def _template_gettext(eval_context, string, **variables):
+    """Jinja's new-style ``gettext`` (escaped, always %-formatted), called directly: Jinja's own
+    goes through two more calls per string (``_`` aliases ``gettext``, which wraps this)."""
+    translated = _page_translations().ugettext(string)
+    if eval_context.autoescape:
+        translated = Markup(translated)  # noqa: S704 - a catalogue string, as in Jinja's own
+    return translated % variables
+
+
+@pass_eval_context
+def _template_ngettext(eval_context, singular, plural, number, **variables):
+    variables.setdefault("num", number)
+    translated = _page_translations().ungettext(singular, plural, number)
+    if eval_context.autoescape:
+        translated = Markup(translated)  # noqa: S704 - a catalogue string, as in Jinja's own
+    return translated % variables
+
+
 def install_page_gettext(app) -> None:
     """Templates' ``_``/``ngettext`` through ``_page_translations`` (after Flask-Babel's init)."""
     app.jinja_env.install_gettext_callables(
@@ -488,4 +512,7 @@ def install_page_gettext(app) -> None:
         newstyle=True,
         pgettext=lambda c, s: _page_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _page_translations().unpgettext(c, s, p, n),
+    )
+    app.jinja_env.globals.update(
+        _=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext
     )

@@ -1,12 +1,12 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import EmailField, IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from portal.auth.locales import language_choices
 from portal.auth.passwords import MAX_LENGTH
-from portal.forms import new_password_fields, options
+from portal.forms import SelectField, new_password_fields, options
 
 
 def email_field():

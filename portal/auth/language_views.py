@@ -7,12 +7,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField
+from wtforms import HiddenField
 
 from portal.auth import bp
 from portal.auth.locales import LANGUAGE_COOKIE, language_choices
 from portal.extensions import db
-from portal.forms import options
+from portal.forms import SelectField, options
 from portal.tenancy import PUBLIC, policy
 from portal.web import safe_next
 

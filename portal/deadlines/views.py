@@ -14,11 +14,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from limits import parse
-from wtforms import SelectField
 
 from portal.deadlines import collect, ics, services
 from portal.extensions import db, limiter, rate_limits
-from portal.forms import options
+from portal.forms import SelectField, options
 from portal.models import utcnow
 from portal.tenancy import PUBLIC, SIGNED_IN, policy
 

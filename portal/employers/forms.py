@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import EmailField, HiddenField, IntegerField, StringField
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -17,7 +17,7 @@ from portal.employers.validation import (
     normalise_phone,
     normalise_postal_code,
 )
-from portal.forms import options
+from portal.forms import SelectField, options
 from portal.models import Role
 from portal.reference import PROVINCES
 

@@ -3,10 +3,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from portal.forms import DateField, options
+from portal.forms import DateField, SelectField, options
 
 CATEGORY_NAMES = {
     "ad_proof": _l("Ad proof (screenshot or PDF of the ad)"),

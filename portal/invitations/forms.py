@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.employers.validation import is_cicc_number
-from portal.forms import new_password_fields, options
+from portal.forms import SelectField, new_password_fields, options
 from portal.reference import LAW_SOCIETIES
 
 

@@ -11,7 +11,6 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -26,7 +25,7 @@ from wtforms.validators import (
 )
 
 from portal.cases.model import PURPOSES
-from portal.forms import DateField, DecimalField, options, submission_key_field
+from portal.forms import DateField, DecimalField, SelectField, options, submission_key_field
 from portal.positions import labels
 from portal.reference import PROVINCES
 

@@ -5,10 +5,10 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField
+from wtforms import BooleanField, FieldList, Form, FormField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from portal.forms import DateField, options
+from portal.forms import DateField, SelectField, options
 from portal.limits import AS_OF_FIRST, AS_OF_LAST
 from portal.models.protection import PAYMENT_PURPOSES
 from portal.protection.forms import PURPOSE_NAMES

@@ -5,7 +5,6 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -27,7 +26,7 @@ from portal.cases.model import (
     REASON_CODES,
     TARGET_GROUPS,
 )
-from portal.forms import DateField, DecimalField, options, submission_key_field
+from portal.forms import DateField, DecimalField, SelectField, options, submission_key_field
 from portal.positions import labels
 from portal.positions.reference import labour_market
 from portal.recruitment import consistency

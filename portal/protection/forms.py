@@ -7,10 +7,10 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from portal.forms import DateField, options, submission_key_field
+from portal.forms import DateField, SelectField, options, submission_key_field
 from portal.models.protection import (
     CUSTODY_DOCUMENTS,
     CUSTODY_HOLDERS,

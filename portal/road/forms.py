@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
-from portal.forms import DateField, options
+from portal.forms import DateField, SelectField, options
 
 DECISIONS = {
     "": _l("Waiting for the decision"),
