@@ -60,6 +60,42 @@ class HashOncePerPassword(PasswordHashing):
         return self._hashes[password]
 
 
+# CI runs the suite on SQLite and, beside it, on PostgreSQL (.ci/run). A test that cannot reach
+# the test database gives the same answer in both runs: the PostgreSQL run leaves it to the one
+# this names (.ci/run sets it for that run only). Such a test uses none of the database
+# fixtures below and its module never names the PostgreSQL URL (the command-line tests, for
+# one, run `flask` on SQLite files of their own; the rules, reference data, the catalogue).
+DATABASE_INDEPENDENT_DONE_IN = os.environ.get("PORTAL_DATABASE_INDEPENDENT_DONE_IN", "").strip()
+# ``figure``: a test that reports a figure runs in both, each run's summary has every item.
+DATABASE_FIXTURES = frozenset({"template_database", "database_url", "figure"})
+_NAMES_POSTGRES = ("POSTGRES_URL", "PORTAL_TEST_DATABASE_URL")
+LEFT_TO_OTHER_RUN = pytest.StashKey[int]()
+
+
+def reaches_database(item) -> bool:
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    source = item.path.read_text(encoding="utf-8")
+    return any(name in source for name in _NAMES_POSTGRES)
+
+
+def pytest_collection_modifyitems(config, items):
+    if not DATABASE_INDEPENDENT_DONE_IN:
+        return
+    kept = [item for item in items if reaches_database(item)]
+    left = [item for item in items if not reaches_database(item)]
+    config.stash[LEFT_TO_OTHER_RUN] = len(left)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
+def pytest_report_header(config):
+    if DATABASE_INDEPENDENT_DONE_IN:
+        return f"tests that never reach the test database: left to {DATABASE_INDEPENDENT_DONE_IN}"
+    return None
+
+
 def build_app(database_url: str, **overrides):
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
     app.extensions[HASHING_EXTENSION] = HashOncePerPassword(

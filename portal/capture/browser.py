@@ -15,12 +15,16 @@ network itself keeps it from internal services (see README, "Ad capture").
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 from portal.capture.guard import CaptureRefused, check_url
+
+log = logging.getLogger("portal.capture")
 
 MAX_REDIRECTS = 5
 MAX_REQUESTS = 300
@@ -86,6 +90,10 @@ def _capture(
     address may not be fetched, cannot be reached, answers an error or is too large."""
     allowed = tuple(allowed)
     check_url(url, allowed)
+    if not os.access(executable_path, os.X_OK):
+        # Said plainly, before Playwright starts its driver process only to fail the same way.
+        log.error("ad capture: no browser at %s (PORTAL_CHROMIUM)", executable_path)
+        raise CaptureRefused("the portal's browser is not installed: tell the operator")
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 

@@ -103,3 +103,18 @@ def test_a_viewer_sees_the_captures_but_cannot_capture(shop, servers, ad):
     _position_id, _url, _activity_id, page = ad
     assert "Capture now" not in text_of(shop.client("viewer").get(page))
     assert shop.post(page, {"url": f"{base}/ad"}, who="viewer").status_code == 403
+
+
+def test_without_the_browser_the_attempt_says_so_and_saves_nothing(shop, app, servers, ad):
+    base, _forbidden = servers
+    position_id, _url, _activity_id, page = ad
+    app.config["CAPTURE_CHROMIUM"] = "/nonexistent/chromium"
+
+    response = shop.post(page, {"url": f"{base}/ad"})
+
+    assert response.status_code == 302
+    assert _files(app, position_id) == []
+    with app.app_context():
+        attempt = db.session.scalars(select(AdCapture)).one()
+        assert attempt.status == "failed"
+        assert "browser is not installed" in attempt.message
