@@ -53,11 +53,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-# The one WeasyPrint call site and its fetcher (re-exported under the names the bundle has
-# always used).
-from portal.documents.pdf import BlockedFetch as BlockedFetch
-from portal.documents.pdf import PackagedFilesFetcher, html_to_pdf
-
 # The reasons as the applicant form words them (one copy, kept in step with the form by a test).
 from portal.rules.wording import REASON_LABELS
 
@@ -200,14 +195,27 @@ class BundleResult:
 
 # --- WeasyPrint without network or disk -----------------------------------------------------
 
-# The bundle's name for the documents layer's fetcher (its tests spy on it); besides ``data:``
-# URIs it now also serves the packaged static files, which the index does not use.
-DataOnlyFetcher = PackagedFilesFetcher
+# The one WeasyPrint call site (portal.documents.pdf) is imported when a PDF is made, not with
+# this module: loading WeasyPrint and Pango is half a second, which every command and every
+# web worker paid at start. Its fetcher and refusal are re-exported under the names the bundle
+# has always used (its tests spy on ``DataOnlyFetcher``; besides ``data:`` URIs it now also
+# serves the packaged static files, which the index does not use).
+_FROM_PDF = {"DataOnlyFetcher": "PackagedFilesFetcher", "BlockedFetch": "BlockedFetch"}
+
+
+def __getattr__(name: str):
+    if name in _FROM_PDF:
+        from portal.documents import pdf
+
+        return getattr(pdf, _FROM_PDF[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render_pdf(document: str) -> bytes:
     """Print an HTML string to PDF with nothing loaded from outside the string (and the
     portal's packaged static files): :func:`portal.documents.pdf.html_to_pdf`."""
+    from portal.documents.pdf import html_to_pdf
+
     return html_to_pdf(document)
 
 

@@ -49,6 +49,11 @@ NOT_INPUTS = frozenset(
         "calendar_feeds",
         "outbox_messages",
         "user_sessions",
+        # Who works on the employer's files is not a fact of any position: a member invited
+        # or added left every position's dashboard counts "being refreshed" (and, without a
+        # queue, ran the engine for each of them after the response).
+        "invitations",
+        "memberships",
     }
 )
 _CHANGED = "verdict_inputs_changed"  # session.info key: (position ids, employer ids) to refresh

@@ -7,6 +7,7 @@ between tests. CSRF stays ON: tests send real tokens (see tests.helpers.form_tok
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -60,16 +61,18 @@ class HashOncePerPassword(PasswordHashing):
         return self._hashes[password]
 
 
-# CI runs the suite on SQLite and, beside it, on PostgreSQL (.ci/run). A test that cannot reach
-# the test database gives the same answer in both runs: the PostgreSQL run leaves it to the one
-# this names (.ci/run sets it for that run only). Such a test uses none of the database
-# fixtures below and its module never names the PostgreSQL URL (the command-line tests, for
-# one, run `flask` on SQLite files of their own; the rules, reference data, the catalogue).
-DATABASE_INDEPENDENT_DONE_IN = os.environ.get("PORTAL_DATABASE_INDEPENDENT_DONE_IN", "").strip()
+# CI runs the suite on SQLite and, beside it, on PostgreSQL (.ci/run), one core each. A test
+# that cannot reach the test database gives the same answer in both runs, so it runs in one of
+# them: .ci/run names the run (PORTAL_CI_RUN=sqlite or postgresql). Such a test uses none of the
+# fixtures below and its module never names the PostgreSQL URL: the rules, the reference data,
+# the catalogue, and the command-line tests, which start `flask` on SQLite files of their own.
+# Those run beside PostgreSQL's run, the others beside SQLite's, so both end about together.
+CI_RUN = os.environ.get("PORTAL_CI_RUN", "").strip()
+CI_RUNS = ("sqlite", "postgresql")
 # ``figure``: a test that reports a figure runs in both, each run's summary has every item.
 DATABASE_FIXTURES = frozenset({"template_database", "database_url", "figure"})
 _NAMES_POSTGRES = ("POSTGRES_URL", "PORTAL_TEST_DATABASE_URL")
-LEFT_TO_OTHER_RUN = pytest.StashKey[int]()
+_COMMAND_LINE_TESTS = Path(__file__).resolve().parent / "cli"
 
 
 def reaches_database(item) -> bool:
@@ -79,20 +82,31 @@ def reaches_database(item) -> bool:
     return any(name in source for name in _NAMES_POSTGRES)
 
 
+def ci_run_of(item) -> str | None:
+    """The CI run a test belongs to: None (both) when it reaches the database."""
+    if reaches_database(item):
+        return None
+    return "postgresql" if _COMMAND_LINE_TESTS in item.path.parents else "sqlite"
+
+
 def pytest_collection_modifyitems(config, items):
-    if not DATABASE_INDEPENDENT_DONE_IN:
+    if not CI_RUN:
         return
-    kept = [item for item in items if reaches_database(item)]
-    left = [item for item in items if not reaches_database(item)]
-    config.stash[LEFT_TO_OTHER_RUN] = len(left)
+    if CI_RUN not in CI_RUNS:
+        raise pytest.UsageError(f"PORTAL_CI_RUN: one of {', '.join(CI_RUNS)}, not {CI_RUN!r}")
+    kept = [item for item in items if ci_run_of(item) in (None, CI_RUN)]
+    left = [item for item in items if ci_run_of(item) not in (None, CI_RUN)]
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept
 
 
 def pytest_report_header(config):
-    if DATABASE_INDEPENDENT_DONE_IN:
-        return f"tests that never reach the test database: left to {DATABASE_INDEPENDENT_DONE_IN}"
+    if CI_RUN:
+        return (
+            f"CI run: {CI_RUN}; the tests that never reach the test database are shared "
+            "between the two runs (tests/conftest.py)"
+        )
     return None
 
 

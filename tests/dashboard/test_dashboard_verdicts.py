@@ -12,7 +12,16 @@ from sqlalchemy import insert, select, update
 from portal import verdicts
 from portal.dashboard import status
 from portal.extensions import db
-from portal.models import Applicant, Employer, Position, PositionVerdict, Role, Waiver
+from portal.models import (
+    Applicant,
+    Employer,
+    Invitation,
+    Position,
+    PositionVerdict,
+    Role,
+    Waiver,
+    utcnow,
+)
 from tests.evidence_views.support import add_position, png
 from tests.helpers import text_of
 from tests.positions.support import applicant_row
@@ -107,7 +116,7 @@ def change_employer_profile(locker):
 )
 def test_a_change_to_any_input_makes_the_verdict_stale_until_refreshed(locker, change):
     app = locker.app
-    locker.user(REP)  # the waiver's author (a new membership is an input of every position)
+    locker.user(REP)  # the waiver's author
     # Something for the bulk update to match.
     _in_request(app, locker.users[Role.OWNER].id, lambda: add_applicant(locker))
     assert refresh(app, locker.position_id)
@@ -123,6 +132,30 @@ def test_a_change_to_any_input_makes_the_verdict_stale_until_refreshed(locker, c
     assert current(app, other) is (change is not change_employer_profile)
     assert refresh(app, locker.position_id)
     assert current(app, locker.position_id)
+
+
+def test_members_and_invitations_are_not_inputs_of_any_position(locker):
+    app = locker.app
+    assert refresh(app, locker.position_id)
+    owner_id = locker.users[Role.OWNER].id
+    locker.user(REP)  # a new membership
+    _in_request(
+        app,
+        owner_id,
+        lambda: db.session.add(
+            Invitation(
+                employer_id=locker.employer_id,
+                email="new-staff@example.com",
+                role=Role.STAFF,
+                nonce_hash="0" * 64,
+                invited_by_id=owner_id,
+                expires_at=utcnow() + timedelta(days=7),
+            )
+        ),
+    )
+    assert current(app, locker.position_id)
+    _in_request(app, owner_id, lambda: change_employer_profile(locker))
+    assert not current(app, locker.position_id)  # while the profile still is one
 
 
 def test_evidence_through_the_page_makes_the_verdict_stale_and_the_request_refreshes_it(locker):
