@@ -23,14 +23,22 @@ def default_locale() -> str:
 
 
 def offered_locales() -> list[str]:
-    """The locales a user may choose: the default (the text's own language) and translated ones."""
-    translated = {str(locale) for locale in babel.list_translations()}
-    translated |= {code.split("_")[0] for code in translated}
-    return [
-        code
-        for code, _name in LANGUAGES
-        if code == default_locale() or code in translated or code.split("_")[0] in translated
-    ]
+    """The locales a user may choose: the default (the text's own language) and translated ones.
+    Found once per app: the compiled catalogues are deployed with the code (every page asked
+    twice, each time listing the translation folders)."""
+    found = current_app.extensions.get(_OFFERED)
+    if found is None:
+        translated = {str(locale) for locale in babel.list_translations()}
+        translated |= {code.split("_")[0] for code in translated}
+        found = current_app.extensions[_OFFERED] = [
+            code
+            for code, _name in LANGUAGES
+            if code == default_locale() or code in translated or code.split("_")[0] in translated
+        ]
+    return list(found)
+
+
+_OFFERED = "portal.offered_locales"
 
 
 def usable_locale(code: str | None) -> str:
