@@ -195,7 +195,8 @@ def test_the_import_probe_does_see_the_web_application(shell):
     )
 
     assert result.returncode in (0, 1), result.stderr[-2000:]
-    assert {"flask", "weasyprint", "sqlalchemy"} <= roots(modules)
+    # (WeasyPrint is no longer among them: it loads when a PDF is made.)
+    assert {"flask", "flask_wtf", "sqlalchemy"} <= roots(modules)
     assert {"portal.app", "portal.models"} <= modules
 
 
