@@ -222,7 +222,7 @@ def active_membership(user_id: int, employer_id: int) -> Membership | None:
 
 
 # Statements every request runs are built once: SQLAlchemy then reuses the statement's cache
-# key and compiled form, which is about half of a small statement's cost (bench/README).
+# key and compiled form, which is about half of a small statement's cost (README, Performance).
 _MEMBERSHIPS_OF = (
     select(Membership)
     .join(Membership.employer)
@@ -341,11 +341,7 @@ def across_employers_for_operator(model: type[Owned]) -> Select[tuple[Owned]]:
 @cache
 def _scoped_by_id(model: type[Owned]) -> Select[tuple[Owned]]:
     """``scoped_select(model)`` of one id, built once per model (see ``_MEMBERSHIPS_OF``)."""
-    if not issubclass(model, EmployerScoped):
-        raise TypeError(f"{model.__name__} is not read per employer")
-    return select(model).where(
-        model.employer_id == bindparam("scope_employer_id"), model.id == bindparam("object_id")
-    )
+    return prepared_scoped_select(model).where(model.id == bindparam("object_id"))
 
 
 def get_scoped_or_404(model: type[Owned], object_id: int) -> Owned:
