@@ -132,7 +132,7 @@ def submission_key_field():
 def render_field(f, class_: str = "") -> Markup:
     """One field with its label, hint and errors tied to it for screen readers: the ``field``
     of ``templates/_macros/forms.html``. In Python because every form page draws 3 to 15 of
-    them and a Jinja macro cost about four times as much (bench/README: the evidence page).
+    them and wtforms with a Jinja macro cost several times as much (README, "Performance").
     Escaped as the template would: every value through ``markupsafe``."""
     if f.type in ("HiddenField", "CSRFTokenField"):
         return f()
