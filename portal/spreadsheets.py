@@ -19,7 +19,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -286,13 +286,20 @@ def _cell_value(value: Any) -> Any:
 
 def workbook_bytes(
     sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+    as_of: date,
 ) -> bytes:
     """An XLSX workbook of ``(title, header, rows)`` sheets: a bold, frozen header row, every
-    cell a value (text neutralised, never a formula), column widths fitted to their text."""
+    cell a value (text neutralised, never a formula), column widths fitted to their text.
+
+    The workbook's created and modified times are the start of ``as_of``, the day the rows
+    describe: openpyxl's ``save`` stamps the clock into a compressed part, so the same rows
+    changed size from one second to the next and a HEAD could not promise the GET's length."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.writer.excel import ExcelWriter
 
     workbook = Workbook()
+    workbook.properties.created = workbook.properties.modified = datetime.combine(as_of, time())
     workbook.remove(workbook.active)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
@@ -316,5 +323,6 @@ def workbook_bytes(
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width + 2
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    # ExcelWriter closes the archive when it has written the parts.
+    ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
     return buffer.getvalue()

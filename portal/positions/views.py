@@ -245,14 +245,15 @@ def applicants(employer_id: int, position_id: int):
 def applicants_xlsx(employer_id: int, position_id: int):
     """The whole applicant log in the import's columns and codes (it imports again as is)."""
     position = get_scoped_or_404(Position, position_id)
+    today = date.today()
     sheets = spreadsheet_exports.applicant_log(
         services.applicants_in_log_order(position),
         {activity.id: activity.case_key for activity in position.activities},
         position.title,
         current_employer().display_name,
-        date.today(),
+        today,
     )
-    return xlsx_download(workbook_bytes(sheets), f"applicants-position-{position.id}.xlsx")
+    return xlsx_download(workbook_bytes(sheets, today), f"applicants-position-{position.id}.xlsx")
 
 
 @bp.get("/<int:position_id>/applicants/<int:applicant_id>/row")
@@ -586,7 +587,7 @@ def findings_xlsx(employer_id: int, position_id: int):
     report = compliance.check(position, _as_of())
     sheets = spreadsheet_exports.findings(report, position.title, current_employer().display_name)
     filename = f"findings-position-{position.id}-{report.verdict.as_of.isoformat()}.xlsx"
-    return xlsx_download(workbook_bytes(sheets), filename)
+    return xlsx_download(workbook_bytes(sheets, report.verdict.as_of), filename)
 
 
 @bp.post("/<int:position_id>/waivers")

@@ -33,7 +33,7 @@ def position_xlsx(employer_id: int, position_id: int):
     employer = current_employer().display_name
     entries = [(employer, found.title, item) for item in position_risk(found, as_of)]
     sheets = spreadsheet_exports.risk_signs(entries, as_of)
-    return xlsx_download(workbook_bytes(sheets), f"risk-position-{found.id}.xlsx")
+    return xlsx_download(workbook_bytes(sheets, as_of), f"risk-position-{found.id}.xlsx")
 
 
 @bp.get("/risk")
@@ -53,5 +53,5 @@ def clients_xlsx():
     listed = newest_first(clients_risk(current_user.id, as_of))
     entries = [(e.employer.display_name, e.position.title, e.item) for e in listed]
     return xlsx_download(
-        workbook_bytes(spreadsheet_exports.risk_signs(entries, as_of)), "risk-clients.xlsx"
+        workbook_bytes(spreadsheet_exports.risk_signs(entries, as_of), as_of), "risk-clients.xlsx"
     )

@@ -162,7 +162,9 @@ def test_two_bad_ledger_rows_in_an_xlsx_are_both_named():
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_exports_never_hold_a_formula_and_quote_text_that_looks_like_one(start):
     text = f'{start}HYPERLINK("http://evil.example","click")'
-    content = workbook_bytes([("Sheet", ["name", "amount"], [[text, 12.5], ["plain", 3]])])
+    content = workbook_bytes(
+        [("Sheet", ["name", "amount"], [[text, 12.5], ["plain", 3]])], date(2026, 12, 5)
+    )
 
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     cells = [cell for row in sheet.iter_rows() for cell in row]
@@ -173,3 +175,29 @@ def test_exports_never_hold_a_formula_and_quote_text_that_looks_like_one(start):
     # Read back as an upload, the text is the text that was exported, not a formula's result.
     rows, problems, _ = read_text_table(content, 10)
     assert problems == [] and rows[1][1][0] == text
+
+
+def test_the_same_rows_give_the_same_parts_whatever_the_clock(monkeypatch):
+    """A HEAD promises the GET's Content-Length: the workbook's parts must not carry the time."""
+    import datetime as real_datetime
+
+    import openpyxl.packaging.core as openpyxl_core
+
+    sheets = [("Applicants", ["name", "applied"], [["Ana", date(2026, 10, 1)]])]
+    first = workbook_bytes(sheets, date(2026, 12, 5))
+
+    class LaterClock(real_datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return real_datetime.datetime(2031, 7, 9, 23, 59, 58, tzinfo=tz)
+
+    monkeypatch.setattr(openpyxl_core.datetime, "datetime", LaterClock)
+    second = workbook_bytes(sheets, date(2026, 12, 5))
+
+    def parts(content):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return {name: archive.read(name) for name in archive.namelist()}
+
+    assert parts(first) == parts(second)
+    assert len(first) == len(second)
+    assert b">2026-12-05T00:00:00Z</dcterms:modified>" in parts(first)["docProps/core.xml"]
