@@ -230,6 +230,12 @@ QUERY_PARAMETERS = {
     "next": "where to go after signing in (safe_next)",
     "about": "which note the check-your-e-mail page shows (one of auth.views.CHECK_EMAIL_ABOUT)",
     "activity": "the ad preselected on the missed-capture form (a choice the form validates)",
+    # The "Add a file" page filled in for a checklist item (portal/evidence/views.py): each
+    # is used only when it is one of its field's choices.
+    "category": "the kind of file preselected on the upload form",
+    "attach_to": "what the upload is attached to, preselected",
+    "worker_id": "the worker a signed agreement belongs to, preselected",
+    "is_snapshot": 'ticks "this is a capture of the ad" when 1',
     # Issue 10, deadlines (portal/deadlines/views.py): the list's filters.
     "employer": "the employer the deadlines page is filtered to (an id of the user's employers)",
     "days": "how many days ahead the deadlines page lists (1 to 365)",

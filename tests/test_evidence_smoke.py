@@ -108,10 +108,11 @@ def test_upload_review_sign_off_and_bundle(database_url, tmp_path):
     )
     token = form_token(lawyer_client, f"{base}/evidence")
     # The position has open errors: the sign-off confirms them with a reason (issue 7, U2).
-    body = confirmed_sign_off(text_of(lawyer_client.get(f"{base}/evidence")), note="ok")
+    body = confirmed_sign_off(text_of(lawyer_client.get(f"{base}/sign-off")), note="ok")
     response = lawyer_client.post(f"{base}/sign-off", data={"csrf_token": token, **body})
     assert response.status_code == 302
-    assert "current" in text_of(lawyer_client.get(f"{base}/evidence"))
+    assert response.headers["Location"] == f"{base}/sign-off"
+    assert "current" in text_of(lawyer_client.get(f"{base}/sign-off"))
 
     token = form_token(lawyer_client, f"{base}/evidence")
     response = lawyer_client.post(f"{base}/bundles", data={"csrf_token": token})

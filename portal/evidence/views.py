@@ -90,34 +90,89 @@ def _raise_upload_body_limit(state):
 def upload_too_large(error):
     """A body over even the upload route's limit: say so on the file field (nothing was read)."""
     position = get_scoped_or_404(Position, request.view_args["position_id"])
-    form = UploadForm(formdata=None)
+    form = _with_choices(UploadForm(formdata=None), position)
     limit_mb = current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024)
     form.file.errors = [
         _("The file is larger than %(mb)d MB.", mb=limit_mb),
         _("It was too large to read at all, so fill in the other fields again."),
     ]
-    return _locker_page(position, form, 413)
+    return _upload_page(position, form, 413)
 
 
-def _locker_page(
+def _with_choices(form: UploadForm, position: Position) -> UploadForm:
+    form.attach_to.choices = _targets(position)
+    form.replaces.choices = _replaceable(position)
+    form.worker_id.choices = _workers(position)
+    return form
+
+
+def _preset(form: UploadForm) -> UploadForm:
+    """Choose in advance what the link says (a checklist item's "Add the proof"), each value
+    only where it is one of its field's choices."""
+    for chosen, value in (
+        (form.category, request.args.get("category")),
+        (form.attach_to, request.args.get("attach_to")),
+        (form.worker_id, request.args.get("worker_id")),
+    ):
+        if value and value in {choice.value for choice in chosen.choices}:
+            chosen.data = value
+    form.is_snapshot.data = request.args.get("is_snapshot") == "1"
+    return form
+
+
+def _upload_page(position: Position, form: UploadForm, status: int = 200):
+    """The "Add a file" page; a refused upload comes back on it with what was typed."""
+    return render_template(
+        "evidence/new.html", employer=current_employer(), position=position, form=form
+    ), status
+
+
+def _locker_page(position: Position):
+    """The evidence page: what the representative asked for, the checklist, the ad captures
+    and the files. Signing off, the bundle and retention have a page of their own."""
+    evidence = services.evidence_of(position)
+    report = compliance.check(position, date.today())
+    # The position's open requests, read once: a request about a finding since fixed or waived
+    # is settled, so both lists keep only those the open items still count.
+    requests = reviews.to_do_all(position)
+    still_open = {
+        r.id for r in services.open_items_of(position, report, evidence, requests).requests
+    }
+    return render_template(
+        "evidence/index.html",
+        employer=current_employer(),
+        position=position,
+        evidence=evidence,
+        checklist=checklist(
+            position.activities,
+            evidence,
+            bool(position.job_matches),
+            offer_services.issued_workers(position),
+        ),
+        snapshots=due_now_and_missed(
+            snapshots_due(position.activities, evidence, date.today()), date.today()
+        ),
+        to_do=[r for r in requests if reviews.from_representative(r) and r.id in still_open],
+        asked_by_client=[
+            r for r in requests if not reviews.from_representative(r) and r.id in still_open
+        ],
+        report=report,
+        category_names=CATEGORY_NAMES,
+    )
+
+
+def _signing_page(
     position: Position,
-    form: UploadForm,
     status: int = 200,
     *,
     sign_off_form=None,
     retention_form=None,
 ):
-    """The evidence page; a refused sign-off or retention form comes back with its input."""
+    """Sign-off, the filing bundle and retention; a refused form comes back with its input."""
     evidence = services.evidence_of(position)
-    form.attach_to.choices = _targets(position)
-    form.replaces.choices = _replaceable(position, evidence)
-    form.worker_id.choices = _workers(position)
     report = compliance.check(position, date.today())
     sign_off = services.latest_sign_off(position)
-    # The position's open requests, read once: the open items and both lists filter them.
-    requests = reviews.to_do_all(position)
-    open_now = services.open_items_of(position, report, evidence, requests)
-    still_open = {r.id for r in open_now.requests}
+    open_now = services.open_items_of(position, report, evidence)
     sign_off_form = sign_off_form or SignOffForm(formdata=None)
     if not sign_off_form.open_fingerprint.data:
         sign_off_form.open_fingerprint.data = open_now.fingerprint()
@@ -130,28 +185,11 @@ def _locker_page(
         requests=counts["requests"],
     )
     return render_template(
-        "evidence/index.html",
+        "evidence/signing.html",
         employer=current_employer(),
         position=position,
-        form=form,
-        evidence=evidence,
-        checklist=checklist(
-            position.activities,
-            evidence,
-            bool(position.job_matches),
-            offer_services.issued_workers(position),
-        ),
-        snapshots=due_now_and_missed(
-            snapshots_due(position.activities, evidence, date.today()), date.today()
-        ),
-        # Requests still open: one about a finding since fixed or waived is settled.
-        to_do=[r for r in requests if reviews.from_representative(r) and r.id in still_open],
-        asked_by_client=[
-            r for r in requests if not reviews.from_representative(r) and r.id in still_open
-        ],
         report=report,
         open_now=open_now,
-        category_names=CATEGORY_NAMES,
         sign_off=sign_off,
         # The case file is serialised only to compare with a sign-off's hash.
         sign_off_current=bool(sign_off)
@@ -161,7 +199,6 @@ def _locker_page(
         sign_off_form=sign_off_form,
         retention_form=retention_form or RetentionForm(formdata=None, obj=position),
         bundle=_latest_bundle_swept(position),
-        confirm_form=ConfirmForm(formdata=None),
     ), status
 
 
@@ -182,22 +219,37 @@ def _latest_bundle_swept(position: Position) -> BundleJob | None:
 @bp.get("/<int:position_id>/evidence")
 @policy("view")
 def locker(employer_id: int, position_id: int):
-    return _locker_page(get_scoped_or_404(Position, position_id), UploadForm())
+    return _locker_page(get_scoped_or_404(Position, position_id))
+
+
+@bp.get("/<int:position_id>/evidence/new")
+@policy("edit")
+def new_file(employer_id: int, position_id: int):
+    position = get_scoped_or_404(Position, position_id)
+    form = _preset(_with_choices(UploadForm(formdata=None), position))
+    return _upload_page(position, form)
+
+
+@bp.get("/<int:position_id>/sign-off")
+@policy("view")
+def signing(employer_id: int, position_id: int):
+    return _signing_page(get_scoped_or_404(Position, position_id))
+
+
+def _to_signing(employer_id: int, position_id: int):
+    return redirect(url_for("evidence.signing", employer_id=employer_id, position_id=position_id))
 
 
 @bp.post("/<int:position_id>/evidence")
 @policy("edit")
 def upload(employer_id: int, position_id: int):
     position = get_scoped_or_404(Position, position_id)
-    form = UploadForm()
-    form.attach_to.choices = _targets(position)
-    form.replaces.choices = _replaceable(position)
-    form.worker_id.choices = _workers(position)
+    form = _with_choices(UploadForm(), position)
     if form.replaces.data and not can(services.REPLACE_PERMISSION):
         # Replacing archives the old file: only those who may archive may replace (S2).
         abort(403, description=_("Only an owner can replace a file: replacing archives it."))
     if not form.validate():
-        return _locker_page(position, form, 422)
+        return _upload_page(position, form, 422)
     row = None
     try:
         row = services.attach_evidence(position, form.file.data, form.data, current_user.id)
@@ -214,7 +266,7 @@ def upload(employer_id: int, position_id: int):
         db.session.commit()  # keeps the audit event of the refusal, nothing else was added
         form.file.errors.append(str(refusal))
         too_large = getattr(refusal.__cause__, "code", None) == "too_large"
-        return _locker_page(position, form, 413 if too_large else 422)
+        return _upload_page(position, form, 413 if too_large else 422)
     except Exception:
         db.session.rollback()
         if row is not None:  # stored, but the row never made it: no object without a row
@@ -377,11 +429,11 @@ def retention(employer_id: int, position_id: int):
     position = get_scoped_or_404(Position, position_id)
     form = RetentionForm()
     if not form.validate():
-        return _locker_page(position, UploadForm(formdata=None), 422, retention_form=form)
+        return _signing_page(position, 422, retention_form=form)
     services.set_retention(position, form.first_work_day.data, form.legal_hold.data)
     db.session.commit()
     flash(_("Retention is saved."), "success")
-    return redirect(url_for("evidence.locker", employer_id=employer_id, position_id=position_id))
+    return _to_signing(employer_id, position_id)
 
 
 @bp.post("/<int:position_id>/findings/review")
@@ -444,7 +496,7 @@ def sign_off(employer_id: int, position_id: int):
     position = get_scoped_or_404(Position, position_id)
     form = SignOffForm()
     if not form.validate():
-        return _locker_page(position, UploadForm(formdata=None), 422, sign_off_form=form)
+        return _signing_page(position, 422, sign_off_form=form)
     evidence = services.evidence_of(position)
     report = compliance.check(position, date.today())
     open_now = services.open_items_of(position, report, evidence)
@@ -462,7 +514,7 @@ def sign_off(employer_id: int, position_id: int):
             form.confirm_open.data = False
             form.open_fingerprint.data = open_now.fingerprint()  # what the page now shows
         flash(_("Not signed off: see the open items."), "error")
-        return _locker_page(position, UploadForm(formdata=None), 422, sign_off_form=form)
+        return _signing_page(position, 422, sign_off_form=form)
     services.sign_off(
         position,
         compliance.case_json(position),
@@ -481,7 +533,7 @@ def sign_off(employer_id: int, position_id: int):
         )
     else:
         flash(_("You signed off this position as ready to file."), "success")
-    return redirect(url_for("evidence.locker", employer_id=employer_id, position_id=position_id))
+    return _to_signing(employer_id, position_id)
 
 
 @bp.post("/<int:position_id>/bundles")
@@ -505,7 +557,7 @@ def start_bundle(employer_id: int, position_id: int):
                 minutes=(refusal.retry_after + 59) // 60,
             )
         flash(message, "error")
-        page, status = _locker_page(position, UploadForm(formdata=None), 429)
+        page, status = _signing_page(position, 429)
         return page, status, {"Retry-After": str(refusal.retry_after)}
     if not started.new:
         flash(

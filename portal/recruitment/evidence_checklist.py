@@ -20,6 +20,8 @@ class ChecklistItem:
     expects: str
     status: str  # "missing", "attached", "reviewed", "changes_requested"
     evidence_ids: tuple[int, ...] = field(default_factory=tuple)
+    # How an upload of this proof starts filled in: (field, value) pairs of the upload form.
+    upload_preset: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,11 @@ def checklist(activities, evidence, has_job_match: bool, issued_workers=()) -> l
             expects = "A dated capture of the ad, or the invoice or receipt for it."
         items.append(
             ChecklistItem(
-                _label(activity), expects, _status(attached), tuple(e.id for e in attached)
+                _label(activity),
+                expects,
+                _status(attached),
+                tuple(e.id for e in attached),
+                (("attach_to", f"activity-{activity.id}"), ("category", "ad_proof")),
             )
         )
     if has_job_match:
@@ -103,6 +109,7 @@ def checklist(activities, evidence, has_job_match: bool, issued_workers=()) -> l
                 "The Job Match invitation record from Job Bank.",
                 _status(records),
                 tuple(e.id for e in records),
+                (("attach_to", "position"), ("category", "job_match_record")),
             )
         )
     for worker in issued_workers:
@@ -117,6 +124,11 @@ def checklist(activities, evidence, has_job_match: bool, issued_workers=()) -> l
                 "The employment agreement as issued, signed by the employer and the worker.",
                 _status(signed),
                 tuple(e.id for e in signed),
+                (
+                    ("attach_to", "position"),
+                    ("category", "signed_offer"),
+                    ("worker_id", str(worker.id)),
+                ),
             )
         )
     return items

@@ -81,8 +81,16 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     accounts.sign_in(page, email, password)
 
 
+def tab(page: Page, name: str) -> None:
+    """Open one of the position's tabs."""
+    page.get_by_role("navigation", name="Position").get_by_role("link", name=name).click()
+
+
 def upload(page: Page, screenshot: dict, description: str) -> None:
-    form = section(page, "Add a file")
+    """From the evidence page, through "Add a file", and back to the evidence page."""
+    page.get_by_role("link", name="Add a file", exact=True).click()
+    expect(heading(page)).to_have_text("Add a file")
+    form = page.locator("form", has=page.get_by_role("button", name="Upload"))
     form.get_by_label("File", exact=True).set_input_files(screenshot)
     form.get_by_label("What it is", exact=True).select_option(
         label="Ad proof (screenshot or PDF of the ad)"
@@ -91,6 +99,7 @@ def upload(page: Page, screenshot: dict, description: str) -> None:
     form.get_by_label("Description", exact=True).fill(description)
     form.get_by_role("button", name="Upload").click()
     expect(flash(page)).to_contain_text(f"{screenshot['name']} is stored (SHA-256")
+    expect(heading(page)).to_have_text("Evidence & review")
 
 
 def files_row(page: Page, name: str):
@@ -149,7 +158,8 @@ def test_lawyer_reviews_owner_replaces_lawyer_signs_off_and_downloads_the_bundle
         "link", name="Evidence & review"
     ).click()
     expect(lawyer).to_have_url(locker_url)
-    expect(section(lawyer, "Add a file")).to_have_count(0)  # a representative does not upload
+    # A representative does not upload.
+    expect(lawyer.get_by_role("link", name="Add a file", exact=True)).to_have_count(0)
     files_row(lawyer, "job-bank-ad.png").get_by_role("link", name="job-bank-ad.png").click()
     expect(heading(lawyer)).to_have_text("job-bank-ad.png")
     review(lawyer, "Needs changes", REQUEST)
@@ -176,25 +186,26 @@ def test_lawyer_reviews_owner_replaces_lawyer_signs_off_and_downloads_the_bundle
         "link", name="Evidence & review"
     ).click()
     expect(files_row(lawyer, "job-bank-ad-full-page.png")).to_contain_text("accepted")
-    signing = section(lawyer, "Sign-off and filing bundle")
+    tab(lawyer, "Sign-off")
+    expect(heading(lawyer)).to_have_text("Sign-off and filing bundle")
+    signing = section(lawyer, "Sign-off")
     expect(signing).to_contain_text("Not signed off yet.")
     signing.get_by_label("Note for the file", exact=True).fill("Ready to file.")
     # The position still has open errors: the sign-off confirms them with a reason (U2).
     confirm_open_items(signing)
     signing.get_by_role("button", name="Sign off as ready to file").click()
     expect(flash(lawyer)).to_have_text(SIGNED_WITH_OPEN_ITEMS)
-    signing = section(lawyer, "Sign-off and filing bundle")
+    signing = section(lawyer, "Sign-off")
     expect(signing).to_contain_text(f"Signed off as ready to file by {LAWYER_NAME}")
     expect(signing.locator("strong.status")).to_have_text("current")
 
     # The owner sees the sign-off as current too.
-    owner.reload()
-    expect(section(owner, "Sign-off and filing bundle").locator("strong.status")).to_have_text(
-        "current"
-    )
+    tab(owner, "Sign-off")
+    expect(section(owner, "Sign-off").locator("strong.status")).to_have_text("current")
+    expect(section(owner, "Sign-off").get_by_label("Note for the file")).to_have_count(0)
 
     # --- The lawyer builds the bundle: progress, then the download (the page refreshes itself).
-    signing.get_by_role("button", name="Build the filing bundle").click()
+    section(lawyer, "Filing bundle").get_by_role("button", name="Build the filing bundle").click()
     expect(heading(lawyer)).to_have_text("Filing bundle")
     building = lawyer.get_by_text(re.compile(r"Building… \d+ of \d+ files\."))
     ready = lawyer.get_by_role("link", name="Download the bundle")
@@ -232,11 +243,11 @@ def test_optional_fields_are_optional_in_the_browser(app, make, live_server, new
     employer = make.employer(owner_user, operating_name=EMPLOYER)
     make.member(employer, make.user(email=LAWYER_EMAIL, name=LAWYER_NAME), Role.REPRESENTATIVE)
     position_id = add_position(app, employer.id, TITLE)
-    locker_url = f"/employers/{employer.id}/positions/{position_id}/evidence"
+    signing_url = f"/employers/{employer.id}/positions/{position_id}/sign-off"
 
     owner = new_page()
     sign_in(owner, OWNER_EMAIL)
-    owner.goto(locker_url)
+    owner.goto(signing_url)
     retention = section(owner, "Retention")
     retention.get_by_label("Worker's first day of work", exact=True).fill("2015-01-05")
     retention.get_by_role("button", name="Save retention").click()
@@ -256,8 +267,8 @@ def test_optional_fields_are_optional_in_the_browser(app, make, live_server, new
 
     lawyer = new_page()
     sign_in(lawyer, LAWYER_EMAIL)
-    lawyer.goto(locker_url)
-    signing = section(lawyer, "Sign-off and filing bundle")
+    lawyer.goto(signing_url)
+    signing = section(lawyer, "Sign-off")
     confirm_open_items(signing)  # open errors: the confirmation is required, the note is not
     signing.get_by_role("button", name="Sign off as ready to file").click()
     expect(flash(lawyer)).to_have_text(SIGNED_WITH_OPEN_ITEMS)

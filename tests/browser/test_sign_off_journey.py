@@ -39,8 +39,8 @@ def test_lawyer_sees_open_errors_is_refused_then_confirms(app, make, live_server
 
     lawyer = new_page()
     sign_in(lawyer, LAWYER_EMAIL)
-    lawyer.goto(f"/employers/{employer.id}/positions/{position_id}/evidence")
-    signing = section(lawyer, "Sign-off and filing bundle")
+    lawyer.goto(f"/employers/{employer.id}/positions/{position_id}/sign-off")
+    signing = section(lawyer, "Sign-off")
     open_errors = signing.locator("li.open-errors")
     expect(open_errors).to_contain_text(re.compile(r"\d+ errors?"))
     expect(open_errors.locator("li").first).to_be_visible()  # each error is listed
@@ -51,7 +51,7 @@ def test_lawyer_sees_open_errors_is_refused_then_confirms(app, make, live_server
     signing.get_by_label("Note for the file", exact=True).fill("Ready to file.")
     signing.get_by_role("button", name="Sign off as ready to file").click()
     expect(flash(lawyer)).to_have_text("Not signed off: see the open items.")
-    signing = section(lawyer, "Sign-off and filing bundle")
+    signing = section(lawyer, "Sign-off")
     expect(signing).to_contain_text("Not signed off yet.")
     expect(signing.get_by_role("alert")).to_contain_text("waive each error with a reason")
     expect(signing.get_by_label("Note for the file", exact=True)).to_have_value("Ready to file.")
@@ -65,7 +65,7 @@ def test_lawyer_sees_open_errors_is_refused_then_confirms(app, make, live_server
     ).fill(REASON)
     signing.get_by_role("button", name="Sign off as ready to file").click()
     expect(flash(lawyer)).to_have_text(SIGNED_WITH_OPEN_ITEMS)
-    signing = section(lawyer, "Sign-off and filing bundle")
+    signing = section(lawyer, "Sign-off")
     expect(signing).to_contain_text(f"Signed off as ready to file by {LAWYER_NAME}")
     expect(signing.locator(".signed-open")).to_contain_text(f"Signed off although {listed} errors")
     expect(signing.locator(".signed-open")).to_contain_text(REASON)

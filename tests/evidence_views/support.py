@@ -82,7 +82,18 @@ class Locker:
 
     @property
     def url(self) -> str:
+        """The evidence page (its uploads are posted here too)."""
         return f"{self.base}/evidence"
+
+    @property
+    def new_url(self) -> str:
+        """The "Add a file" page."""
+        return f"{self.base}/evidence/new"
+
+    @property
+    def signing_url(self) -> str:
+        """The sign-off page: what is open, the sign-off, the filing bundle, retention."""
+        return f"{self.base}/sign-off"
 
     @property
     def temp_dir(self) -> Path:

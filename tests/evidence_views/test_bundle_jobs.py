@@ -125,8 +125,8 @@ def test_twenty_concurrent_starts_by_the_owner_run_one_build(threaded, monkeypat
     page = clients[0].get(location).get_data(as_text=True)
     assert "Converting file 1 of 3" in page
     assert '<meta http-equiv="refresh" content="2">' in page
-    locker_page = clients[0].get(locker.url).get_data(as_text=True)
-    assert re.search(r"<button[^>]*disabled[^>]*>Building the bundle", locker_page)
+    signing_page = clients[0].get(locker.signing_url).get_data(as_text=True)
+    assert re.search(r"<button[^>]*disabled[^>]*>Building the bundle", signing_page)
 
     again = clients[1].post(start_path(locker), data={"csrf_token": tokens[1]})
     assert again.headers["Location"] == location and len(jobs(locker)) == 1

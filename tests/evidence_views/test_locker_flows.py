@@ -98,7 +98,7 @@ def test_the_owner_archives_and_staff_cannot(locker):
 
 
 def _sign_off_state(locker) -> str:
-    html = text_of(locker.client(Role.REPRESENTATIVE).get(locker.url))
+    html = text_of(locker.client(Role.REPRESENTATIVE).get(locker.signing_url))
     if "outdated: the data or the evidence changed since" in html:
         return "outdated"
     if re.search(r'<strong class="status status-accepted">\s*current\s*</strong>', html):
@@ -108,7 +108,7 @@ def _sign_off_state(locker) -> str:
 
 def _sign_off(locker):
     # The position has open errors: signing off needs the recorded confirmation (issue 7, U2).
-    page = text_of(locker.client(Role.REPRESENTATIVE).get(locker.url))
+    page = text_of(locker.client(Role.REPRESENTATIVE).get(locker.signing_url))
     response = locker.post("/sign-off", confirmed_sign_off(page), role=Role.REPRESENTATIVE)
     assert response.status_code == 302
 

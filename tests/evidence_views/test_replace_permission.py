@@ -30,9 +30,9 @@ def test_staff_cannot_archive_a_file_through_replace(locker):
 
 def test_staff_are_not_offered_the_replace_choice_but_can_upload(locker):
     employer_wide_file(locker)
-    page = locker.client(Role.STAFF).get(locker.url).get_data(as_text=True)
-    assert 'name="replaces"' not in page
-    owner_page = locker.client(Role.OWNER).get(locker.url).get_data(as_text=True)
+    page = locker.client(Role.STAFF).get(locker.new_url).get_data(as_text=True)
+    assert 'name="file"' in page and 'name="replaces"' not in page
+    owner_page = locker.client(Role.OWNER).get(locker.new_url).get_data(as_text=True)
     assert 'name="replaces"' in owner_page
 
     response = locker.upload(png(3), "new-ad.png", role=Role.STAFF, replaces="")

@@ -28,7 +28,7 @@ def test_a_new_ruleset_makes_an_earlier_sign_off_outdated(locker, monkeypatch):
     # The next ruleset: nothing in the position or its files changes.
     monkeypatch.setattr("portal.rules.engine.RULESET", "3")
 
-    html = text_of(locker.client(Role.REPRESENTATIVE).get(locker.url))
+    html = text_of(locker.client(Role.REPRESENTATIVE).get(locker.signing_url))
     assert _sign_off_state(locker) != "current"
     now = "3+" + signed.ruleset.split("+", 1)[1]
     assert (

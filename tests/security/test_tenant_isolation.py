@@ -167,6 +167,7 @@ SPEC_POLICIES = {
     **dict.fromkeys(
         (
             "evidence.locker",
+            "evidence.signing",
             "evidence.item",
             "evidence.download",
             "evidence.bundle_status",
@@ -175,6 +176,7 @@ SPEC_POLICIES = {
         "view",
     ),
     "evidence.upload": "edit",
+    "evidence.new_file": "edit",  # the "Add a file" page
     # Issue 7, S1: starting a bundle build is a change (owner, staff, representative).
     "evidence.start_bundle": "build_bundle",
     # Archiving and the retention period (legal hold) are the owner's; deleting (only once the

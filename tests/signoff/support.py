@@ -7,9 +7,9 @@ REASON = "The client files today; the open items are explained in the cover lett
 
 
 def open_fingerprint(html: str) -> str:
-    """The open items the locker page showed (its sign-off form's hidden field)."""
+    """The open items the sign-off page showed (its sign-off form's hidden field)."""
     match = _FINGERPRINT.search(html)
-    assert match, "the locker page has no sign-off form"
+    assert match, "the page has no sign-off form"
     return match.group(1)
 
 

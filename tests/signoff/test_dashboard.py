@@ -103,7 +103,7 @@ def test_errors_come_before_days_left_and_sign_off_shows_its_state(locker):
         body = {"csrf_token": token, "rule_id": finding.rule, "subject": finding.subject}
         response = client.post(f"{base}/waivers", data=body | {"reason": "Accepted by counsel."})
         assert response.status_code == 302
-    locker_page = text_of(client.get(locker.url))
+    locker_page = text_of(client.get(locker.signing_url))
     assert locker.post("/sign-off", confirmed_sign_off(locker_page), role=REP).status_code == 302
 
     table = rows(text_of(client.get("/")))

@@ -39,7 +39,7 @@ def sign_offs(locker) -> list[SignOff]:
 
 
 def page(locker, role=REP) -> str:
-    return text_of(locker.client(role).get(locker.url))
+    return text_of(locker.client(role).get(locker.signing_url))
 
 
 def squash(html: str) -> str:
