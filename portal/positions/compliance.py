@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app, url_for
+from markupsafe import Markup
 
 from portal import finding_labels as pages
 from portal.cases import Case, case_to_json, parse_case
@@ -72,6 +73,18 @@ def subject_labeller(position: Position) -> SubjectLabeller:
     """Labels for subjects of this position's findings (e.g. of stored requests or reviews)."""
     applicants = services.applicants_in_log_order(position)
     return SubjectLabeller(case_of(position, applicants), case_records(position, applicants))
+
+
+def finding_subject(about: SubjectLabel | None, employer, position) -> Markup:
+    """What a finding is about, named as the user knows the record, linked to its page when one
+    exists (``templates/_macros/findings.html``). In Python: a page lists every finding, and
+    the macro's call cost more than the link."""
+    if not about:
+        return Markup("")
+    href = record_url(about.ref, employer.id, position.id)
+    if href:
+        return Markup('<a class="finding-subject" href="{}">{}</a>').format(href, about.text)
+    return Markup('<span class="finding-subject">{}</span>').format(about.text)
 
 
 def record_url(ref: RecordRef | None, employer_id: int, position_id: int) -> str | None:

@@ -547,6 +547,7 @@ def record_missed_capture(employer_id: int, position_id: int):
 
 # Pages that name a finding's record link it through this (templates/_macros/findings.html).
 bp.add_app_template_global(compliance.record_url, "record_url")
+bp.add_app_template_global(compliance.finding_subject, "finding_subject")
 
 
 def _as_of() -> date:
