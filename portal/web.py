@@ -31,6 +31,7 @@ from werkzeug.routing import IntegerConverter
 from portal import edits
 from portal.extensions import db
 from portal.limits import AS_OF_FIRST, AS_OF_LAST, as_of_in_range
+from portal.rules.phrase import in_language
 
 log = logging.getLogger("portal.security")
 
@@ -347,6 +348,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
     app.jinja_env.filters["money"] = lambda value, currency="CAD": format_currency(value, currency)
+    app.jinja_env.filters["phrase"] = _phrase_in_page_language
     from portal.forms import render_field
 
     app.jinja_env.globals["render_field"] = render_field
@@ -510,6 +512,11 @@ def _template_ngettext(eval_context, singular, plural, number, **variables):
         # nosemgrep: no-markup-of-non-literal - catalogue text, marked as Jinja's gettext does
         translated = Markup(translated)  # noqa: S704  # nosec B704 # catalogue text, as Jinja does
     return translated % variables
+
+
+def _phrase_in_page_language(text):
+    """A finding's message or fix (``portal.rules.phrase``) in the page's language."""
+    return in_language(text, _page_translations().ugettext)
 
 
 def install_page_gettext(app) -> None:

@@ -3,7 +3,7 @@ one translated, with the same placeholders; and no template shows text outside t
 
 The catalogue is ``portal/translations/fr_CA/LC_MESSAGES/messages.po`` (``make catalogue``
 refreshes it). The extraction here is the one ``make messages`` runs (babel.cfg's mapping, the
-``_l``/``lazy_gettext`` keywords), done in-process so the test sees today's code.
+``_l``/``lazy_gettext``/``phrase`` keywords), done in-process so the test sees today's code.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "portal" / "translations" / "fr_CA" / "LC_MESSAGES" / "messages.po"
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "phrase": None}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdfr]|%[sd]|\{\w*\}")
 
 # Templates written in one language on purpose: the offer letter has an English and a French

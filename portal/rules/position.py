@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from portal.rules import sources as src
 from portal.rules.context import Context
+from portal.rules.phrase import phrase
 from portal.rules.registry import ALL_STREAMS, ERROR, HW, LW, Hit, rule
 
 AREA = "position"
@@ -29,9 +30,11 @@ def noc_not_a_unit_group(ctx: Context) -> Iterator[Hit]:
     if ctx.reference.noc(noc) is None:
         yield Hit(
             "position",
-            f'"{noc}" is not one of the 516 NOC 2021 unit groups.',
-            "Pick the 5-digit NOC 2021 unit group that matches the duties (NOC 2016 4-digit "
-            "codes are no longer accepted).",
+            phrase('"%(noc)s" is not one of the 516 NOC 2021 unit groups.', noc=noc),
+            phrase(
+                "Pick the 5-digit NOC 2021 unit group that matches the duties (NOC 2016 4-digit "
+                "codes are no longer accepted)."
+            ),
         )
 
 
@@ -50,8 +53,12 @@ def fewer_than_30_hours(ctx: Context) -> Iterator[Hit]:
     if hours < FULL_TIME_HOURS:
         yield Hit(
             "position",
-            f"The position is {hours} hours a week; at least {FULL_TIME_HOURS} are needed.",
-            f"Offer at least {FULL_TIME_HOURS} hours a week.",
+            phrase(
+                "The position is %(hours)s hours a week; at least %(needed)s are needed.",
+                hours=hours,
+                needed=FULL_TIME_HOURS,
+            ),
+            phrase("Offer at least %(needed)s hours a week.", needed=FULL_TIME_HOURS),
         )
 
 
@@ -70,7 +77,9 @@ def business_number_not_nine_digits(ctx: Context) -> Iterator[Hit]:
     if not _BUSINESS_NUMBER.fullmatch(number):
         yield Hit(
             "employer",
-            f'The business number "{number}" is not 9 digits.',
-            "Enter the 9-digit CRA business number only (without the program account suffix "
-            "such as RT0001, and without spaces).",
+            phrase('The business number "%(number)s" is not 9 digits.', number=number),
+            phrase(
+                "Enter the 9-digit CRA business number only (without the program account suffix "
+                "such as RT0001, and without spaces)."
+            ),
         )

@@ -1,0 +1,74 @@
+"""Issue 13: a finding's message and fix in the reader's language. The rules speak English
+(``Phrase`` is a ``str``); the page looks the message id up in the French catalogue and puts
+the same values in."""
+
+import copy
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from portal.rules.phrase import Phrase, in_language, phrase
+from tests.rules.builders import employer, low_wage_case, one, position
+
+CATALOGUE = (
+    Path(__file__).resolve().parents[2]
+    / "portal"
+    / "translations"
+    / "fr_CA"
+    / "LC_MESSAGES"
+    / "messages.po"
+)
+
+
+def french():
+    """The French catalogue as the portal would load it once compiled (``.mo``)."""
+    with open(CATALOGUE, "rb") as source:
+        catalogue = read_po(source)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return Translations(compiled).ugettext
+
+
+def test_a_phrase_is_its_english_text_everywhere_a_string_goes():
+    text = phrase("The position is %(hours)s hours a week.", hours=Decimal("20"))
+    assert text == "The position is 20 hours a week." and isinstance(text, str)
+    assert json.dumps({"message": text}) == '{"message": "The position is 20 hours a week."}'
+    for kept in (copy.copy(text), copy.deepcopy(text)):
+        assert isinstance(kept, Phrase) and kept.msgid == text.msgid and kept == text
+    assert in_language("plain text", french()) == "plain text"
+
+
+def test_a_value_that_is_a_phrase_is_translated_with_it():
+    def fake(msgid):
+        return {"Offer at least %(needed)s hours a week.": "<< %(needed)s >>", "thirty": "30"}.get(
+            msgid, msgid
+        )
+
+    text = phrase("Offer at least %(needed)s hours a week.", needed=phrase("thirty"))
+    assert text == "Offer at least thirty hours a week."
+    assert in_language(text, fake) == "<< 30 >>"
+
+
+def test_the_position_rules_read_in_french_with_their_values():
+    gettext = french()
+    hours = one(position(low_wage_case(), hours_per_week=Decimal("20")), "POS-FULLTIME")
+    assert hours.message == "The position is 20 hours a week; at least 30 are needed."
+    assert in_language(hours.message, gettext) == (
+        "Le poste compte 20 heures par semaine; il en faut au moins 30."
+    )
+    assert in_language(hours.fix, gettext) == "Offrez au moins 30 heures par semaine."
+
+    noc = one(position(low_wage_case(), noc="6320"), "POS-NOC")
+    assert in_language(noc.message, gettext).startswith("« 6320 » n'est pas l'un des 516")
+    assert in_language(noc.fix, gettext).startswith("Choisissez le groupe de base")
+
+    number = one(employer(low_wage_case(), business_number="12345"), "POS-BN")
+    assert in_language(number.message, gettext) == (
+        "Le numéro d'entreprise « 12345 » n'a pas 9 chiffres."
+    )
