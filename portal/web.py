@@ -7,6 +7,7 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
+from babel.numbers import format_currency as babel_format_currency
 from flask import (
     Flask,
     Response,
@@ -18,7 +19,13 @@ from flask import (
     render_template,
     request,
 )
-from flask_babel import format_currency, format_date, format_datetime, get_translations
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    get_locale,
+    get_translations,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -31,7 +38,7 @@ from werkzeug.routing import IntegerConverter
 from portal import edits
 from portal.extensions import db
 from portal.limits import AS_OF_FIRST, AS_OF_LAST, as_of_in_range
-from portal.rules.phrase import in_language
+from portal.rules.phrase import Label, Money, Phrase, in_language
 
 log = logging.getLogger("portal.security")
 
@@ -514,9 +521,27 @@ def _template_ngettext(eval_context, singular, plural, number, **variables):
     return translated % variables
 
 
+class _PageLanguage:
+    """The page's language as ``portal.rules.phrase`` needs it: words and dollars."""
+
+    def __init__(self, locale) -> None:
+        self.locale = locale
+        self.gettext = _page_translations().ugettext
+
+    def money(self, amount, exact: bool) -> str:
+        shown = babel_format_currency(amount, "CAD", locale=self.locale, decimal_quantization=exact)
+        return shown if exact else _("about %(amount)s", amount=shown)
+
+
 def _phrase_in_page_language(text):
-    """A finding's message or fix (``portal.rules.phrase``) in the page's language."""
-    return in_language(text, _page_translations().ugettext)
+    """A finding's message or fix (``portal.rules.phrase``) in the page's language. English
+    pages show the rules' own text, which is already English."""
+    if not isinstance(text, Phrase | Money | Label):
+        return text
+    locale = get_locale()
+    if locale is None or locale.language == "en":
+        return text
+    return in_language(text, _PageLanguage(locale))
 
 
 def install_page_gettext(app) -> None:

@@ -8,6 +8,7 @@ from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 
 from portal.cases.wages import to_decimal
+from portal.rules.phrase import Money
 
 OFFICIAL_LANGUAGES = frozenset({"english", "french", "anglais", "français", "francais", "en", "fr"})
 _WORD = re.compile(r"[^\W\d_]+")
@@ -66,13 +67,15 @@ def blank(text: str | None) -> bool:
     return text is None or not text.strip()
 
 
-def money(value: Fraction | Decimal) -> str:
-    """Dollars for a message: cents when exact, else four places truncated, marked "about"."""
+def money(value: Fraction | Decimal) -> Money:
+    """Dollars for a message: cents when exact, else four places truncated, marked "about"
+    (a ``Money``: a page writes it the reader's way)."""
     exact = value if isinstance(value, Decimal) else to_decimal(value)
     cents = exact.quantize(_CENT)
     if cents == exact:
-        return f"${cents:,}"
-    return f"about ${exact.quantize(_FOUR_PLACES, rounding=ROUND_DOWN):,}"
+        return Money(f"${cents:,}", cents, True)
+    shown = exact.quantize(_FOUR_PLACES, rounding=ROUND_DOWN)
+    return Money(f"about ${shown:,}", shown, False)
 
 
 def percent(value: Fraction) -> str:

@@ -9,7 +9,7 @@ Flask-Babel; the rules do not import Flask, so the English labels are repeated h
 
 from __future__ import annotations
 
-import re
+from portal.rules.phrase import Label, Phrase, phrase
 
 # Form field -> its label on the position, activity, applicant and Job Match forms.
 FIELD_LABELS = {
@@ -53,14 +53,12 @@ GROUP_LABELS = {
     "asylum_claimants": "Asylum claimants with a work permit",
 }
 
-_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
 
-
-def field(name: str) -> str:
+def field(name: str) -> Phrase:
     """A form field's label, quoted, without a trailing note: '"Reason for not using Job Bank"'."""
-    return f'"{_TRAILING_NOTE.sub("", FIELD_LABELS[name])}"'
+    return phrase('"%(label)s"', label=Label(FIELD_LABELS[name], drop_note=True))
 
 
-def choice(label: str) -> str:
+def choice(label: str) -> Phrase:
     """A choice of a list, quoted as the form shows it."""
-    return f'"{label}"'
+    return phrase('"%(label)s"', label=Label(label))

@@ -10,9 +10,12 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_currency
 from babel.support import Translations
 
-from portal.rules.phrase import Phrase, in_language, phrase
+from portal.rules.phrase import Label, Money, Phrase, in_language, phrase
+from portal.rules.text import money
+from portal.rules.wording import field
 from tests.rules.builders import employer, low_wage_case, one, position
 
 CATALOGUE = (
@@ -25,14 +28,25 @@ CATALOGUE = (
 )
 
 
+class French:
+    """The French catalogue as the portal would load it once compiled (``.mo``), and dollars
+    the Canadian French way (what ``portal.web`` gives a French page)."""
+
+    def __init__(self):
+        with open(CATALOGUE, "rb") as source:
+            catalogue = read_po(source)
+        compiled = io.BytesIO()
+        write_mo(compiled, catalogue)
+        compiled.seek(0)
+        self.gettext = Translations(compiled).ugettext
+
+    def money(self, amount, exact):
+        shown = format_currency(amount, "CAD", locale="fr_CA", decimal_quantization=exact)
+        return shown if exact else f"environ {shown}"
+
+
 def french():
-    """The French catalogue as the portal would load it once compiled (``.mo``)."""
-    with open(CATALOGUE, "rb") as source:
-        catalogue = read_po(source)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalogue)
-    compiled.seek(0)
-    return Translations(compiled).ugettext
+    return French()
 
 
 def test_a_phrase_is_its_english_text_everywhere_a_string_goes():
@@ -45,14 +59,27 @@ def test_a_phrase_is_its_english_text_everywhere_a_string_goes():
 
 
 def test_a_value_that_is_a_phrase_is_translated_with_it():
-    def fake(msgid):
-        return {"Offer at least %(needed)s hours a week.": "<< %(needed)s >>", "thirty": "30"}.get(
-            msgid, msgid
-        )
+    class Fake:
+        words = {"Offer at least %(needed)s hours a week.": "<< %(needed)s >>", "thirty": "30"}
+
+        def gettext(self, msgid):
+            return self.words.get(msgid, msgid)
 
     text = phrase("Offer at least %(needed)s hours a week.", needed=phrase("thirty"))
     assert text == "Offer at least thirty hours a week."
-    assert in_language(text, fake) == "<< 30 >>"
+    assert in_language(text, Fake()) == "<< 30 >>"
+
+
+def test_dollars_and_form_labels_are_written_the_readers_way():
+    assert money(Decimal("1234.5")) == "$1,234.50" and isinstance(money(Decimal("1")), Money)
+    assert money(Decimal("18.50125")) == "about $18.5012"
+    assert in_language(money(Decimal("1234.5")), french()) == "1\u00a0234,50\u00a0$"
+    assert in_language(money(Decimal("18.50125")), french()) == "environ 18,5012\u00a0$"
+
+    quoted = field("prevailing_wage_amount")  # "Prevailing wage you rely on (optional)"
+    assert quoted == '"Prevailing wage you rely on"'
+    assert isinstance(quoted.values["label"], Label)
+    assert in_language(quoted, french()) == "« Salaire en vigueur sur lequel vous vous appuyez »"
 
 
 def test_the_position_rules_read_in_french_with_their_values():
