@@ -146,7 +146,7 @@ clean:
 # while any string is missing or untranslated.
 CATALOGUE := portal/translations/fr_CA/LC_MESSAGES/messages.po
 messages: $(VENV)/.installed  ## extract translatable strings into the template catalogue
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k phrase --sort-by-file --width 100 \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k phrase -k plural_phrase:1,2 --sort-by-file --width 100 \
 		--project "LMIA Compliance Portal" -o portal/translations/messages.pot .
 
 catalogue: messages  ## extract, merge into the French catalogue, report what is left to translate

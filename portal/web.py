@@ -38,7 +38,15 @@ from werkzeug.routing import IntegerConverter
 from portal import edits
 from portal.extensions import db
 from portal.limits import AS_OF_FIRST, AS_OF_LAST, as_of_in_range
-from portal.rules.phrase import Label, Money, Phrase, in_language
+from portal.rules.phrase import (
+    Capitalised,
+    Joined,
+    Label,
+    Money,
+    Phrase,
+    Plural,
+    in_language,
+)
 
 log = logging.getLogger("portal.security")
 
@@ -526,7 +534,8 @@ class _PageLanguage:
 
     def __init__(self, locale) -> None:
         self.locale = locale
-        self.gettext = _page_translations().ugettext
+        translations = _page_translations()
+        self.gettext, self.ngettext = translations.ugettext, translations.ungettext
 
     def money(self, amount, exact: bool) -> str:
         shown = babel_format_currency(amount, "CAD", locale=self.locale, decimal_quantization=exact)
@@ -536,7 +545,7 @@ class _PageLanguage:
 def _phrase_in_page_language(text):
     """A finding's message or fix (``portal.rules.phrase``) in the page's language. English
     pages show the rules' own text, which is already English."""
-    if not isinstance(text, Phrase | Money | Label):
+    if not isinstance(text, Phrase | Plural | Capitalised | Joined | Money | Label):
         return text
     locale = get_locale()
     if locale is None or locale.language == "en":

@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 
 from portal.cases.model import Activity, Applicant, Case, Offer, Wage, Worker
 from portal.cases.wages import hourly_fraction, monthly_gross
+from portal.rules.phrase import Phrase, phrase
 from portal.rules.text import blank, money
 
 LOCAL_STATUSES = frozenset({"citizen", "permanent_resident", "authorized"})
@@ -32,20 +33,20 @@ STREAM_GROUPS = {
 AG_SUSPENSION = (date(2022, 1, 12), date(2025, 12, 31))
 
 METHOD_WORDS = {
-    "job_bank": "Job Bank",
-    "job_board": "job board",
-    "occupation_site": "occupation-specific site",
-    "newspaper": "newspaper",
-    "professional_association": "professional association",
-    "union": "union",
-    "community_organization": "community organization",
-    "underrepresented_group_org": "under-represented group organization",
-    "employment_centre": "employment centre",
-    "job_fair": "job fair",
-    "recruitment_agency": "recruitment agency",
-    "internal": "internal",
-    "social_media": "social media",
-    "other": "other",
+    "job_bank": phrase("Job Bank"),
+    "job_board": phrase("job board"),
+    "occupation_site": phrase("occupation-specific site"),
+    "newspaper": phrase("newspaper"),
+    "professional_association": phrase("professional association"),
+    "union": phrase("union"),
+    "community_organization": phrase("community organization"),
+    "underrepresented_group_org": phrase("under-represented group organization"),
+    "employment_centre": phrase("employment centre"),
+    "job_fair": phrase("job fair"),
+    "recruitment_agency": phrase("recruitment agency"),
+    "internal": phrase("internal"),
+    "social_media": phrase("social media"),
+    "other": phrase("other"),
 }
 
 
@@ -108,11 +109,13 @@ class OfferOf:
     worker_name: str | None
     language: str | None
     start_date: date | None
-    owner: str  # "The" (v1) or "Worker Amadou Diallo's"
+    owner: str  # "The" (v1) or "Worker Amadou Diallo's" (a Phrase)
 
     @property
-    def words(self) -> str:
-        return f"{self.owner} offer"
+    def words(self) -> Phrase:
+        if self.worker is None:
+            return phrase("The offer")
+        return phrase("%(worker)s offer", worker=self.owner)
 
 
 def _filled(text: str | None) -> str | None:
@@ -137,7 +140,11 @@ def offers_of(case: Case) -> tuple[OfferOf, ...]:
         name = _filled(offer.worker_name) or _filled(worker.name)
         # Messages name the worker as the portal lists them (their record), else as the offer does.
         known = _filled(worker.name) or name
-        owner = f"Worker {known.strip()}'s" if known else f"Worker {index + 1}'s"
+        owner = (
+            phrase("Worker %(name)s's", name=known.strip())
+            if known
+            else phrase("Worker %(number)s's", number=index + 1)
+        )
         result.append(
             OfferOf(
                 subject,
@@ -155,18 +162,22 @@ def offers_of(case: Case) -> tuple[OfferOf, ...]:
 def activity_label(activity: Activity) -> str:
     """How a message names an activity: "the Job Bank ad", "the Indeed ad (job_board)"."""
     if activity.method == "job_bank":
-        return "the Job Bank ad"
+        return phrase("the Job Bank ad")
     words = METHOD_WORDS[activity.method]
     if activity.platform and not blank(activity.platform):
-        return f"the {activity.platform.strip()} ad ({words})"
-    return f"the {words} ad"
+        return phrase(
+            "the %(platform)s ad (%(method)s)", platform=activity.platform.strip(), method=words
+        )
+    return phrase("the %(method)s ad", method=words)
 
 
 def event_label(activity: Activity) -> str:
     words = METHOD_WORDS[activity.method]
     if activity.platform and not blank(activity.platform):
-        return f"the {activity.platform.strip()} event ({words})"
-    return f"the {words} event"
+        return phrase(
+            "the %(platform)s event (%(method)s)", platform=activity.platform.strip(), method=words
+        )
+    return phrase("the %(method)s event", method=words)
 
 
 class Context:
@@ -302,32 +313,60 @@ class Context:
         looked_up = self.reference.prevailing_wage(noc, location.economic_region, location.province)
         job_bank = None if looked_up is None else Fraction(looked_up.hourly)
         where = getattr(looked_up, "geography_name", None)
-        median = f"the Job Bank median for NOC {noc}" + (f" in {where}" if where else "")
+        median = (
+            phrase("the Job Bank median for NOC %(noc)s in %(where)s", noc=noc, where=where)
+            if where
+            else phrase("the Job Bank median for NOC %(noc)s", noc=noc)
+        )
         own = self.position.prevailing_wage
         declared = None if own is None else self.hourly_of(own)
-        given = "the figure given in the case"
         label = self.position.prevailing_wage_source
-        if label is not None and not blank(label):
-            given += f" ({label.strip()})"
+        given = (
+            phrase("the figure given in the case (%(source)s)", source=label.strip())
+            if label is not None and not blank(label)
+            else phrase("the figure given in the case")
+        )
         if declared is None and job_bank is None:
             return None
         if job_bank is None:
             assert declared is not None
             return Prevailing(
                 declared,
-                f"{given}; Job Bank publishes no median for NOC {noc} in the loaded data",
+                phrase(
+                    "%(given)s; Job Bank publishes no median for NOC %(noc)s in the loaded data",
+                    given=given,
+                    noc=noc,
+                ),
                 "declared",
             )
         if declared is None:
             return Prevailing(job_bank, median, "job_bank")
         if declared > job_bank:
             return Prevailing(
-                declared, f"{given}, higher than {median} ({money(job_bank)})", "declared"
+                declared,
+                phrase(
+                    "%(given)s, higher than %(median)s (%(amount)s)",
+                    given=given,
+                    median=median,
+                    amount=money(job_bank),
+                ),
+                "declared",
             )
-        relation = "the same as" if declared == job_bank else "higher than"
-        return Prevailing(
-            job_bank, f"{median}, {relation} the {money(declared)} given in the case", "job_bank"
+        amount = money(declared)
+        source = (
+            phrase(
+                "%(median)s, the same as the %(amount)s given in the case",
+                median=median,
+                amount=amount,
+            )
+            if declared == job_bank
+            else phrase(
+                "%(median)s, higher than the %(amount)s given in the case",
+                median=median,
+                amount=amount,
+            )
         )
+        return Prevailing(job_bank, source, "job_bank")
 
     # --- offers (one per worker in lmia-case/2) ------------------------------------------------
 

@@ -11,25 +11,26 @@ from datetime import date
 
 from portal.rules import sources as src
 from portal.rules.context import Context, OfferOf
+from portal.rules.phrase import Joined, phrase
 from portal.rules.registry import ALL_STREAMS, ERROR, WARNING, Hit, rule
 from portal.rules.text import blank, listing, norm_name
 
 AREA = "offer"
 SOR_2022_142 = date(2022, 9, 26)
 CORE_ITEMS = (
-    ("worker_name", "worker's name"),
-    ("employer_legal_name", "employer's legal name"),
-    ("employer_address", "employer's address"),
-    ("title", "job title"),
-    ("noc", "NOC"),
-    ("duties", "duties"),
-    ("work_location", "work location"),
-    ("wage", "wage"),
-    ("hours_per_week", "hours per week"),
-    ("overtime", "overtime"),
-    ("vacation", "vacation"),
-    ("start_date", "start date"),
-    ("duration_months", "duration"),
+    ("worker_name", phrase("worker's name")),
+    ("employer_legal_name", phrase("employer's legal name")),
+    ("employer_address", phrase("employer's address")),
+    ("title", phrase("job title")),
+    ("noc", phrase("NOC")),
+    ("duties", phrase("duties")),
+    ("work_location", phrase("work location")),
+    ("wage", phrase("wage")),
+    ("hours_per_week", phrase("hours per week")),
+    ("overtime", phrase("overtime")),
+    ("vacation", phrase("vacation")),
+    ("start_date", phrase("start date")),
+    ("duration_months", phrase("duration")),
 )
 
 
@@ -63,8 +64,12 @@ def offer_missing_core_terms(ctx: Context) -> Iterator[Hit]:
         if missing:
             yield Hit(
                 item.subject,
-                f"{item.words} is missing: {listing(missing, limit=len(CORE_ITEMS))}.",
-                "Complete the offer with every missing term before it is signed.",
+                phrase(
+                    "%(offer)s is missing: %(terms)s.",
+                    offer=item.words,
+                    terms=listing(missing, limit=len(CORE_ITEMS)),
+                ),
+                phrase("Complete the offer with every missing term before it is signed."),
             )
 
 
@@ -91,29 +96,54 @@ def _offer_mismatches(ctx: Context, item: OfferOf) -> Iterator[Hit]:
     position = ctx.position
     problems = []
     if offer.noc is not None and not blank(offer.noc) and offer.noc.strip() != position.noc:
-        problems.append(f"its NOC {offer.noc.strip()} is not the position's {position.noc}")
+        problems.append(
+            phrase(
+                "its NOC %(offer_noc)s is not the position's %(noc)s",
+                offer_noc=offer.noc.strip(),
+                noc=position.noc,
+            )
+        )
     if (
         offer.title is not None
         and not blank(offer.title)
         and norm_name(offer.title) != norm_name(position.title)
     ):
-        problems.append(f'its title "{offer.title.strip()}" is not "{position.title.strip()}"')
+        problems.append(
+            phrase(
+                'its title "%(offer_title)s" is not "%(title)s"',
+                offer_title=offer.title.strip(),
+                title=position.title.strip(),
+            )
+        )
     if offer.hours_per_week is not None and offer.hours_per_week < position.hours_per_week:
         problems.append(
-            f"it offers {offer.hours_per_week} hours a week, fewer than the position's "
-            f"{position.hours_per_week}"
+            phrase(
+                "it offers %(hours)s hours a week, fewer than the position's %(position_hours)s",
+                hours=offer.hours_per_week,
+                position_hours=position.hours_per_week,
+            )
         )
     if offer.work_location is not None:
         city = offer.work_location.city
         if norm_name(city) != norm_name(position.work_location.city):
             problems.append(
-                f"its work city {city.strip()} is not {position.work_location.city.strip()}"
+                phrase(
+                    "its work city %(offer_city)s is not %(city)s",
+                    offer_city=city.strip(),
+                    city=position.work_location.city.strip(),
+                )
             )
     if problems:
         yield Hit(
             item.subject,
-            f"{item.words} does not match the LMIA position: " + "; ".join(problems) + ".",
-            "Make the offer's NOC, title, hours and work location the same as the position's.",
+            phrase(
+                "%(offer)s does not match the LMIA position: %(problems)s.",
+                offer=item.words,
+                problems=Joined(problems, "; "),
+            ),
+            phrase(
+                "Make the offer's NOC, title, hours and work location the same as the position's."
+            ),
         )
 
 
@@ -144,29 +174,61 @@ def _agreement_problems(ctx: Context, item: OfferOf) -> Iterator[Hit]:
     offer = item.offer
     problems = []
     start = item.start_date
-    signatures = (
-        ("employer", offer.signed_by_employer_on),
-        ("worker", offer.signed_by_worker_on),
-    )
+    employer_day, worker_day = offer.signed_by_employer_on, offer.signed_by_worker_on
     if start is not None and start <= ctx.as_of:
-        unsigned = [who for who, day in signatures if day is None]
-        if unsigned:
+        if employer_day is None and worker_day is None:
             problems.append(
-                f"work started on {start} but the {' and the '.join(unsigned)} "
-                f"{'has' if len(unsigned) == 1 else 'have'} not signed"
+                phrase(
+                    "work started on %(start)s but the employer and the worker have not signed",
+                    start=start,
+                )
+            )
+        elif employer_day is None:
+            problems.append(
+                phrase("work started on %(start)s but the employer has not signed", start=start)
+            )
+        elif worker_day is None:
+            problems.append(
+                phrase("work started on %(start)s but the worker has not signed", start=start)
             )
     if start is not None:
-        for who, day in signatures:
-            if day is not None and day > start:
-                problems.append(f"the {who} signed on {day}, after the start date {start}")
+        if employer_day is not None and employer_day > start:
+            problems.append(
+                phrase(
+                    "the employer signed on %(day)s, after the start date %(start)s",
+                    day=employer_day,
+                    start=start,
+                )
+            )
+        if worker_day is not None and worker_day > start:
+            problems.append(
+                phrase(
+                    "the worker signed on %(day)s, after the start date %(start)s",
+                    day=worker_day,
+                    start=start,
+                )
+            )
     if item.language is None:
-        problems.append("the language of the agreement (English or French) is not recorded")
+        problems.append(phrase("the language of the agreement (English or French) is not recorded"))
     if problems:
         yield Hit(
             item.subject,
-            f"{item.owner} employment agreement is not in order: " + "; ".join(problems) + ".",
-            "Have both parties sign and date the agreement on or before the first day of work, "
-            "in the official language the worker chose, and record that language.",
+            (
+                phrase(
+                    "The employment agreement is not in order: %(problems)s.",
+                    problems=Joined(problems, "; "),
+                )
+                if item.worker is None
+                else phrase(
+                    "%(worker)s employment agreement is not in order: %(problems)s.",
+                    worker=item.owner,
+                    problems=Joined(problems, "; "),
+                )
+            ),
+            phrase(
+                "Have both parties sign and date the agreement on or before the first day of "
+                "work, in the official language the worker chose, and record that language."
+            ),
         )
 
 
@@ -187,8 +249,13 @@ def offer_silent_on_fees(ctx: Context) -> Iterator[Hit]:
             continue
         yield Hit(
             item.subject,
-            f"{item.words} does not state that no recruitment or LMIA fee is charged to or "
-            "recovered from the worker.",
-            "Add a clause saying that no recruitment fee, LMIA fee or representative fee is or "
-            "will be charged to or recovered from the worker.",
+            phrase(
+                "%(offer)s does not state that no recruitment or LMIA fee is charged to or "
+                "recovered from the worker.",
+                offer=item.words,
+            ),
+            phrase(
+                "Add a clause saying that no recruitment fee, LMIA fee or representative fee is "
+                "or will be charged to or recovered from the worker."
+            ),
         )

@@ -6,9 +6,10 @@ keeps the catalogue's message id and the values put into it, so the web layer ca
 id up in the reader's catalogue and put the same values in (``portal.web``'s ``phrase``
 filter). ``phrase(...)`` is the keyword ``make messages`` extracts.
 
-A value may be a fragment worded in another place: a ``Phrase``, a form's ``Label`` (already
-in the catalogue through the form) or an amount of ``Money`` (written the reader's way:
-"$1,234.50", "1 234,50 $"). Each renders itself through the ``Catalogue`` it is given.
+A value may be a fragment worded in another place: a ``Phrase``, a count's ``Plural``, a
+fragment that begins a sentence (``Capitalised``), a form's ``Label`` (already in the catalogue
+through the form) or an amount of ``Money`` (written the reader's way: "$1,234.50",
+"1 234,50 $"). Each renders itself through the ``Catalogue`` it is given.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ class Catalogue(Protocol):
     """What a language gives a phrase: its words and its way of writing dollars."""
 
     def gettext(self, msgid: str) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
 
     def money(self, amount: Decimal, exact: bool) -> str: ...
 
@@ -43,6 +46,57 @@ class Phrase(str):
         if not self.values:
             return translated
         return translated % {name: in_language(v, catalogue) for name, v in self.values.items()}
+
+
+class Plural(str):
+    """A phrase whose words follow a count (``%(num)d``): "1 day", "3 days"; French counts 0
+    and 1 as singular. ``plural_phrase(...)`` is its extraction keyword."""
+
+    singular: str
+    plural: str
+    num: int
+    values: dict[str, Any]
+
+    def __new__(cls, singular: str, plural: str, num: int, **values: Any) -> Plural:
+        values = {"num": num, **values}
+        text = super().__new__(cls, (singular if num == 1 else plural) % values)
+        text.singular, text.plural, text.num, text.values = singular, plural, num, values
+        return text
+
+    def in_language(self, catalogue: Catalogue) -> str:
+        translated = catalogue.ngettext(self.singular, self.plural, self.num)
+        return translated % {name: in_language(v, catalogue) for name, v in self.values.items()}
+
+
+class Joined(str):
+    """Fragments joined by a separator that reads the same in both languages ("; ", ", ")."""
+
+    items: tuple[str, ...]
+    separator: str
+
+    def __new__(cls, items, separator: str) -> Joined:
+        items = tuple(items)
+        text = super().__new__(cls, separator.join(items))
+        text.items, text.separator = items, separator
+        return text
+
+    def in_language(self, catalogue: Catalogue) -> str:
+        return self.separator.join(in_language(item, catalogue) for item in self.items)
+
+
+class Capitalised(str):
+    """A fragment that begins a sentence: its first letter upper case, in any language."""
+
+    fragment: str
+
+    def __new__(cls, fragment: str) -> Capitalised:
+        text = super().__new__(cls, fragment[:1].upper() + fragment[1:])
+        text.fragment = fragment
+        return text
+
+    def in_language(self, catalogue: Catalogue) -> str:
+        shown = in_language(self.fragment, catalogue)
+        return shown[:1].upper() + shown[1:]
 
 
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
@@ -85,6 +139,11 @@ class Money(str):
 def phrase(msgid: str, **values: Any) -> Phrase:
     """Mark ``msgid`` (with ``%(name)s`` placeholders) for the catalogue and fill it in."""
     return Phrase(msgid, **values)
+
+
+def plural_phrase(singular: str, plural: str, num: int, **values: Any) -> Plural:
+    """Mark a singular and a plural msgid (``%(num)d`` is the count) and fill one in."""
+    return Plural(singular, plural, num, **values)
 
 
 def in_language(text: Any, catalogue: Catalogue) -> Any:

@@ -8,7 +8,7 @@ from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 
 from portal.cases.wages import to_decimal
-from portal.rules.phrase import Money
+from portal.rules.phrase import Joined, Money, phrase
 
 OFFICIAL_LANGUAGES = frozenset({"english", "french", "anglais", "français", "francais", "en", "fr"})
 _WORD = re.compile(r"[^\W\d_]+")
@@ -92,15 +92,11 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 
 def listing(items: list[str], limit: int = 6) -> str:
-    """Join items for a message, naming at most ``limit`` of them."""
-    if len(items) <= limit:
-        shown = items
-        rest = ""
-    else:
-        shown = items[:limit]
-        rest = f" and {len(items) - limit} more"
+    """Join items for a message ("A, B and C"), naming at most ``limit`` of them ("A, B and 4
+    more"); each item may be a phrase, and the joining words are one too."""
+    shown, more = items[:limit], max(len(items) - limit, 0)
+    if more:
+        return phrase("%(items)s and %(more)s more", items=Joined(shown, ", "), more=more)
     if len(shown) <= 1:
-        return "".join(shown) + rest
-    if rest:
-        return ", ".join(shown) + rest
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
+        return shown[0] if shown else ""
+    return phrase("%(items)s and %(last)s", items=Joined(shown[:-1], ", "), last=shown[-1])

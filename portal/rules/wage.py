@@ -11,6 +11,7 @@ from portal.cases.model import Wage
 from portal.rules import sources as src
 from portal.rules.advertising import ad_has_wage_figure
 from portal.rules.context import Context, activity_label
+from portal.rules.phrase import phrase
 from portal.rules.registry import ALL_STREAMS, ERROR, GTS, WARNING, Hit, rule
 from portal.rules.text import money
 from portal.rules.wording import field
@@ -49,10 +50,16 @@ def wage_does_not_fit_stream(ctx: Context) -> Iterator[Hit]:
     if threshold is None:
         yield Hit(
             "position.wage",
-            f"No high-wage threshold for {ctx.province} is loaded for {ctx.d}; the stream cannot "
-            "be verified against the wage.",
-            "Check ESDC's median wage table for the province and date, or update the reference "
-            "data.",
+            phrase(
+                "No high-wage threshold for %(province)s is loaded for %(date)s; the stream "
+                "cannot be verified against the wage.",
+                province=ctx.province,
+                date=ctx.d,
+            ),
+            phrase(
+                "Check ESDC's median wage table for the province and date, or update the "
+                "reference data."
+            ),
             severity=WARNING,
         )
         return
@@ -60,31 +67,55 @@ def wage_does_not_fit_stream(ctx: Context) -> Iterator[Hit]:
     if _stream_fits(ctx.stream, hourly, threshold):
         return
     if ctx.stream == "high_wage":
-        message = (
-            f"The offered wage is {money(hourly)} an hour, below the high-wage threshold of "
-            f"{money(threshold)} for {ctx.province} on {ctx.d}."
+        message = phrase(
+            "The offered wage is %(wage)s an hour, below the high-wage threshold of "
+            "%(threshold)s for %(province)s on %(date)s.",
+            wage=money(hourly),
+            threshold=money(threshold),
+            province=ctx.province,
+            date=ctx.d,
         )
-        fix = (
-            f"Raise the wage to at least {money(threshold)} an hour, or apply in the low-wage "
-            "stream."
+        fix = phrase(
+            "Raise the wage to at least %(threshold)s an hour, or apply in the low-wage stream.",
+            threshold=money(threshold),
+        )
+        transition_fix = phrase(
+            "Keep proof that the application was prepared under the earlier threshold; "
+            "otherwise: raise the wage to at least %(threshold)s an hour, or apply in the "
+            "low-wage stream.",
+            threshold=money(threshold),
         )
     else:
-        message = (
-            f"The offered wage is {money(hourly)} an hour, at or above the high-wage threshold of "
-            f"{money(threshold)} for {ctx.province} on {ctx.d}."
+        message = phrase(
+            "The offered wage is %(wage)s an hour, at or above the high-wage threshold of "
+            "%(threshold)s for %(province)s on %(date)s.",
+            wage=money(hourly),
+            threshold=money(threshold),
+            province=ctx.province,
+            date=ctx.d,
         )
-        fix = "Apply in the high-wage stream (with a transition plan)."
+        fix = phrase("Apply in the high-wage stream (with a transition plan).")
+        transition_fix = phrase(
+            "Keep proof that the application was prepared under the earlier threshold; "
+            "otherwise: apply in the high-wage stream (with a transition plan)."
+        )
     first, last = THRESHOLD_TRANSITION
     if first <= ctx.d <= last:
         before = ctx.reference.wage_threshold(ctx.province, first - timedelta(days=1))
         if before is not None and _stream_fits(ctx.stream, hourly, before.hourly):
             yield Hit(
                 "position.wage",
-                f"{message} The stream was correct under the threshold of "
-                f"{money(before.hourly)} in force on {first - timedelta(days=1)}, which ESDC "
-                f"still accepted during its transition ({first} to {last}).",
-                f"Keep proof that the application was prepared under the earlier threshold; "
-                f"otherwise: {fix[0].lower()}{fix[1:]}",
+                phrase(
+                    "%(message)s The stream was correct under the threshold of %(before)s in "
+                    "force on %(day_before)s, which ESDC still accepted during its transition "
+                    "(%(first)s to %(last)s).",
+                    message=message,
+                    before=money(before.hourly),
+                    day_before=first - timedelta(days=1),
+                    first=first,
+                    last=last,
+                ),
+                transition_fix,
                 severity=WARNING,
             )
             return
@@ -116,19 +147,35 @@ def wage_below_prevailing(ctx: Context) -> Iterator[Hit]:
         where = location.economic_region or location.province
         yield Hit(
             "position.wage",
-            f"No prevailing wage is known for NOC {ctx.position.noc} in {where}; the offered wage "
-            "cannot be verified against it.",
-            "Look up the Job Bank median wage for the occupation and region and enter it under "
-            f"{field('prevailing_wage_amount')}, with its {field('prevailing_wage_source')}.",
+            phrase(
+                "No prevailing wage is known for NOC %(noc)s in %(where)s; the offered wage "
+                "cannot be verified against it.",
+                noc=ctx.position.noc,
+                where=where,
+            ),
+            phrase(
+                "Look up the Job Bank median wage for the occupation and region and enter it "
+                "under %(amount_field)s, with its %(source_field)s.",
+                amount_field=field("prevailing_wage_amount"),
+                source_field=field("prevailing_wage_source"),
+            ),
             severity=WARNING,
         )
         return
     if ctx.hourly < prevailing.hourly:
         yield Hit(
             "position.wage",
-            f"The offered wage is {money(ctx.hourly)} an hour, below the prevailing wage of "
-            f"{money(prevailing.hourly)} ({prevailing.source}).",
-            f"Raise the wage to at least {money(prevailing.hourly)} an hour.",
+            phrase(
+                "The offered wage is %(wage)s an hour, below the prevailing wage of "
+                "%(prevailing)s (%(source)s).",
+                wage=money(ctx.hourly),
+                prevailing=money(prevailing.hourly),
+                source=prevailing.source,
+            ),
+            phrase(
+                "Raise the wage to at least %(prevailing)s an hour.",
+                prevailing=money(prevailing.hourly),
+            ),
         )
 
 
@@ -169,10 +216,19 @@ def advertised_wage_below_prevailing(ctx: Context) -> Iterator[Hit]:
         if hourly < prevailing.hourly:
             yield Hit(
                 f"recruitment[{index}]",
-                f"The wage in {label} is {money(hourly)} an hour, below the prevailing wage of "
-                f"{money(prevailing.hourly)} ({prevailing.source}).",
-                f"Advertise again with a wage (or the bottom of the range) of at least "
-                f"{money(prevailing.hourly)} an hour.",
+                phrase(
+                    "The wage in %(ad)s is %(wage)s an hour, below the prevailing wage of "
+                    "%(prevailing)s (%(source)s).",
+                    ad=label,
+                    wage=money(hourly),
+                    prevailing=money(prevailing.hourly),
+                    source=prevailing.source,
+                ),
+                phrase(
+                    "Advertise again with a wage (or the bottom of the range) of at least "
+                    "%(prevailing)s an hour.",
+                    prevailing=money(prevailing.hourly),
+                ),
             )
 
 
@@ -196,21 +252,44 @@ def offer_wage_below_position_or_ad(ctx: Context) -> Iterator[Hit]:
         offered = ctx.offer_hourly(item.offer)
         if offered is None:
             continue
-        problems = []
-        if offered < ctx.hourly:
-            problems.append(f"the position's {money(ctx.hourly)}")
+        below_position = offered < ctx.hourly
+        below_ad = None
         if advertised:
             _, label, lowest = min(advertised, key=lambda entry: entry[2])
             if offered < lowest:
-                problems.append(f"the {money(lowest)} advertised in {label}")
-        if problems:
-            yield Hit(
-                item.subject,
-                f"{item.words} pays {money(offered)} an hour, less than "
-                + " and ".join(problems)
-                + ".",
-                "Offer at least the wage of the LMIA position and of every ad.",
+                below_ad = phrase(
+                    "the %(amount)s advertised in %(ad)s", amount=money(lowest), ad=label
+                )
+        if below_position and below_ad:
+            message = phrase(
+                "%(offer)s pays %(wage)s an hour, less than the position's %(position_wage)s "
+                "and %(advertised)s.",
+                offer=item.words,
+                wage=money(offered),
+                position_wage=money(ctx.hourly),
+                advertised=below_ad,
             )
+        elif below_position:
+            message = phrase(
+                "%(offer)s pays %(wage)s an hour, less than the position's %(position_wage)s.",
+                offer=item.words,
+                wage=money(offered),
+                position_wage=money(ctx.hourly),
+            )
+        elif below_ad:
+            message = phrase(
+                "%(offer)s pays %(wage)s an hour, less than %(advertised)s.",
+                offer=item.words,
+                wage=money(offered),
+                advertised=below_ad,
+            )
+        else:
+            continue
+        yield Hit(
+            item.subject,
+            message,
+            phrase("Offer at least the wage of the LMIA position and of every ad."),
+        )
 
 
 @rule(
@@ -231,7 +310,14 @@ def wage_below_incumbents(ctx: Context) -> Iterator[Hit]:
     if ctx.hourly < incumbent_hourly:
         yield Hit(
             "position.wage",
-            f"The offered wage is {money(ctx.hourly)} an hour, below the {money(incumbent_hourly)} "
-            "paid to current employees in the same job and location.",
-            f"Raise the wage to at least {money(incumbent_hourly)} an hour.",
+            phrase(
+                "The offered wage is %(wage)s an hour, below the %(incumbent)s paid to current "
+                "employees in the same job and location.",
+                wage=money(ctx.hourly),
+                incumbent=money(incumbent_hourly),
+            ),
+            phrase(
+                "Raise the wage to at least %(incumbent)s an hour.",
+                incumbent=money(incumbent_hourly),
+            ),
         )

@@ -5,6 +5,7 @@ the same values in."""
 import copy
 import io
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from babel.support import Translations
 from portal.rules.phrase import Label, Money, Phrase, in_language, phrase
 from portal.rules.text import money
 from portal.rules.wording import field
-from tests.rules.builders import employer, low_wage_case, one, position
+from tests.rules.builders import employer, hourly, low_wage_case, one, position
+from tests.rules.builders import offer as change_offer
 
 CATALOGUE = (
     Path(__file__).resolve().parents[2]
@@ -98,4 +100,38 @@ def test_the_position_rules_read_in_french_with_their_values():
     number = one(employer(low_wage_case(), business_number="12345"), "POS-BN")
     assert in_language(number.message, gettext) == (
         "Le numéro d'entreprise « 12345 » n'a pas 9 chiffres."
+    )
+
+
+def test_the_wage_rules_read_in_french_with_dollars_the_french_way():
+    case = position(
+        low_wage_case(),
+        wage=hourly("19.99"),
+        prevailing_wage=hourly("20"),
+        prevailing_wage_source="convention collective",
+    )
+    finding = one(case, "WAGE-PREVAILING")
+    assert in_language(finding.message, french()) == (
+        "Le salaire offert est de 19,99\u00a0$ l'heure, sous le salaire en vigueur de "
+        "20,00\u00a0$ (le montant indiqué dans le dossier (convention collective), plus élevé "
+        "que le salaire médian du Guichet-Emplois pour la CNP 63200 (18,00\u00a0$))."
+    )
+    assert in_language(finding.fix, french()) == (
+        "Augmentez le salaire à au moins 20,00\u00a0$ l'heure."
+    )
+
+
+def test_the_offer_rules_read_in_french_with_their_lists():
+    case = change_offer(low_wage_case(), signed_by_worker_on=None, signed_by_employer_on=None)
+    signed = one(case, "OFFER-SIGNED", as_of=date(2026, 7, 1))
+    assert "the employer and the worker have not signed" in signed.message
+    assert in_language(signed.message, french()).startswith(
+        "Le contrat de travail n'est pas conforme : le travail a commencé le 2026-"
+    )
+    assert "l'employeur et le travailleur n'ont pas signé" in in_language(signed.message, french())
+
+    missing = one(change_offer(low_wage_case(), duties=None, vacation=None), "OFFER-CORE")
+    assert missing.message == "The offer is missing: duties and vacation."
+    assert in_language(missing.message, french()) == (
+        "L'offre ne précise pas : fonctions et vacances."
     )
