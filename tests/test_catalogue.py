@@ -19,7 +19,13 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "portal" / "translations" / "fr_CA" / "LC_MESSAGES" / "messages.po"
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "phrase": None, "plural_phrase": (1, 2)}
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "_l": None,
+    "lazy_gettext": None,
+    "phrase": None,
+    "plural_phrase": (1, 2),
+}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdfr]|%[sd]|\{\w*\}")
 
 # Templates written in one language on purpose: the offer letter has an English and a French
