@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from portal.rules import sources as src
 from portal.rules.context import Context
+from portal.rules.phrase import phrase, plural_phrase
 from portal.rules.registry import ERROR, Hit, rule
 from portal.rules.text import blank
 
@@ -45,17 +46,24 @@ def transition_plan_missing_or_thin(ctx: Context) -> Iterator[Hit]:
     if (three >= 3 and kinds["underrepresented"] >= 1) or kinds["permanent_residence"] >= 1:
         return
     if plan is None:
-        message = "There is no transition plan."
+        message = phrase("There is no transition plan.")
     else:
-        message = (
-            f"The transition plan has {three} recruit, retain or train "
-            f"{'activity' if three == 1 else 'activities'} and "
-            f"{kinds['underrepresented']} aimed at under-represented groups; it needs at least "
-            "3 and 1, or one activity supporting the worker's permanent residence."
+        message = plural_phrase(
+            "The transition plan has %(num)d recruit, retain or train activity and "
+            "%(underrepresented)s aimed at under-represented groups; it needs at least 3 and "
+            "1, or one activity supporting the worker's permanent residence.",
+            "The transition plan has %(num)d recruit, retain or train activities and "
+            "%(underrepresented)s aimed at under-represented groups; it needs at least 3 and "
+            "1, or one activity supporting the worker's permanent residence.",
+            three,
+            underrepresented=kinds["underrepresented"],
         )
     yield Hit(
         "transition_plan",
         message,
-        "Add recruit/retain/train activities (at least 3) and one for under-represented groups, "
-        "or an activity supporting permanent residence, or state the exemption that applies.",
+        phrase(
+            "Add recruit/retain/train activities (at least 3) and one for under-represented "
+            "groups, or an activity supporting permanent residence, or state the exemption "
+            "that applies."
+        ),
     )

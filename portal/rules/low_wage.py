@@ -9,6 +9,7 @@ from fractions import Fraction
 from portal.rules import sources as src
 from portal.rules.context import Context
 from portal.rules.high_wage import PRIMARY_AGRICULTURE_NOCS
+from portal.rules.phrase import Joined, phrase, plural_phrase
 from portal.rules.registry import ALL_STREAMS, ERROR, LW, WARNING, Hit, rule
 from portal.rules.text import listing, money, norm_name, percent
 from portal.rules.wording import field
@@ -44,9 +45,9 @@ QC_FREEZE = {
     "laval": ("Laval", date(2025, 3, 3), QC_FREEZE_END),
 }
 OBLIGATIONS = {
-    "round_trip_travel": "round-trip travel",
-    "health_insurance": "health insurance",
-    "workplace_safety_insurance": "workplace safety insurance",
+    "round_trip_travel": phrase("round-trip travel"),
+    "health_insurance": phrase("health insurance"),
+    "workplace_safety_insurance": phrase("workplace safety insurance"),
 }
 RENT_SHARE = Fraction(30, 100)
 
@@ -96,10 +97,16 @@ def low_wage_cap_exceeded(ctx: Context) -> Iterator[Hit]:
         ]
         yield Hit(
             "position",
-            f"The cap on low-wage TFWs cannot be verified: {listing(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} not filled in.",
-            "Record the total workforce and the low-wage TFWs already employed at the work "
-            "location.",
+            plural_phrase(
+                "The cap on low-wage TFWs cannot be verified: %(fields)s is not filled in.",
+                "The cap on low-wage TFWs cannot be verified: %(fields)s are not filled in.",
+                len(missing),
+                fields=listing(missing),
+            ),
+            phrase(
+                "Record the total workforce and the low-wage TFWs already employed at the work "
+                "location."
+            ),
             severity=WARNING,
         )
         return
@@ -107,19 +114,39 @@ def low_wage_cap_exceeded(ctx: Context) -> Iterator[Hit]:
     share = Fraction(tfws + positions, employees + positions)
     if share <= cap:
         return
-    sector = f"NAICS {ctx.naics}" if ctx.naics else "no NAICS code given"
+    if ctx.naics and in_sector:
+        sector = phrase("NAICS %(naics)s, sector cap", naics=ctx.naics)
+    elif ctx.naics:
+        sector = phrase("NAICS %(naics)s", naics=ctx.naics)
+    else:
+        sector = phrase("no NAICS code given")
     allowed_positions = _allowed_positions(tfws, employees, cap)
     yield Hit(
         "position",
-        f"With these {positions} position{'s' if positions != 1 else ''}, low-wage TFWs would be "
-        f"{tfws + positions} of {employees + positions} workers at the location "
-        f"({percent(share)}), above the {percent(cap)} cap on {ctx.d} ({sector}"
-        f"{', sector cap' if in_sector else ''}).",
+        plural_phrase(
+            "With this %(num)d position, low-wage TFWs would be %(tfws)s of %(workers)s workers "
+            "at the location (%(share)s), above the %(cap)s cap on %(date)s (%(sector)s).",
+            "With these %(num)d positions, low-wage TFWs would be %(tfws)s of %(workers)s "
+            "workers at the location (%(share)s), above the %(cap)s cap on %(date)s "
+            "(%(sector)s).",
+            positions,
+            tfws=tfws + positions,
+            workers=employees + positions,
+            share=percent(share),
+            cap=percent(cap),
+            date=ctx.d,
+            sector=sector,
+        ),
         (
-            f"Request at most {allowed_positions} position{'s' if allowed_positions != 1 else ''},"
-            " or reduce the number of low-wage TFWs at the location first."
+            plural_phrase(
+                "Request at most %(num)d position, or reduce the number of low-wage TFWs at the "
+                "location first.",
+                "Request at most %(num)d positions, or reduce the number of low-wage TFWs at the "
+                "location first.",
+                allowed_positions,
+            )
             if allowed_positions > 0
-            else "Reduce the number of low-wage TFWs at the location before applying."
+            else phrase("Reduce the number of low-wage TFWs at the location before applying.")
         ),
     )
 
@@ -170,23 +197,45 @@ def work_location_in_refused_cma(ctx: Context) -> Iterator[Hit]:
     refusal = ctx.reference.cma_refusal(cma, ctx.d, ctx.province)
     if refusal.status == "refused":
         rate, start, end = refusal.unemployment_rate, refusal.period_from, refusal.period_to
-        listed = f"the list for {start} to {end}" if start and end else "the list"
-        unemployment = f"unemployment {rate}%" if rate is not None else "unemployment 6% or more"
+        listed = (
+            phrase("the list for %(start)s to %(end)s", start=start, end=end)
+            if start and end
+            else phrase("the list")
+        )
+        unemployment = (
+            phrase("unemployment %(rate)s%%", rate=rate)
+            if rate is not None
+            else phrase("unemployment 6%% or more")
+        )
         yield Hit(
             "position",
-            f"The work location is in the {cma.strip()} CMA, which is on {listed} of CMAs where "
-            f"low-wage LMIAs are refused ({unemployment}); the submission date is {ctx.d}.",
-            "File in a quarter in which the CMA is off the list, or check whether the position "
-            "is exempt (primary agriculture, food processing, construction, health care, "
-            "in-home caregivers) or can be filled in another stream.",
+            phrase(
+                "The work location is in the %(cma)s CMA, which is on %(listed)s of CMAs where "
+                "low-wage LMIAs are refused (%(unemployment)s); the submission date is %(date)s.",
+                cma=cma.strip(),
+                listed=listed,
+                unemployment=unemployment,
+                date=ctx.d,
+            ),
+            phrase(
+                "File in a quarter in which the CMA is off the list, or check whether the "
+                "position is exempt (primary agriculture, food processing, construction, health "
+                "care, in-home caregivers) or can be filled in another stream."
+            ),
         )
     elif refusal.status == "unknown":
         yield Hit(
             "position",
-            f"No loaded CMA list covers {ctx.d}; whether low-wage LMIAs are refused in "
-            f"{cma.strip()} cannot be verified.",
-            "Check ESDC's current list of CMAs where low-wage LMIAs are refused, or update the "
-            "reference data.",
+            phrase(
+                "No loaded CMA list covers %(date)s; whether low-wage LMIAs are refused in "
+                "%(cma)s cannot be verified.",
+                date=ctx.d,
+                cma=cma.strip(),
+            ),
+            phrase(
+                "Check ESDC's current list of CMAs where low-wage LMIAs are refused, or update "
+                "the reference data."
+            ),
             severity=WARNING,
         )
 
@@ -207,9 +256,14 @@ def low_wage_duration_too_long(ctx: Context) -> Iterator[Hit]:
     if months > limit:
         yield Hit(
             "position",
-            f"The position requests {months} months of employment; low-wage LMIAs submitted on "
-            f"{ctx.d} allow at most {limit}.",
-            f"Request {limit} months or fewer.",
+            phrase(
+                "The position requests %(months)s months of employment; low-wage LMIAs "
+                "submitted on %(date)s allow at most %(limit)s.",
+                months=months,
+                date=ctx.d,
+                limit=limit,
+            ),
+            phrase("Request %(limit)s months or fewer.", limit=limit),
         )
 
 
@@ -238,24 +292,36 @@ def low_wage_obligations_missing(ctx: Context) -> Iterator[Hit]:
         problems = []
         lacking = [words for key, words in OBLIGATIONS.items() if key not in paid]
         if lacking:
-            problems.append(f"it does not say the employer pays {listing(lacking)}")
+            problems.append(
+                phrase("it does not say the employer pays %(costs)s", costs=listing(lacking))
+            )
         rent = offer.housing_rent_monthly
         if rent is not None:
             gross = ctx.monthly_gross(offer)
             limit = RENT_SHARE * gross
             if rent > limit:
                 problems.append(
-                    f"the rent of {money(rent)} a month is more than 30% of the monthly gross "
-                    f"pay of {money(gross)} ({money(limit)})"
+                    phrase(
+                        "the rent of %(rent)s a month is more than 30%% of the monthly gross pay "
+                        "of %(gross)s (%(limit)s)",
+                        rent=money(rent),
+                        gross=money(gross),
+                        limit=money(limit),
+                    )
                 )
         if problems:
             yield Hit(
                 item.subject,
-                f"{item.words} falls short of the employer's obligations: "
-                + "; ".join(problems)
-                + ".",
-                "State in the offer that the employer pays round-trip travel, health insurance "
-                "and workplace safety insurance, and keep rent at or below 30% of gross pay.",
+                phrase(
+                    "%(offer)s falls short of the employer's obligations: %(problems)s.",
+                    offer=item.words,
+                    problems=Joined(problems, "; "),
+                ),
+                phrase(
+                    "State in the offer that the employer pays round-trip travel, health "
+                    "insurance and workplace safety insurance, and keep rent at or below 30%% "
+                    "of gross pay."
+                ),
             )
 
 
@@ -287,8 +353,16 @@ def quebec_montreal_laval_freeze(ctx: Context) -> Iterator[Hit]:
         return
     yield Hit(
         "position",
-        f"Québec is not processing low-wage LMIAs for work in {name} from {first} to {last}; "
-        f"the submission date is {ctx.d}.",
-        "Wait for the freeze to end, or check whether the position can be filled in another "
-        "stream or region.",
+        phrase(
+            "Québec is not processing low-wage LMIAs for work in %(region)s from %(first)s to "
+            "%(last)s; the submission date is %(date)s.",
+            region=name,
+            first=first,
+            last=last,
+            date=ctx.d,
+        ),
+        phrase(
+            "Wait for the freeze to end, or check whether the position can be filled in "
+            "another stream or region."
+        ),
     )

@@ -36,15 +36,14 @@ class Phrase(str):
     values: dict[str, Any]
 
     def __new__(cls, msgid: str, **values: Any) -> Phrase:
-        text = super().__new__(cls, msgid % values if values else msgid)
+        # Always %-formatted, as gettext's python-format strings are: a literal % is %%.
+        text = super().__new__(cls, msgid % values)
         text.msgid = msgid
         text.values = values
         return text
 
     def in_language(self, catalogue: Catalogue) -> str:
         translated = catalogue.gettext(self.msgid)
-        if not self.values:
-            return translated
         return translated % {name: in_language(v, catalogue) for name, v in self.values.items()}
 
 

@@ -57,7 +57,7 @@ def test_cap_message_gives_the_numbers_and_the_fix():
     finding = one(case, "LW-CAP")
 
     assert finding.message == (
-        "With these 1 position, low-wage TFWs would be 3 of 29 workers at the location (10.3%), "
+        "With this 1 position, low-wage TFWs would be 3 of 29 workers at the location (10.3%), "
         "above the 10% cap on 2026-03-02 (NAICS 722511)."
     )
     assert finding.fix == "Reduce the number of low-wage TFWs at the location before applying."
