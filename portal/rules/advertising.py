@@ -8,16 +8,13 @@ from datetime import date
 from portal.cases.model import Ad, Wage
 from portal.rules import sources as src
 from portal.rules.context import Context, activity_label
+from portal.rules.phrase import Capitalised, Joined, phrase
 from portal.rules.registry import AG, ALL_STREAMS, ERROR, WARNING, Hit, rule
 from portal.rules.text import blank, duty_words, is_official_language, listing, norm_name
 from portal.rules.wording import LANGUAGE_LABELS, field
 
 AREA = "advertising"
 BILL_96 = date(2022, 6, 1)
-
-
-def _capital(text: str) -> str:
-    return text[0].upper() + text[1:]
 
 
 def ad_has_wage_figure(ad: Ad) -> bool:
@@ -60,33 +57,39 @@ def ad_missing_required_items(ctx: Context) -> Iterator[Hit]:
     for index, label, ad in _ads(ctx):
         missing = []
         if blank(ad.operating_name):
-            missing.append("operating name")
+            missing.append(phrase("operating name"))
         if not caregiver and blank(ad.business_address):
-            missing.append("business address")
+            missing.append(phrase("business address"))
         if blank(ad.title):
-            missing.append("job title")
+            missing.append(phrase("job title"))
         if blank(ad.duties):
-            missing.append("duties")
+            missing.append(phrase("duties"))
         if blank(ad.terms):
-            missing.append("terms of employment")
+            missing.append(phrase("terms of employment"))
         if not ad_has_wage_figure(ad):
-            missing.append("wage")
+            missing.append(phrase("wage"))
         if blank(ad.work_location):
-            missing.append("work location")
+            missing.append(phrase("work location"))
         if blank(ad.contact):
-            missing.append("contact information")
+            missing.append(phrase("contact information"))
         if blank(ad.education):
-            missing.append("education")
+            missing.append(phrase("education"))
         if blank(ad.experience):
-            missing.append("experience")
+            missing.append(phrase("experience"))
         if has_benefits and blank(ad.benefits):
-            missing.append("benefits")
+            missing.append(phrase("benefits"))
         if missing:
             yield Hit(
                 f"recruitment[{index}]",
-                f"{_capital(label)} is missing: {listing(missing, limit=11)}.",
-                "Publish a corrected ad that states every required item and keep a dated copy; "
-                "the corrected ad must then run its full period.",
+                phrase(
+                    "%(ad)s is missing: %(items)s.",
+                    ad=Capitalised(label),
+                    items=listing(missing, limit=11),
+                ),
+                phrase(
+                    "Publish a corrected ad that states every required item and keep a dated "
+                    "copy; the corrected ad must then run its full period."
+                ),
             )
 
 
@@ -113,15 +116,19 @@ def other_language_required_without_justification(ctx: Context) -> Iterator[Hit]
         return
     requirements = ctx.position.requirements
     other = _other_languages(requirements.languages if requirements else None)
-    fix = (
-        f"Drop the requirement, or explain under {field('language_justification')} why the job "
-        "genuinely needs that language."
+    fix = phrase(
+        "Drop the requirement, or explain under %(field)s why the job genuinely needs that "
+        "language.",
+        field=field("language_justification"),
     )
     if other:
         yield Hit(
             "position",
-            f"The position requires {listing(other)}, which is neither English nor French, and "
-            "no justification is given.",
+            phrase(
+                "The position requires %(languages)s, which is neither English nor French, and "
+                "no justification is given.",
+                languages=listing(other),
+            ),
             fix,
         )
     for index, label, ad in _ads(ctx):
@@ -129,8 +136,12 @@ def other_language_required_without_justification(ctx: Context) -> Iterator[Hit]
         if other:
             yield Hit(
                 f"recruitment[{index}]",
-                f"{_capital(label)} requires {listing(other)}, which is neither English nor "
-                "French, and no justification is given.",
+                phrase(
+                    "%(ad)s requires %(languages)s, which is neither English nor French, and no "
+                    "justification is given.",
+                    ad=Capitalised(label),
+                    languages=listing(other),
+                ),
                 fix,
             )
 
@@ -157,8 +168,11 @@ def ad_title_or_location_differs(ctx: Context) -> Iterator[Hit]:
         problems = []
         if ad.title is not None and not blank(ad.title) and norm_name(ad.title) != title:
             problems.append(
-                f'its title "{ad.title.strip()}" differs from the position\'s '
-                f'"{ctx.position.title.strip()}"'
+                phrase(
+                    'its title "%(ad_title)s" differs from the position\'s "%(title)s"',
+                    ad_title=ad.title.strip(),
+                    title=ctx.position.title.strip(),
+                )
             )
         if (
             ad.work_location is not None
@@ -166,14 +180,21 @@ def ad_title_or_location_differs(ctx: Context) -> Iterator[Hit]:
             and city not in norm_name(ad.work_location)
         ):
             problems.append(
-                f'its work location "{ad.work_location.strip()}" does not name '
-                f"{ctx.position.work_location.city.strip()}"
+                phrase(
+                    'its work location "%(location)s" does not name %(city)s',
+                    location=ad.work_location.strip(),
+                    city=ctx.position.work_location.city.strip(),
+                )
             )
         if problems:
             yield Hit(
                 f"recruitment[{index}]",
-                f"{_capital(label)} does not match the position: {'; '.join(problems)}.",
-                "Advertise the exact title and work location of the LMIA position.",
+                phrase(
+                    "%(ad)s does not match the position: %(problems)s.",
+                    ad=Capitalised(label),
+                    problems=Joined(problems, "; "),
+                ),
+                phrase("Advertise the exact title and work location of the LMIA position."),
             )
 
 
@@ -202,9 +223,14 @@ def ad_duties_differ(ctx: Context) -> Iterator[Hit]:
             continue
         yield Hit(
             f"recruitment[{index}]",
-            f"Only {shared} of the {len(ad_words)} distinct words in the duties of {label} "
-            "appear in the position's duties; at least half should.",
-            "Describe the same duties as the LMIA position (ideally the same wording).",
+            phrase(
+                "Only %(shared)s of the %(words)s distinct words in the duties of %(ad)s appear "
+                "in the position's duties; at least half should.",
+                shared=shared,
+                words=len(ad_words),
+                ad=label,
+            ),
+            phrase("Describe the same duties as the LMIA position (ideally the same wording)."),
         )
 
 
@@ -222,10 +248,14 @@ def caregiver_must_live_in(ctx: Context) -> Iterator[Hit]:
     if ctx.position.caregiver and ctx.position.live_in_required:
         yield Hit(
             "position",
-            "The caregiver position requires the worker to live in the employer's home; ESDC "
-            "refuses to process such applications.",
-            "Remove the live-in requirement; living in may only be offered as an option at no "
-            "cost to the worker.",
+            phrase(
+                "The caregiver position requires the worker to live in the employer's home; "
+                "ESDC refuses to process such applications."
+            ),
+            phrase(
+                "Remove the live-in requirement; living in may only be offered as an option at "
+                "no cost to the worker."
+            ),
         )
 
 
@@ -248,12 +278,24 @@ def quebec_ad_not_in_french(ctx: Context) -> Iterator[Hit]:
         if "fr" in published:
             continue
         if published:
-            shown = "published in " + listing([LANGUAGE_LABELS.get(c, c) for c in published])
+            shown = phrase(
+                "published in %(languages)s",
+                languages=listing([LANGUAGE_LABELS.get(c, c) for c in published]),
+            )
         else:
-            shown = f"nothing is ticked under {field('ad_published_languages')}"
+            shown = phrase(
+                "nothing is ticked under %(field)s", field=field("ad_published_languages")
+            )
         yield Hit(
             f"recruitment[{index}]",
-            f"{_capital(label)} was not published in French ({shown}).",
-            "Publish the ad in French through comparable means, keep a dated copy, and tick "
-            f"French under {field('ad_published_languages')}.",
+            phrase(
+                "%(ad)s was not published in French (%(shown)s).",
+                ad=Capitalised(label),
+                shown=shown,
+            ),
+            phrase(
+                "Publish the ad in French through comparable means, keep a dated copy, and tick "
+                "French under %(field)s.",
+                field=field("ad_published_languages"),
+            ),
         )

@@ -54,6 +54,11 @@ GROUP_LABELS = {
 }
 
 
+# The choices' labels are the forms' own words: a French page shows the forms' French.
+for _choices in (LANGUAGE_LABELS, REASON_LABELS, GROUP_LABELS):
+    _choices.update({code: Label(label) for code, label in _choices.items()})
+
+
 def field(name: str) -> Phrase:
     """A form field's label, quoted, without a trailing note: '"Reason for not using Job Bank"'."""
     return phrase('"%(label)s"', label=Label(FIELD_LABELS[name], drop_note=True))
