@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from portal.cases.model import Payment
 from portal.rules import sources as src
 from portal.rules.context import Context
+from portal.rules.phrase import Capitalised, Joined, phrase, plural_phrase
 from portal.rules.registry import ALL_STREAMS, ERROR, WARNING, Hit, rule
 from portal.rules.text import blank, money
 from portal.rules.wording import REASON_LABELS, choice, field
@@ -33,35 +34,42 @@ LOW_WAGE_COSTS = frozenset({"travel", "health_insurance"})
 WORKER_SIDE = frozenset({"worker", "worker_family"})
 EMPLOYER_SIDE = frozenset({"employer", "owner", "recruiter"})
 PURPOSE_WORDS = {
-    "recruitment_fee": "a recruitment fee",
-    "placement_fee": "a placement fee",
-    "lmia_fee": "the LMIA processing fee",
-    "representative_fee": "a representative's fee",
-    "processing_fee": "a processing fee",
-    "job_offer": "a job offer",
-    "travel": "travel",
-    "health_insurance": "health insurance",
-    "housing": "housing",
-    "wages": "wages",
-    "wages_returned": "wages handed back",
-    "loan": "a loan",
-    "loan_repayment": "a loan repayment",
-    "training": "training",
-    "statutory": "statutory deductions",
-    "other": "something else",
-    "utilities": "utilities",
-    "meals": "meals",
-    "government_agent": "a government agent's services",
+    "recruitment_fee": phrase("a recruitment fee"),
+    "placement_fee": phrase("a placement fee"),
+    "lmia_fee": phrase("the LMIA processing fee"),
+    "representative_fee": phrase("a representative's fee"),
+    "processing_fee": phrase("a processing fee"),
+    "job_offer": phrase("a job offer"),
+    "travel": phrase("travel"),
+    "health_insurance": phrase("health insurance"),
+    "housing": phrase("housing"),
+    "wages": phrase("wages"),
+    "wages_returned": phrase("wages handed back"),
+    "loan": phrase("a loan"),
+    "loan_repayment": phrase("a loan repayment"),
+    "training": phrase("training"),
+    "statutory": phrase("statutory deductions"),
+    "other": phrase("something else"),
+    "utilities": phrase("utilities"),
+    "meals": phrase("meals"),
+    "government_agent": phrase("a government agent's services"),
+}
+# A deduction's period, as "a %(per)s" reads: "$50.00 a week".
+PER_WORDS = {
+    "hour": phrase("an hour"),
+    "week": phrase("a week"),
+    "month": phrase("a month"),
+    "year": phrase("a year"),
 }
 PARTY_WORDS = {
-    "employer": "the employer",
-    "owner": "an owner",
-    "worker": "the worker",
-    "worker_family": "the worker's family",
-    "recruiter": "a recruiter",
-    "representative": "a representative",
-    "government": "the government",
-    "other": "someone else",
+    "employer": phrase("the employer"),
+    "owner": phrase("an owner"),
+    "worker": phrase("the worker"),
+    "worker_family": phrase("the worker's family"),
+    "recruiter": phrase("a recruiter"),
+    "representative": phrase("a representative"),
+    "government": phrase("the government"),
+    "other": phrase("someone else"),
 }
 # Provinces whose law requires recruiters of foreign workers to be licensed, from when (None:
 # before any case this portal handles), and where that law is described.
@@ -108,7 +116,7 @@ def worker_name(ctx: Context, index: int | None) -> str | None:
     if index is None or not 0 <= index < len(workers):
         return None
     name = (workers[index].name or "").strip()
-    return name or f"Worker {index + 1}"
+    return name or phrase("Worker %(number)s", number=index + 1)
 
 
 def _party(ctx: Context, payment: Payment, side: str) -> str:
@@ -119,11 +127,14 @@ def _party(ctx: Context, payment: Payment, side: str) -> str:
     if role == "worker" and (name := worker_name(ctx, payment.worker)):
         return name
     if role == "worker_family" and (name := worker_name(ctx, payment.worker)):
-        return f"{name}'s family"
+        return phrase("%(name)s's family", name=name)
     parties = ctx.case.third_parties or ()
     linked = payment.third_party
     if role in ("recruiter", "representative") and linked is not None and linked < len(parties):
-        return f"{parties[linked].name.strip()} ({role})"
+        name = parties[linked].name.strip()
+        if role == "recruiter":
+            return phrase("%(name)s (recruiter)", name=name)
+        return phrase("%(name)s (representative)", name=name)
     return PARTY_WORDS[role]
 
 
@@ -162,18 +173,37 @@ def worker_charged_recruitment_costs(ctx: Context) -> Iterator[Hit]:
         if not (charged_to_worker(payment) and payment.purpose in barred):
             continue
         worker = worker_name(ctx, payment.worker)
-        whose = f"{worker}'s" if worker else "the worker's"
-        how = (
-            f"was deducted from {whose} pay"
-            if payment.via == "deduction"
-            else f"was paid by {_party(ctx, payment, 'payer')}"
-        )
-        when = f" on {payment.date}" if payment.date else ""
+        if payment.via != "deduction":
+            how = phrase("was paid by %(payer)s", payer=_party(ctx, payment, "payer"))
+        elif worker:
+            how = phrase("was deducted from %(worker)s's pay", worker=worker)
+        else:
+            how = phrase("was deducted from the worker's pay")
+        values = {
+            "amount": money(payment.amount),
+            "purpose": PURPOSE_WORDS[payment.purpose],
+            "how": how,
+            "payee": _party(ctx, payment, "payee"),
+        }
         yield Hit(
             f"payments[{index}]",
-            f"{money(payment.amount)} for {PURPOSE_WORDS[payment.purpose]} {how}{when} to "
-            f"{_party(ctx, payment, 'payee')}; this cost may not be charged to the worker.",
-            "Refund the worker in full, stop any such charge, and keep proof of the refund.",
+            (
+                phrase(
+                    "%(amount)s for %(purpose)s %(how)s on %(date)s to %(payee)s; this cost may "
+                    "not be charged to the worker.",
+                    date=payment.date,
+                    **values,
+                )
+                if payment.date
+                else phrase(
+                    "%(amount)s for %(purpose)s %(how)s to %(payee)s; this cost may not be "
+                    "charged to the worker.",
+                    **values,
+                )
+            ),
+            phrase(
+                "Refund the worker in full, stop any such charge, and keep proof of the refund."
+            ),
         )
     if ctx.d >= FEE_BAN:
         yield from _reported_payments(ctx)
@@ -182,10 +212,15 @@ def worker_charged_recruitment_costs(ctx: Context) -> Iterator[Hit]:
             if deduction.purpose in barred:
                 yield Hit(
                     f"{item.subject}.deductions[{index}]",
-                    f"{item.words} deducts {money(deduction.amount)} a {deduction.per} for "
-                    f"{PURPOSE_WORDS[deduction.purpose]}; this cost may not be recovered from "
-                    "the worker.",
-                    "Remove the deduction from the offer; the employer bears this cost.",
+                    phrase(
+                        "%(offer)s deducts %(amount)s %(per)s for %(purpose)s; this cost may not "
+                        "be recovered from the worker.",
+                        offer=item.words,
+                        amount=money(deduction.amount),
+                        per=PER_WORDS[deduction.per],
+                        purpose=PURPOSE_WORDS[deduction.purpose],
+                    ),
+                    phrase("Remove the deduction from the offer; the employer bears this cost."),
                 )
 
 
@@ -198,23 +233,53 @@ def _reported_payments(ctx: Context) -> Iterator[Hit]:
         name = worker_name(ctx, index)
         reported = attestation.payments or ()
         for number, payment in enumerate(reported):
-            payee = payment.payee.strip() or "someone"
-            what = "" if blank(payment.what_for) else f" ({payment.what_for.strip()})"
-            when = f" on {payment.paid_on}" if payment.paid_on else ""
+            payee = payment.payee.strip() or phrase("someone")
+            to_whom = (
+                payee
+                if blank(payment.what_for)
+                else phrase("%(payee)s (%(what)s)", payee=payee, what=payment.what_for.strip())
+            )
+            amount = money(payment.amount)
             yield Hit(
                 f"workers[{index}].attestation.payments[{number}]",
-                f"{name} reports paying {money(payment.amount)} to {payee}{what}{when}.",
-                f"Check with {name} and with {payee} what this payment was for. If it was for "
-                "the job, the offer or the LMIA, make sure the worker is repaid in full, keep "
-                "proof of the refund, and stop working with anyone who charges workers.",
+                (
+                    phrase(
+                        "%(name)s reports paying %(amount)s to %(payee)s on %(date)s.",
+                        name=name,
+                        amount=amount,
+                        payee=to_whom,
+                        date=payment.paid_on,
+                    )
+                    if payment.paid_on
+                    else phrase(
+                        "%(name)s reports paying %(amount)s to %(payee)s.",
+                        name=name,
+                        amount=amount,
+                        payee=to_whom,
+                    )
+                ),
+                phrase(
+                    "Check with %(name)s and with %(payee)s what this payment was for. If it was "
+                    "for the job, the offer or the LMIA, make sure the worker is repaid in full, "
+                    "keep proof of the refund, and stop working with anyone who charges workers.",
+                    name=name,
+                    payee=payee,
+                ),
             )
         if attestation.paid and not reported:
             yield Hit(
                 f"workers[{index}].attestation",
-                f"{name} answered on {attestation.answered_on} that they or their family paid "
-                "someone for the job, the offer or the LMIA, without saying whom or how much.",
-                f"Ask {name}, in confidence, whom they paid, how much and when; if it was for the "
-                "job, make sure the worker is repaid in full and keep proof of the refund.",
+                phrase(
+                    "%(name)s answered on %(date)s that they or their family paid someone for the "
+                    "job, the offer or the LMIA, without saying whom or how much.",
+                    name=name,
+                    date=attestation.answered_on,
+                ),
+                phrase(
+                    "Ask %(name)s, in confidence, whom they paid, how much and when; if it was for "
+                    "the job, make sure the worker is repaid in full and keep proof of the refund.",
+                    name=name,
+                ),
             )
 
 
@@ -251,27 +316,56 @@ def unlicensed_recruiter_or_representative(ctx: Context) -> Iterator[Hit]:
                 continue
             yield Hit(
                 f"third_parties[{index}]",
-                f"The recruiter {party.name} has no {province} licence number recorded; "
-                f"{province} requires recruiters of foreign workers to be licensed"
-                + (f" (since {since})." if since else "."),
-                f"Record the recruiter's {province} licence number, or use a licensed recruiter.",
+                (
+                    phrase(
+                        "The recruiter %(name)s has no %(province)s licence number recorded; "
+                        "%(province)s requires recruiters of foreign workers to be licensed "
+                        "(since %(since)s).",
+                        name=party.name,
+                        province=province,
+                        since=since,
+                    )
+                    if since
+                    else phrase(
+                        "The recruiter %(name)s has no %(province)s licence number recorded; "
+                        "%(province)s requires recruiters of foreign workers to be licensed.",
+                        name=party.name,
+                        province=province,
+                    )
+                ),
+                phrase(
+                    "Record the recruiter's %(province)s licence number, or use a licensed "
+                    "recruiter.",
+                    province=province,
+                ),
                 citation=citation,
             )
         elif party.paid:
             cicc = party.cicc_number is not None and _CICC_NUMBER.fullmatch(party.cicc_number)
             if cicc or not blank(party.law_society):
                 continue
-            given = (
-                f' (the CICC number "{party.cicc_number}" is not R and 6 digits)'
-                if party.cicc_number
-                else ""
-            )
             yield Hit(
                 f"third_parties[{index}]",
-                f"The paid representative {party.name} has neither a valid CICC number nor a law "
-                f"society membership{given}.",
-                "Record the representative's CICC number (R and 6 digits) or law society; only "
-                "licensed consultants, lawyers and Québec notaries may be paid to represent.",
+                (
+                    phrase(
+                        "The paid representative %(name)s has neither a valid CICC number nor a "
+                        'law society membership (the CICC number "%(number)s" is not R and 6 '
+                        "digits).",
+                        name=party.name,
+                        number=party.cicc_number,
+                    )
+                    if party.cicc_number
+                    else phrase(
+                        "The paid representative %(name)s has neither a valid CICC number nor a "
+                        "law society membership.",
+                        name=party.name,
+                    )
+                ),
+                phrase(
+                    "Record the representative's CICC number (R and 6 digits) or law society; "
+                    "only licensed consultants, lawyers and Québec notaries may be paid to "
+                    "represent."
+                ),
                 citation=src.S133,
             )
 
@@ -309,32 +403,48 @@ def worker_pays_employer(ctx: Context) -> Iterator[Hit]:
         limit = HOUSING_SHARE * ctx.monthly_gross(offer)
         if payment.purpose == "housing" and payment.amount <= limit:
             continue
-        detail = ""
+        purpose = PURPOSE_WORDS[payment.purpose]
         if payment.purpose == "housing":
-            detail = f", more than 30% of the monthly gross pay ({money(limit)})"
-        when = f" on {payment.date}" if payment.date else ""
-        payer = _party(ctx, payment, "payer")
+            purpose = phrase(
+                "%(purpose)s, more than 30%% of the monthly gross pay (%(limit)s)",
+                purpose=purpose,
+                limit=money(limit),
+            )
+        values = {
+            "payer": Capitalised(_party(ctx, payment, "payer")),
+            "amount": money(payment.amount),
+            "payee": _party(ctx, payment, "payee"),
+            "purpose": purpose,
+        }
         paid = (
-            f"{payer[0].upper()}{payer[1:]} paid "
-            f"{money(payment.amount)} to {_party(ctx, payment, 'payee')}{when} for "
-            f"{PURPOSE_WORDS[payment.purpose]}{detail}."
+            phrase(
+                "%(payer)s paid %(amount)s to %(payee)s on %(date)s for %(purpose)s.",
+                date=payment.date,
+                **values,
+            )
+            if payment.date
+            else phrase("%(payer)s paid %(amount)s to %(payee)s for %(purpose)s.", **values)
         )
         if payment.purpose == "loan_repayment":
             yield Hit(
                 f"payments[{index}]",
                 paid,
-                "Keep the written loan agreement and the worker's voluntary, written consent to "
-                "each repayment taken from wages, and check that provincial employment "
-                "standards allow it; a loan that paid for recruitment or other costs the worker "
-                "may not bear must be repaid to the worker.",
+                phrase(
+                    "Keep the written loan agreement and the worker's voluntary, written consent "
+                    "to each repayment taken from wages, and check that provincial employment "
+                    "standards allow it; a loan that paid for recruitment or other costs the "
+                    "worker may not bear must be repaid to the worker."
+                ),
                 severity=WARNING,
             )
             continue
         yield Hit(
             f"payments[{index}]",
             paid,
-            "Explain and document this payment; if it was for the job or wages handed back, "
-            "repay the worker and get legal advice.",
+            phrase(
+                "Explain and document this payment; if it was for the job or wages handed back, "
+                "repay the worker and get legal advice."
+            ),
         )
 
 
@@ -359,23 +469,37 @@ def local_applicants_not_genuinely_considered(ctx: Context) -> Iterator[Hit]:
         return
     problems = []
     if not any(a.interviewed_on for a in local) and not any(a.hired for a in local):
-        problems.append(f"none of the {len(local)} local applicants was interviewed or hired")
+        problems.append(
+            plural_phrase(
+                "the only local applicant was not interviewed or hired",
+                "none of the %(num)d local applicants was interviewed or hired",
+                len(local),
+            )
+        )
     rejected = [a for a in local if a.hired is not True]
     if len(rejected) >= 3 and all(a.reason_code in GENERIC_REASONS for a in rejected):
         problems.append(
-            f"all {len(rejected)} local applicants not hired were turned away as not suitable, "
-            "overqualified or other"
+            phrase(
+                "all %(count)s local applicants not hired were turned away as not suitable, "
+                "overqualified or other",
+                count=len(rejected),
+            )
         )
     if problems:
         yield Hit(
             "recruitment",
-            "The review of local applicants may look like a formality: "
-            + "; ".join(problems)
-            + ".",
-            "Interview qualified local applicants and record the specific reason for each one "
-            f"not hired under {field('reason_code')} (e.g. "
-            f"{choice(REASON_LABELS['lacks_experience'])}), with details under "
-            f"{field('reason_detail')}.",
+            phrase(
+                "The review of local applicants may look like a formality: %(problems)s.",
+                problems=Joined(problems, "; "),
+            ),
+            phrase(
+                "Interview qualified local applicants and record the specific reason for each "
+                "one not hired under %(reason_field)s (e.g. %(example)s), with details under "
+                "%(detail_field)s.",
+                reason_field=field("reason_code"),
+                example=choice(REASON_LABELS["lacks_experience"]),
+                detail_field=field("reason_detail"),
+            ),
         )
 
 
@@ -402,10 +526,17 @@ def offer_before_advertising(ctx: Context) -> Iterator[Hit]:
         if offer.date is not None and offer.date < first:
             yield Hit(
                 item.subject,
-                f"{item.words} is dated {offer.date}, before the first recruitment activity "
-                f"began ({first}).",
-                "Explain why the offer came first; an officer may conclude the job was never "
-                "open to local applicants.",
+                phrase(
+                    "%(offer)s is dated %(date)s, before the first recruitment activity began "
+                    "(%(first)s).",
+                    offer=item.words,
+                    date=offer.date,
+                    first=first,
+                ),
+                phrase(
+                    "Explain why the offer came first; an officer may conclude the job was never "
+                    "open to local applicants."
+                ),
             )
 
 
@@ -424,45 +555,62 @@ def identity_documents_held(ctx: Context) -> Iterator[Hit]:
     From the custody records, and from a worker's attestation answering that they do not hold
     their own passport or permit (whoever holds it: the worker is asked, not the holder).
     """
-    words = {"passport": "passport", "work_permit": "work permit"}
+    words = {"passport": phrase("passport"), "work_permit": phrase("work permit")}
     for index, custody in enumerate(ctx.case.document_custody or ()):
         if custody.document in words and custody.held_by in EMPLOYER_SIDE:
             holder = PARTY_WORDS[custody.held_by]
             held = (
-                f"has been held by {holder} since {custody.since}"
+                phrase(
+                    "has been held by %(holder)s since %(since)s",
+                    holder=holder,
+                    since=custody.since,
+                )
                 if custody.since
-                else f"is held by {holder}"
+                else phrase("is held by %(holder)s", holder=holder)
             )
             worker = worker_name(ctx, custody.worker)
-            whose = f"{worker}'s" if worker else "The worker's"
+            document = words[custody.document]
+            whose = (
+                phrase("%(worker)s's %(document)s", worker=worker, document=document)
+                if worker
+                else phrase("The worker's %(document)s", document=document)
+            )
             yield Hit(
                 f"document_custody[{index}]",
-                f"{whose} {words[custody.document]} {held}.",
-                "Give the document back to the worker now; it may not be kept, even for "
-                "safekeeping.",
+                phrase("%(document)s %(held)s.", document=whose, held=held),
+                phrase(
+                    "Give the document back to the worker now; it may not be kept, even for "
+                    "safekeeping."
+                ),
             )
     for index, worker in enumerate(ctx.case.workers or ()):
         attestation = worker.attestation
         if attestation is None:
             continue
-        missing = [
-            document
-            for document, holds in (
-                ("passport", attestation.holds_passport),
-                ("work permit", attestation.holds_permit),
-            )
-            if holds is False
-        ]
-        if missing:
-            name = worker_name(ctx, index)
-            yield Hit(
-                f"workers[{index}].attestation",
-                f"{name} answered on {attestation.answered_on} that they do not hold their own "
-                f"{' or '.join(missing)}.",
-                f"Ask {name}, in confidence, who holds the {' and the '.join(missing)}, and make "
-                "sure it is given back; no employer, owner or recruiter may keep it, even for "
-                "safekeeping.",
-            )
+        passport, permit = attestation.holds_passport is False, attestation.holds_permit is False
+        if passport and permit:
+            either = phrase("passport or work permit")
+            both = phrase("passport and the work permit")
+        elif passport or permit:
+            either = both = words["passport" if passport else "work_permit"]
+        else:
+            continue
+        name = worker_name(ctx, index)
+        yield Hit(
+            f"workers[{index}].attestation",
+            phrase(
+                "%(name)s answered on %(date)s that they do not hold their own %(documents)s.",
+                name=name,
+                date=attestation.answered_on,
+                documents=either,
+            ),
+            phrase(
+                "Ask %(name)s, in confidence, who holds the %(documents)s, and make sure it is "
+                "given back; no employer, owner or recruiter may keep it, even for safekeeping.",
+                name=name,
+                documents=both,
+            ),
+        )
 
 
 @rule(
@@ -482,9 +630,15 @@ def positions_exceed_headcount(ctx: Context) -> Iterator[Hit]:
         return
     yield Hit(
         "position",
-        f"{positions} positions are requested for a location with {employees} employees.",
-        "Document the business need (contracts, expansion plans, revenue) that justifies the "
-        "number of positions.",
+        phrase(
+            "%(positions)s positions are requested for a location with %(employees)s employees.",
+            positions=positions,
+            employees=employees,
+        ),
+        phrase(
+            "Document the business need (contracts, expansion plans, revenue) that justifies "
+            "the number of positions."
+        ),
     )
 
 
@@ -504,15 +658,23 @@ def employer_noncompliant(ctx: Context) -> Iterator[Hit]:
     employer = ctx.case.employer
     problems = []
     if employer.on_noncompliance_list:
-        problems.append("the employer is on IRCC's list of non-compliant employers")
+        problems.append(phrase("the employer is on IRCC's list of non-compliant employers"))
     revoked = employer.lmia_revoked_on
     since = ctx.d - relativedelta(years=REVOCATION_YEARS)
     if revoked is not None and since <= revoked <= ctx.d:
-        problems.append(f"an LMIA was revoked on {revoked}, within 2 years before {ctx.d}")
+        problems.append(
+            phrase(
+                "an LMIA was revoked on %(revoked)s, within 2 years before %(date)s",
+                revoked=revoked,
+                date=ctx.d,
+            )
+        )
     if problems:
         yield Hit(
             "employer",
-            "ESDC will refuse to process: " + "; ".join(problems) + ".",
-            "Get legal advice; the application cannot proceed until the ban or the 2-year period "
-            "ends.",
+            phrase("ESDC will refuse to process: %(problems)s.", problems=Joined(problems, "; ")),
+            phrase(
+                "Get legal advice; the application cannot proceed until the ban or the 2-year "
+                "period ends."
+            ),
         )
