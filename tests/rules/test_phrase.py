@@ -135,3 +135,18 @@ def test_the_offer_rules_read_in_french_with_their_lists():
     assert in_language(missing.message, french()) == (
         "L'offre ne précise pas : fonctions et vacances."
     )
+
+
+def test_a_fee_charged_to_the_worker_reads_in_french():
+    from tests.rules.test_fees import pay, paying
+
+    case = paying(low_wage_case(), pay("worker", "recruiter", "3000", "recruitment_fee"))
+    finding = one(case, "FEE-NO-RECOVERY")
+    assert finding.message == (
+        "$3,000.00 for a recruitment fee was paid by the worker on 2026-01-15 to a recruiter; "
+        "this cost may not be charged to the worker."
+    )
+    assert in_language(finding.message, french()) == (
+        "3\u00a0000,00\u00a0$ pour des frais de recrutement a été payé par le travailleur le "
+        "2026-01-15 à un recruteur; ce coût ne peut pas être exigé du travailleur."
+    )
