@@ -259,22 +259,33 @@ class Context:
         """Why the position is exempt from advertising; empty when it is not."""
         reasons = []
         if self.stream == "global_talent":
-            reasons.append("Global Talent Stream positions have no minimum advertising requirement")
+            reasons.append(
+                phrase("Global Talent Stream positions have no minimum advertising requirement")
+            )
         if self.province == "QC" and self.position.quebec_facilitated:
             reasons.append(
-                "the occupation is on Québec's facilitated-process list, so proof of "
-                "recruitment is not required"
+                phrase(
+                    "the occupation is on Québec's facilitated-process list, so proof of "
+                    "recruitment is not required"
+                )
             )
         if self.stream == "agricultural" and (
             AG_SUSPENSION[0] <= self.submission_date <= AG_SUSPENSION[1]
         ):
             reasons.append(
-                f"advertising for primary agriculture was suspended from {AG_SUSPENSION[0]} to "
-                f"{AG_SUSPENSION[1]} and the submission date {self.submission_date} falls in it"
+                phrase(
+                    "advertising for primary agriculture was suspended from %(first)s to "
+                    "%(last)s and the submission date %(date)s falls in it",
+                    first=AG_SUSPENSION[0],
+                    last=AG_SUSPENSION[1],
+                    date=self.submission_date,
+                )
             )
         variation = self.position.advertising_variation
         if variation is not None and not blank(variation):
-            reasons.append(f'the ESDC variation "{variation.strip()}" applies')
+            reasons.append(
+                phrase('the ESDC variation "%(variation)s" applies', variation=variation.strip())
+            )
         return tuple(reasons)
 
     @property

@@ -12,8 +12,9 @@ from datetime import date, timedelta
 from portal.cases.model import Activity
 from portal.rules import sources as src
 from portal.rules.context import METHOD_WORDS, Context, activity_label, event_label
+from portal.rules.phrase import Capitalised, Joined, phrase, plural_phrase
 from portal.rules.registry import AG, ALL_STREAMS, ERROR, HW, INFO, LW, WARNING, Hit, rule
-from portal.rules.text import blank, listing, plural
+from portal.rules.text import blank, listing
 from portal.rules.wording import GROUP_LABELS, REASON_LABELS, choice, field
 
 AREA = "recruitment"
@@ -26,21 +27,28 @@ AG_DAYS = 14
 JOB_MATCH_DAYS = 30
 DIRECT_APPLY_DAYS = 21
 GROUP_WORDS = {
-    "indigenous": "Indigenous persons",
-    "vulnerable_youth": "vulnerable youth",
-    "newcomers": "newcomers",
-    "persons_with_disabilities": "persons with disabilities",
-    "asylum_claimants": "asylum claimants with work permits",
+    "indigenous": phrase("Indigenous persons"),
+    "vulnerable_youth": phrase("vulnerable youth"),
+    "newcomers": phrase("newcomers"),
+    "persons_with_disabilities": phrase("persons with disabilities"),
+    "asylum_claimants": phrase("asylum claimants with work permits"),
 }
 STATUS_WORDS = {
-    "citizen": "citizen",
-    "permanent_resident": "permanent resident",
-    "authorized": "authorized to work in Canada",
+    "citizen": phrase("citizen"),
+    "permanent_resident": phrase("permanent resident"),
+    "authorized": phrase("authorized to work in Canada"),
 }
 
 
-def _group_label(ctx: Context) -> str:
-    return {"HW": "high-wage", "LW": "low-wage", "AG": "agricultural"}.get(ctx.group, "these")
+def _groups_needed(ctx: Context) -> str:
+    """What REC-URG-2 asks of the position's group, in a sentence's second half."""
+    if ctx.group == "LW":
+        return phrase("low-wage positions need two activities aimed at two different groups")
+    if ctx.group == "AG":
+        return phrase("agricultural positions need two activities aimed at two different groups")
+    if ctx.group == "HW":
+        return phrase("high-wage positions need two activities aimed at two different groups")
+    return phrase("these positions need two activities aimed at two different groups")
 
 
 @rule(
@@ -65,10 +73,13 @@ def position_is_exempt_from_advertising(ctx: Context) -> Iterator[Hit]:
     if ctx.exempt:
         yield Hit(
             "recruitment",
-            "This position is exempt from the minimum advertising requirements: "
-            + "; ".join(ctx.exempt_reasons)
-            + ". The other recruitment checks are skipped; recruitment results are still checked.",
-            "Keep the proof of the exemption and a summary of any recruitment you did.",
+            phrase(
+                "This position is exempt from the minimum advertising requirements: "
+                "%(reasons)s. The other recruitment checks are skipped; recruitment results are "
+                "still checked.",
+                reasons=Joined(ctx.exempt_reasons, "; "),
+            ),
+            phrase("Keep the proof of the exemption and a summary of any recruitment you did."),
         )
 
 
@@ -93,13 +104,27 @@ def no_job_bank_posting(ctx: Context) -> Iterator[Hit]:
     if not blank(ctx.case.job_bank_alternative_rationale):
         return
     count = len(ctx.activities)
-    activities = plural(count, "recruitment activity", "recruitment activities")
     yield Hit(
         "recruitment",
-        (f"None of the {activities} is on Job Bank" if count else "No recruitment is recorded")
-        + ", and no written rationale for an alternative to Job Bank is given.",
-        "Post the job on Job Bank and record its job number, or write down why another board "
-        f"replaces it under {field('job_bank_alternative_rationale')}.",
+        (
+            plural_phrase(
+                "None of the %(num)d recruitment activity is on Job Bank, and no written "
+                "rationale for an alternative to Job Bank is given.",
+                "None of the %(num)d recruitment activities is on Job Bank, and no written "
+                "rationale for an alternative to Job Bank is given.",
+                count,
+            )
+            if count
+            else phrase(
+                "No recruitment is recorded, and no written rationale for an alternative to Job "
+                "Bank is given."
+            )
+        ),
+        phrase(
+            "Post the job on Job Bank and record its job number, or write down why another "
+            "board replaces it under %(field)s.",
+            field=field("job_bank_alternative_rationale"),
+        ),
     )
 
 
@@ -125,13 +150,33 @@ def too_few_additional_methods(ctx: Context) -> Iterator[Hit]:
     if count >= 2:
         return
     used = [METHOD_WORDS[a.method] for _, a in ctx.additional]
-    named = f" ({listing(used)})" if used else ""
     yield Hit(
         "recruitment",
-        f"Only {plural(count, 'additional recruitment method')} besides Job Bank{named}; "
-        "at least 2 are needed.",
-        f"Advertise through {2 - count} more method{'s' if 2 - count > 1 else ''} suited to the "
-        "occupation (e.g. an occupation-specific site, a professional association, a newspaper).",
+        (
+            plural_phrase(
+                "Only %(num)d additional recruitment method besides Job Bank (%(methods)s); at "
+                "least 2 are needed.",
+                "Only %(num)d additional recruitment methods besides Job Bank (%(methods)s); at "
+                "least 2 are needed.",
+                count,
+                methods=listing(used),
+            )
+            if used
+            else plural_phrase(
+                "Only %(num)d additional recruitment method besides Job Bank; at least 2 are "
+                "needed.",
+                "Only %(num)d additional recruitment methods besides Job Bank; at least 2 are "
+                "needed.",
+                count,
+            )
+        ),
+        plural_phrase(
+            "Advertise through %(num)d more method suited to the occupation (e.g. an "
+            "occupation-specific site, a professional association, a newspaper).",
+            "Advertise through %(num)d more methods suited to the occupation (e.g. an "
+            "occupation-specific site, a professional association, a newspaper).",
+            2 - count,
+        ),
     )
 
 
@@ -157,10 +202,16 @@ def additional_methods_all_one_type(ctx: Context) -> Iterator[Hit]:
     (method,) = methods
     yield Hit(
         "recruitment",
-        f"The {len(ctx.additional)} additional methods are all of one type "
-        f"({METHOD_WORDS[method]}); an officer may count them as one.",
-        "Add a method of a different type (e.g. a professional association, a newspaper or an "
-        "occupation-specific site).",
+        phrase(
+            "The %(count)s additional methods are all of one type (%(method)s); an officer may "
+            "count them as one.",
+            count=len(ctx.additional),
+            method=METHOD_WORDS[method],
+        ),
+        phrase(
+            "Add a method of a different type (e.g. a professional association, a newspaper or "
+            "an occupation-specific site)."
+        ),
     )
 
 
@@ -180,9 +231,16 @@ def no_national_method(ctx: Context) -> Iterator[Hit]:
         return
     yield Hit(
         "recruitment",
-        f"None of the {plural(len(ctx.additional), 'additional method')} is national in scope.",
-        "Advertise on a site where a job seeker anywhere in Canada can find the job in one place, "
-        f"and tick {field('is_national')} for that activity.",
+        plural_phrase(
+            "None of the %(num)d additional method is national in scope.",
+            "None of the %(num)d additional methods is national in scope.",
+            len(ctx.additional),
+        ),
+        phrase(
+            "Advertise on a site where a job seeker anywhere in Canada can find the job in one "
+            "place, and tick %(field)s for that activity.",
+            field=field("is_national"),
+        ),
     )
 
 
@@ -220,46 +278,71 @@ def too_few_underrepresented_groups(ctx: Context) -> Iterator[Hit]:
     # group covers every pairing (König: a matching of size 2 needs no cover of size 1).
     if len(targeted) >= 2 and len(every_group) >= 2:
         return
-    needs = f"{_group_label(ctx)} positions need two activities aimed at two different groups"
-    note = f" (asylum claimants count only from {ASYLUM_CLAIMANTS_FROM})" if ignored_asylum else ""
+    needs = _groups_needed(ctx)
+    note = (
+        phrase(" (asylum claimants count only from %(date)s)", date=ASYLUM_CLAIMANTS_FROM)
+        if ignored_asylum
+        else ""
+    )
     if not targeted:
-        message = f"No additional recruitment activity targets an under-represented group{note}; "
+        message = phrase(
+            "No additional recruitment activity targets an under-represented group%(note)s; "
+            "%(needs)s.",
+            note=note,
+            needs=needs,
+        )
     elif len(every_group) == 1:
         (group,) = every_group
-        message = f"Only one under-represented group was targeted ({GROUP_WORDS[group]}){note}; "
+        message = phrase(
+            "Only one under-represented group was targeted (%(group)s)%(note)s; %(needs)s.",
+            group=GROUP_WORDS[group],
+            note=note,
+            needs=needs,
+        )
     else:
         index, groups = targeted[0]
-        names = listing(sorted(GROUP_WORDS[g] for g in groups))
-        message = (
-            f"Only one activity, {describe_activity(ctx.activities[index])}, targets "
-            f"under-represented groups ({names}){note}; "
+        message = phrase(
+            "Only one activity, %(activity)s, targets under-represented groups "
+            "(%(groups)s)%(note)s; %(needs)s.",
+            activity=describe_activity(ctx.activities[index]),
+            groups=listing(sorted(GROUP_WORDS[g] for g in groups)),
+            note=note,
+            needs=needs,
         )
     counted = [g for g in GROUP_LABELS if asylum_counts or g != "asylum_claimants"]
     # Suggest only the groups nobody targets yet: any of them makes a valid second activity.
     others = [GROUP_LABELS[g] for g in counted if g not in every_group]
     if not targeted:
-        fix = (
+        fix = phrase(
             "Add two recruitment activities aimed at two different groups, choosing them under "
-            f"{field('target_groups')} from {_either(others)}."
+            "%(field)s from %(groups)s.",
+            field=field("target_groups"),
+            groups=_either(others),
         )
     elif others:
-        fix = (
+        fix = phrase(
             "Add a recruitment activity aimed at another group, one not yet targeted, choosing "
-            f"it under {field('target_groups')}: {_either(others)}."
+            "it under %(field)s: %(groups)s.",
+            field=field("target_groups"),
+            groups=_either(others),
         )
     else:
-        fix = (
+        fix = phrase(
             "Add a second recruitment activity aimed at one of the groups, so that two "
             "activities reach two different groups."
         )
-    yield Hit("recruitment", message + needs + ".", fix)
+    yield Hit("recruitment", message, fix)
 
 
 def _either(items: list[str]) -> str:
     """Join as "A", "A or B", "A, B or C"."""
     if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " or " + items[-1]
+        return items[0] if items else ""
+    return phrase("%(items)s or %(last)s", items=Joined(items[:-1], ", "), last=items[-1])
+
+
+def _days(count: int) -> str:
+    return plural_phrase("%(num)d day", "%(num)d days", count)
 
 
 def describe_activity(activity: Activity) -> str:
@@ -289,16 +372,24 @@ def posting_ran_fewer_than_28_days(ctx: Context) -> Iterator[Hit]:
         assert posting.start is not None
         earliest = posting.start + timedelta(days=FOUR_WEEKS)
         ended_early = posting.end is not None and posting.end < earliest - timedelta(days=1)
-        label = activity_label(posting)
         yield Hit(
             f"recruitment[{index}]",
-            f"{label[0].upper()}{label[1:]} ran {plural(ran, 'day')} before {ctx.d}; "
-            f"at least {FOUR_WEEKS} are needed.",
+            phrase(
+                "%(ad)s ran %(days)s before %(date)s; at least %(needed)s are needed.",
+                ad=Capitalised(activity_label(posting)),
+                days=_days(ran),
+                date=ctx.d,
+                needed=FOUR_WEEKS,
+            ),
             (
-                f"It ended on {posting.end}: advertise again for at least {FOUR_WEEKS} "
-                "consecutive days before filing."
+                phrase(
+                    "It ended on %(end)s: advertise again for at least %(needed)s consecutive "
+                    "days before filing.",
+                    end=posting.end,
+                    needed=FOUR_WEEKS,
+                )
                 if ended_early
-                else f"Keep it running and file on {earliest} or later."
+                else phrase("Keep it running and file on %(date)s or later.", date=earliest)
             ),
         )
 
@@ -325,9 +416,17 @@ def agricultural_job_bank_under_14_days(ctx: Context) -> Iterator[Hit]:
         return
     yield Hit(
         "recruitment",
-        f"The longest Job Bank posting ran {plural(longest, 'day')} before {ctx.d}; "
-        f"agricultural positions need at least {AG_DAYS}.",
-        f"Keep the Job Bank posting up for at least {AG_DAYS} consecutive days before filing.",
+        phrase(
+            "The longest Job Bank posting ran %(days)s before %(date)s; agricultural positions "
+            "need at least %(needed)s.",
+            days=_days(longest),
+            date=ctx.d,
+            needed=AG_DAYS,
+        ),
+        phrase(
+            "Keep the Job Bank posting up for at least %(needed)s consecutive days before filing.",
+            needed=AG_DAYS,
+        ),
     )
 
 
@@ -348,32 +447,43 @@ def advertising_outside_three_months(ctx: Context) -> Iterator[Hit]:
     W = [D − 3 months, D − 1]; an event must be dated inside W. One finding per activity.
     """
     needed = AG_DAYS if ctx.group == "AG" else FOUR_WEEKS
-    window = f"{ctx.window_start} to {ctx.day_before}"
+    window = phrase("%(start)s to %(end)s", start=ctx.window_start, end=ctx.day_before)
     for index, posting in ctx.postings:
         if ctx.days_ran(posting) < needed:
             continue
         inside = ctx.days_in_window(posting)
         if inside >= needed:
             continue
-        label = activity_label(posting)
         yield Hit(
             f"recruitment[{index}]",
-            f"{label[0].upper()}{label[1:]} ran {plural(ctx.days_ran(posting), 'day')}, but only "
-            f"{inside} of them fall within the 3 months before submission ({window}); "
-            f"at least {needed} are needed.",
-            f"Advertise again so that at least {needed} days of the posting fall within the "
-            "3 months before you file.",
+            phrase(
+                "%(ad)s ran %(days)s, but only %(inside)s of them fall within the 3 months "
+                "before submission (%(window)s); at least %(needed)s are needed.",
+                ad=Capitalised(activity_label(posting)),
+                days=_days(ctx.days_ran(posting)),
+                inside=inside,
+                window=window,
+                needed=needed,
+            ),
+            phrase(
+                "Advertise again so that at least %(needed)s days of the posting fall within "
+                "the 3 months before you file.",
+                needed=needed,
+            ),
         )
     for index, event in ctx.events:
         assert event.date is not None
         if ctx.in_window(event.date):
             continue
-        label = event_label(event)
         yield Hit(
             f"recruitment[{index}]",
-            f"{label[0].upper()}{label[1:]} on {event.date} is outside the 3 months before "
-            f"submission ({window}).",
-            "Hold the event again within the 3 months before filing, or do not rely on it.",
+            phrase(
+                "%(event)s on %(date)s is outside the 3 months before submission (%(window)s).",
+                event=Capitalised(event_label(event)),
+                date=event.date,
+                window=window,
+            ),
+            phrase("Hold the event again within the 3 months before filing, or do not rely on it."),
         )
 
 
@@ -398,13 +508,26 @@ def no_posting_running_at_submission(ctx: Context) -> Iterator[Hit]:
         if posting.start <= ctx.d and (posting.end is None or posting.end >= ctx.d):
             return
     ends = [a.end for _, a in ctx.postings if a.end is not None and a.end < ctx.d]
-    last = f" (the last one ended on {max(ends)})" if ends else ""
     yield Hit(
         "recruitment",
-        f"No posting is running on the submission date {ctx.d}{last}; at least one must stay "
-        "up until ESDC decides.",
-        "Keep at least one posting (ideally the Job Bank one) running on and after the submission "
-        "date, until the LMIA decision.",
+        (
+            phrase(
+                "No posting is running on the submission date %(date)s (the last one ended on "
+                "%(last)s); at least one must stay up until ESDC decides.",
+                date=ctx.d,
+                last=max(ends),
+            )
+            if ends
+            else phrase(
+                "No posting is running on the submission date %(date)s; at least one must stay "
+                "up until ESDC decides.",
+                date=ctx.d,
+            )
+        ),
+        phrase(
+            "Keep at least one posting (ideally the Job Bank one) running on and after the "
+            "submission date, until the LMIA decision."
+        ),
     )
 
 
@@ -435,10 +558,14 @@ def job_match_not_used_or_not_invited(ctx: Context) -> Iterator[Hit]:
     if job_match is None:
         yield Hit(
             "recruitment",
-            "There is no Job Match record for the Job Bank posting; Job Match must be used and "
-            "qualified matches invited.",
-            "Turn on Job Match for the posting and record every match with its stars and the "
-            "date you invited it.",
+            phrase(
+                "There is no Job Match record for the Job Bank posting; Job Match must be used "
+                "and qualified matches invited."
+            ),
+            phrase(
+                "Turn on Job Match for the posting and record every match with its stars and the "
+                "date you invited it."
+            ),
         )
         return
     stars = 4 if ctx.group == "HW" else 2
@@ -446,9 +573,20 @@ def job_match_not_used_or_not_invited(ctx: Context) -> Iterator[Hit]:
     assert start is not None
     last = start + timedelta(days=JOB_MATCH_DAYS - 1)
     missed = [
-        f"the one first seen on {match.first_seen} ({match.stars} stars"
-        + (f", invited on {match.invited_on}" if match.invited_on is not None else "")
-        + ")"
+        (
+            phrase(
+                "the one first seen on %(seen)s (%(stars)s stars, invited on %(invited)s)",
+                seen=match.first_seen,
+                stars=match.stars,
+                invited=match.invited_on,
+            )
+            if match.invited_on is not None
+            else phrase(
+                "the one first seen on %(seen)s (%(stars)s stars)",
+                seen=match.first_seen,
+                stars=match.stars,
+            )
+        )
         for match in job_match.matches
         if match.stars >= stars
         and start <= match.first_seen <= last
@@ -458,12 +596,26 @@ def job_match_not_used_or_not_invited(ctx: Context) -> Iterator[Hit]:
         return
     yield Hit(
         "recruitment",
-        f"{plural(len(missed), 'Job Match candidate')} rated {stars} stars or more and first seen "
-        f"in the first {JOB_MATCH_DAYS} days of the Job Bank posting ({start} to {last}) "
-        f"{'was' if len(missed) == 1 else 'were'} not invited before {ctx.d}: {listing(missed)}.",
-        "Invite every such match through Job Bank before filing and record the date under "
-        f"{field('invited_on')}; if the 30 days are over, advertise again and invite matches "
-        "in time.",
+        plural_phrase(
+            "%(num)d Job Match candidate rated %(stars)s stars or more and first seen in the "
+            "first %(days)s days of the Job Bank posting (%(start)s to %(last)s) was not invited "
+            "before %(date)s: %(missed)s.",
+            "%(num)d Job Match candidates rated %(stars)s stars or more and first seen in the "
+            "first %(days)s days of the Job Bank posting (%(start)s to %(last)s) were not "
+            "invited before %(date)s: %(missed)s.",
+            len(missed),
+            stars=stars,
+            days=JOB_MATCH_DAYS,
+            start=start,
+            last=last,
+            date=ctx.d,
+            missed=listing(missed),
+        ),
+        phrase(
+            "Invite every such match through Job Bank before filing and record the date under "
+            "%(field)s; if the 30 days are over, advertise again and invite matches in time.",
+            field=field("invited_on"),
+        ),
     )
 
 
@@ -485,9 +637,11 @@ def job_match_in_strict_mode(ctx: Context) -> Iterator[Hit]:
     if job_match is not None and job_match.mode == "strict":
         yield Hit(
             "recruitment",
-            "Job Match was set to strict mode; ESDC expects the default mode, which shows more "
-            "candidates.",
-            "Switch Job Match to default mode and invite the qualified matches it shows.",
+            phrase(
+                "Job Match was set to strict mode; ESDC expects the default mode, which shows "
+                "more candidates."
+            ),
+            phrase("Switch Job Match to default mode and invite the qualified matches it shows."),
         )
 
 
@@ -512,13 +666,23 @@ def direct_apply_off_or_resumes_ignored(ctx: Context) -> Iterator[Hit]:
     for index, posting in ctx.job_bank_postings:
         job_bank_ids.add(posting.id)
         if posting.direct_apply is not True:
-            state = "was turned off" if posting.direct_apply is False else "is not recorded"
             yield Hit(
                 f"recruitment[{index}]",
-                f"Direct Apply {state} for the Job Bank posting; it must be enabled for the whole "
-                "posting.",
-                "Enable Direct Apply on the Job Bank posting and keep it on until the decision; "
-                "if it was off, advertise again with it on.",
+                (
+                    phrase(
+                        "Direct Apply was turned off for the Job Bank posting; it must be "
+                        "enabled for the whole posting."
+                    )
+                    if posting.direct_apply is False
+                    else phrase(
+                        "Direct Apply is not recorded for the Job Bank posting; it must be "
+                        "enabled for the whole posting."
+                    )
+                ),
+                phrase(
+                    "Enable Direct Apply on the Job Bank posting and keep it on until the "
+                    "decision; if it was off, advertise again with it on."
+                ),
             )
     for index, applicant in enumerate(ctx.case.applicants):
         if applicant.source not in job_bank_ids or applicant.channel != "direct_apply":
@@ -529,25 +693,36 @@ def direct_apply_off_or_resumes_ignored(ctx: Context) -> Iterator[Hit]:
             waited = (ctx.d - applied).days
             if waited <= DIRECT_APPLY_DAYS:
                 continue
-            message = (
-                f"The résumé of {applicant.name}, who applied by Direct Apply on {applied}, was "
-                f"not downloaded in the {waited} days before {ctx.d}; Job Bank expects it within "
-                f"{DIRECT_APPLY_DAYS}."
+            message = phrase(
+                "The résumé of %(name)s, who applied by Direct Apply on %(applied)s, was not "
+                "downloaded in the %(waited)s days before %(date)s; Job Bank expects it within "
+                "%(limit)s.",
+                name=applicant.name,
+                applied=applied,
+                waited=waited,
+                date=ctx.d,
+                limit=DIRECT_APPLY_DAYS,
             )
         else:
             delay = (downloaded - applied).days
             if delay <= DIRECT_APPLY_DAYS:
                 continue
-            message = (
-                f"The résumé of {applicant.name} was downloaded {delay} days after they applied "
-                f"by Direct Apply ({applied} to {downloaded}); at most {DIRECT_APPLY_DAYS} are "
-                "allowed."
+            message = phrase(
+                "The résumé of %(name)s was downloaded %(delay)s days after they applied by "
+                "Direct Apply (%(applied)s to %(downloaded)s); at most %(limit)s are allowed.",
+                name=applicant.name,
+                delay=delay,
+                applied=applied,
+                downloaded=downloaded,
+                limit=DIRECT_APPLY_DAYS,
             )
         yield Hit(
             f"applicants[{index}]",
             message,
-            "Download and assess every Direct Apply résumé within 21 days of the application, "
-            "and record the date.",
+            phrase(
+                "Download and assess every Direct Apply résumé within 21 days of the "
+                "application, and record the date."
+            ),
         )
 
 
@@ -570,23 +745,34 @@ def local_applicant_without_reason(ctx: Context) -> Iterator[Hit]:
         if applicant.hired is True:
             continue
         if applicant.reason_code is None:
-            problem = "no reason is recorded"
-            fix = (
-                f"Choose the specific reason under {field('reason_code')} (e.g. "
-                f"{choice(REASON_LABELS['lacks_experience'])} or "
-                f"{choice(REASON_LABELS['declined_offer'])}) and describe it under "
-                f"{field('reason_detail')}."
+            problem = phrase("no reason is recorded")
+            fix = phrase(
+                "Choose the specific reason under %(reason_field)s (e.g. %(first)s or "
+                "%(second)s) and describe it under %(detail_field)s.",
+                reason_field=field("reason_code"),
+                first=choice(REASON_LABELS["lacks_experience"]),
+                second=choice(REASON_LABELS["declined_offer"]),
+                detail_field=field("reason_detail"),
             )
         elif applicant.reason_code == "other" and blank(applicant.reason_detail):
-            problem = 'the reason is "Other" with no explanation'
-            fix = (
-                f"Describe the reason under {field('reason_detail')}, or choose a more specific "
-                f"one under {field('reason_code')}."
+            problem = phrase(
+                "the reason is %(other)s with no explanation", other=choice(REASON_LABELS["other"])
+            )
+            fix = phrase(
+                "Describe the reason under %(detail_field)s, or choose a more specific one under "
+                "%(reason_field)s.",
+                detail_field=field("reason_detail"),
+                reason_field=field("reason_code"),
             )
         else:
             continue
         yield Hit(
             f"applicants[{index}]",
-            f"{applicant.name} ({STATUS_WORDS[applicant.status]}) was not hired and {problem}.",
+            phrase(
+                "%(name)s (%(status)s) was not hired and %(problem)s.",
+                name=applicant.name,
+                status=STATUS_WORDS[applicant.status],
+                problem=problem,
+            ),
             fix,
         )

@@ -5,7 +5,7 @@ the same values in."""
 import copy
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from babel.support import Translations
 from portal.rules.phrase import Label, Money, Phrase, in_language, phrase
 from portal.rules.text import money
 from portal.rules.wording import field
-from tests.rules.builders import employer, hourly, low_wage_case, one, position
+from tests.rules.builders import at, employer, findings_of, hourly, low_wage_case, one, position
 from tests.rules.builders import offer as change_offer
 
 CATALOGUE = (
@@ -40,7 +40,8 @@ class French:
         compiled = io.BytesIO()
         write_mo(compiled, catalogue)
         compiled.seek(0)
-        self.gettext = Translations(compiled).ugettext
+        translations = Translations(compiled)
+        self.gettext, self.ngettext = translations.ugettext, translations.ungettext
 
     def money(self, amount, exact):
         shown = format_currency(amount, "CAD", locale="fr_CA", decimal_quantization=exact)
@@ -150,3 +151,14 @@ def test_a_fee_charged_to_the_worker_reads_in_french():
         "3\u00a0000,00\u00a0$ pour des frais de recrutement a été payé par le travailleur le "
         "2026-01-15 à un recruteur; ce coût ne peut pas être exigé du travailleur."
     )
+
+
+def test_a_short_posting_reads_in_french_with_its_days_counted_the_french_way():
+    case = low_wage_case()
+    start = min(a.start for a in case.recruitment if a.kind == "posting")
+    for days, french_days in ((1, "1 jour"), (10, "10 jours")):
+        short = at(case, start + timedelta(days=days))
+        finding = findings_of(short, "REC-DURATION-4W", as_of=start + timedelta(days=days))[0]
+        shown = in_language(finding.message, french())
+        assert shown.startswith("L'annonce") and f"pendant {french_days} avant le" in shown
+        assert "%(" not in shown and "ad ran" not in shown
