@@ -34,13 +34,13 @@ def _ads(ctx: Context) -> Iterator[tuple[int, str, Ad]]:
 
 @rule(
     "AD-FIELDS",
-    title="Every required item in each ad",
+    title=phrase("Every required item in each ad"),
     severity=ERROR,
     area=AREA,
     citation=src.S34,
     streams=ALL_STREAMS,
     applies="every activity with an ad, unless exempt",
-    evidence="a dated copy of each ad as published",
+    evidence=phrase("a dated copy of each ad as published"),
 )
 def ad_missing_required_items(ctx: Context) -> Iterator[Hit]:
     """Each ad must state the items ESDC requires.
@@ -99,7 +99,7 @@ def _other_languages(languages: tuple[str, ...] | None) -> list[str]:
 
 @rule(
     "AD-LANGUAGE",
-    title="Only English or French required unless justified",
+    title=phrase("Only English or French required unless justified"),
     severity=ERROR,
     area=AREA,
     citation=src.S45,
@@ -148,7 +148,7 @@ def other_language_required_without_justification(ctx: Context) -> Iterator[Hit]
 
 @rule(
     "AD-CONSISTENT",
-    title="Ad title and location match the position",
+    title=phrase("Ad title and location match the position"),
     severity=ERROR,
     area=AREA,
     citation=src.S20,
@@ -200,7 +200,7 @@ def ad_title_or_location_differs(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "AD-DUTIES",
-    title="Ad duties match the position's",
+    title=phrase("Ad duties match the position's"),
     severity=WARNING,
     area=AREA,
     citation=src.S55,
@@ -236,7 +236,7 @@ def ad_duties_differ(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "AD-CG-LIVEIN",
-    title="No live-in requirement for caregivers",
+    title=phrase("No live-in requirement for caregivers"),
     severity=ERROR,
     area=AREA,
     citation=src.S3,
@@ -261,7 +261,7 @@ def caregiver_must_live_in(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "AD-QC-FRENCH",
-    title="Québec ads published in French",
+    title=phrase("Québec ads published in French"),
     severity=ERROR,
     area=AREA,
     citation=src.S74,

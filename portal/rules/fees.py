@@ -149,13 +149,13 @@ def offer_of_worker(ctx: Context, index: int | None):
 
 @rule(
     "FEE-NO-RECOVERY",
-    title="No recruitment costs charged to the worker",
+    title=phrase("No recruitment costs charged to the worker"),
     severity=ERROR,
     area=AREA,
     citation=src.S1,
     streams=ALL_STREAMS,
     applies="all",
-    evidence="payroll records and receipts showing the cost was refunded to the worker",
+    evidence=phrase("payroll records and receipts showing the cost was refunded to the worker"),
 )
 def worker_charged_recruitment_costs(ctx: Context) -> Iterator[Hit]:
     """The worker must not pay, or have recovered from them, the costs of recruiting them.
@@ -285,14 +285,16 @@ def _reported_payments(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "FEE-RECRUITER-LICENSED",
-    title="Licensed recruiters and authorized paid representatives",
+    title=phrase("Licensed recruiters and authorized paid representatives"),
     severity=ERROR,
     area=AREA,
     citation=src.S142,
     streams=ALL_STREAMS,
     applies="every third party",
-    evidence="the recruiter's provincial licence, or the representative's CICC register entry or "
-    "law society membership",
+    evidence=phrase(
+        "the recruiter's provincial licence, or the representative's CICC register entry or "
+        "law society membership"
+    ),
     revised="2",
 )
 def unlicensed_recruiter_or_representative(ctx: Context) -> Iterator[Hit]:
@@ -372,7 +374,7 @@ def unlicensed_recruiter_or_representative(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "FRAUD-WORKER-PAYS",
-    title="Money flowing from the worker to the employer side",
+    title=phrase("Money flowing from the worker to the employer side"),
     severity=ERROR,
     area=AREA,
     citation=src.S131,
@@ -450,7 +452,7 @@ def worker_pays_employer(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "FRAUD-SHAM-REVIEW",
-    title="Local applicants all turned away",
+    title=phrase("Local applicants all turned away"),
     severity=WARNING,
     area=AREA,
     citation=src.S175,
@@ -505,7 +507,7 @@ def local_applicants_not_genuinely_considered(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "FRAUD-OFFER-BEFORE-AD",
-    title="Offer made before advertising started",
+    title=phrase("Offer made before advertising started"),
     severity=WARNING,
     area=AREA,
     citation=src.S131,
@@ -542,7 +544,7 @@ def offer_before_advertising(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "FRAUD-DOCUMENT-CUSTODY",
-    title="Worker's passport or permit held by others",
+    title=phrase("Worker's passport or permit held by others"),
     severity=ERROR,
     area=AREA,
     citation=src.S149,
@@ -615,7 +617,7 @@ def identity_documents_held(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "FRAUD-HEADCOUNT",
-    title="More positions than employees",
+    title=phrase("More positions than employees"),
     severity=WARNING,
     area=AREA,
     citation=src.S9,
@@ -644,7 +646,7 @@ def positions_exceed_headcount(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "FRAUD-NONCOMPLIANT",
-    title="Employer non-compliant or LMIA revoked",
+    title=phrase("Employer non-compliant or LMIA revoked"),
     severity=ERROR,
     area=AREA,
     citation=src.S3,

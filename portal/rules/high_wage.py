@@ -20,13 +20,15 @@ RECRUIT_RETAIN_TRAIN = ("recruit", "retain", "train")
 
 @rule(
     "HW-TRANSITION",
-    title="Transition plan for high-wage positions",
+    title=phrase("Transition plan for high-wage positions"),
     severity=ERROR,
     area=AREA,
     citation=src.S111,
     streams=frozenset({"high_wage"}),
     applies="high_wage, not caregiver, NOC not primary agriculture",
-    evidence="the transition plan with each activity's description, timeline and investment",
+    evidence=phrase(
+        "the transition plan with each activity's description, timeline and investment"
+    ),
 )
 def transition_plan_missing_or_thin(ctx: Context) -> Iterator[Hit]:
     """A high-wage position needs a transition plan, unless an exemption is stated.

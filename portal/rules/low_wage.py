@@ -63,14 +63,14 @@ def low_wage_cap(day: date, naics: str) -> tuple[Fraction, bool]:
 
 @rule(
     "LW-CAP",
-    title="Cap on the share of low-wage TFWs",
+    title=phrase("Cap on the share of low-wage TFWs"),
     severity=ERROR,
     area=AREA,
     citation=src.S3,
     streams=LW,
     applies="LW, not seasonal, not caregiver",
     effective_from=CAP_INTRODUCED,
-    evidence="payroll records showing the headcount at the work location",
+    evidence=phrase("payroll records showing the headcount at the work location"),
 )
 def low_wage_cap_exceeded(ctx: Context) -> Iterator[Hit]:
     """Low-wage TFWs at the work location, with these positions, must not exceed the cap.
@@ -173,7 +173,7 @@ def cma_exempt(ctx: Context) -> bool:
 
 @rule(
     "LW-CMA",
-    title="Not in a CMA where low-wage LMIAs are refused",
+    title=phrase("Not in a CMA where low-wage LMIAs are refused"),
     severity=ERROR,
     area=AREA,
     citation=src.S90,
@@ -242,7 +242,7 @@ def work_location_in_refused_cma(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "LW-DURATION",
-    title="Low-wage employment duration",
+    title=phrase("Low-wage employment duration"),
     severity=ERROR,
     area=AREA,
     citation=src.S90,
@@ -269,13 +269,13 @@ def low_wage_duration_too_long(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "LW-OBLIGATIONS",
-    title="Employer-paid travel, insurance and affordable housing",
+    title=phrase("Employer-paid travel, insurance and affordable housing"),
     severity=WARNING,
     area=AREA,
     citation=src.S104,
     streams=ALL_STREAMS,
     applies="LW, AG, caregiver, with an offer",
-    evidence="the signed offer listing what the employer pays",
+    evidence=phrase("the signed offer listing what the employer pays"),
 )
 def low_wage_obligations_missing(ctx: Context) -> Iterator[Hit]:
     """The offer should show the employer paying travel, insurance, and affordable rent.
@@ -327,7 +327,7 @@ def low_wage_obligations_missing(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "QC-MTL-FREEZE",
-    title="Québec freeze on low-wage LMIAs in Montréal and Laval",
+    title=phrase("Québec freeze on low-wage LMIAs in Montréal and Laval"),
     severity=ERROR,
     area=AREA,
     citation=src.S69,

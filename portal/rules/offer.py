@@ -40,7 +40,7 @@ def _lacks(value: object) -> bool:
 
 @rule(
     "OFFER-CORE",
-    title="Core terms in the job offer",
+    title=phrase("Core terms in the job offer"),
     severity=ERROR,
     area=AREA,
     citation=src.S13,
@@ -75,7 +75,7 @@ def offer_missing_core_terms(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "OFFER-MATCH",
-    title="Offer matches the position",
+    title=phrase("Offer matches the position"),
     severity=ERROR,
     area=AREA,
     citation=src.S20,
@@ -149,14 +149,14 @@ def _offer_mismatches(ctx: Context, item: OfferOf) -> Iterator[Hit]:
 
 @rule(
     "OFFER-SIGNED",
-    title="Employment agreement signed, dated and in English or French",
+    title=phrase("Employment agreement signed, dated and in English or French"),
     severity=ERROR,
     area=AREA,
     citation=src.S26,
     streams=ALL_STREAMS,
     applies="an offer exists",
     effective_from=SOR_2022_142,
-    evidence="the employment agreement signed and dated by the employer and the worker",
+    evidence=phrase("the employment agreement signed and dated by the employer and the worker"),
 )
 def agreement_not_signed_in_time(ctx: Context) -> Iterator[Hit]:
     """The employment agreement must be signed by both by the first day, in English or French.
@@ -234,7 +234,7 @@ def _agreement_problems(ctx: Context, item: OfferOf) -> Iterator[Hit]:
 
 @rule(
     "OFFER-NO-FEES",
-    title="Offer states that no fees are charged",
+    title=phrase("Offer states that no fees are charged"),
     severity=WARNING,
     area=AREA,
     citation=src.S22,

@@ -17,7 +17,7 @@ _BUSINESS_NUMBER = re.compile(r"[0-9]{9}")
 
 @rule(
     "POS-NOC",
-    title="A NOC 2021 unit group",
+    title=phrase("A NOC 2021 unit group"),
     severity=ERROR,
     area=AREA,
     citation=src.S166,
@@ -40,7 +40,7 @@ def noc_not_a_unit_group(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "POS-FULLTIME",
-    title="Full-time hours",
+    title=phrase("Full-time hours"),
     severity=ERROR,
     area=AREA,
     citation=src.S1,
@@ -64,7 +64,7 @@ def fewer_than_30_hours(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "POS-BN",
-    title="A 9-digit business number",
+    title=phrase("A 9-digit business number"),
     severity=ERROR,
     area=AREA,
     citation=src.S115,

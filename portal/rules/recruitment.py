@@ -53,14 +53,16 @@ def _groups_needed(ctx: Context) -> str:
 
 @rule(
     "REC-EXEMPT",
-    title="Position exempt from minimum advertising",
+    title=phrase("Position exempt from minimum advertising"),
     severity=INFO,
     area=AREA,
     citation=src.S59,
     streams=ALL_STREAMS,
     applies="all",
-    evidence="proof that the exemption applies (e.g. the Québec facilitated list entry or the "
-    "ESDC variation relied on)",
+    evidence=phrase(
+        "proof that the exemption applies (e.g. the Québec facilitated list entry or the "
+        "ESDC variation relied on)"
+    ),
 )
 def position_is_exempt_from_advertising(ctx: Context) -> Iterator[Hit]:
     """Say when the position is exempt from the minimum advertising requirements, and why.
@@ -85,14 +87,14 @@ def position_is_exempt_from_advertising(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "REC-JOBBANK",
-    title="Job Bank posting or written rationale",
+    title=phrase("Job Bank posting or written rationale"),
     severity=ERROR,
     area=AREA,
     citation=src.S12,
     streams=HW | LW | AG,
     applies="HW, LW, AG",
     effective_from=JOB_BANK_MANDATORY,
-    evidence="dated screenshot of the Job Bank posting showing the job number",
+    evidence=phrase("dated screenshot of the Job Bank posting showing the job number"),
 )
 def no_job_bank_posting(ctx: Context) -> Iterator[Hit]:
     """The job must be advertised on Job Bank, or a written rationale given for an alternative.
@@ -130,14 +132,16 @@ def no_job_bank_posting(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "REC-ADDL-2",
-    title="At least two additional recruitment methods",
+    title=phrase("At least two additional recruitment methods"),
     severity=ERROR,
     area=AREA,
     citation=src.S34,
     streams=HW | LW | AG,
     applies="HW, LW; AG from 2026-01-01",
     effective_from=JOB_BANK_MANDATORY,
-    evidence="dated proof of each additional advertisement (screenshot, tear sheet or invoice)",
+    evidence=phrase(
+        "dated proof of each additional advertisement (screenshot, tear sheet or invoice)"
+    ),
 )
 def too_few_additional_methods(ctx: Context) -> Iterator[Hit]:
     """Besides Job Bank, at least two additional recruitment methods are needed.
@@ -182,7 +186,7 @@ def too_few_additional_methods(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "REC-ADDL-TYPES",
-    title="Additional methods of different types",
+    title=phrase("Additional methods of different types"),
     severity=WARNING,
     area=AREA,
     citation=src.S42,
@@ -217,13 +221,15 @@ def additional_methods_all_one_type(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "REC-NATIONAL",
-    title="An additional method national in scope",
+    title=phrase("An additional method national in scope"),
     severity=ERROR,
     area=AREA,
     citation=src.S38,
     streams=HW,
     applies="HW",
-    evidence="screenshot of the national posting showing it can be found from anywhere in Canada",
+    evidence=phrase(
+        "screenshot of the national posting showing it can be found from anywhere in Canada"
+    ),
 )
 def no_national_method(ctx: Context) -> Iterator[Hit]:
     """At least one additional method must be national in scope (high-wage and PR-only)."""
@@ -246,14 +252,14 @@ def no_national_method(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "REC-URG-2",
-    title="Two under-represented groups targeted",
+    title=phrase("Two under-represented groups targeted"),
     severity=ERROR,
     area=AREA,
     citation=src.S46,
     streams=LW | AG,
     applies="LW; AG from 2026-01-01",
     effective_from=JOB_BANK_MANDATORY,
-    evidence="dated proof of each ad aimed at an under-represented group",
+    evidence=phrase("dated proof of each ad aimed at an under-represented group"),
 )
 def too_few_underrepresented_groups(ctx: Context) -> Iterator[Hit]:
     """Two different additional activities must target two different under-represented groups.
@@ -352,13 +358,13 @@ def describe_activity(activity: Activity) -> str:
 
 @rule(
     "REC-DURATION-4W",
-    title="Each posting ran 4 weeks",
+    title=phrase("Each posting ran 4 weeks"),
     severity=ERROR,
     area=AREA,
     citation=src.S35,
     streams=HW | LW,
     applies="HW, LW",
-    evidence="screenshots of the posting dated on its first and last day",
+    evidence=phrase("screenshots of the posting dated on its first and last day"),
 )
 def posting_ran_fewer_than_28_days(ctx: Context) -> Iterator[Hit]:
     """Every posting must have run at least 28 days before the submission date.
@@ -396,13 +402,13 @@ def posting_ran_fewer_than_28_days(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "REC-AG-14D",
-    title="Agricultural Job Bank posting ran 14 days",
+    title=phrase("Agricultural Job Bank posting ran 14 days"),
     severity=ERROR,
     area=AREA,
     citation=src.S41,
     streams=AG,
     applies="AG, not exempt",
-    evidence="screenshots of the Job Bank posting dated on its first and last day",
+    evidence=phrase("screenshots of the Job Bank posting dated on its first and last day"),
 )
 def agricultural_job_bank_under_14_days(ctx: Context) -> Iterator[Hit]:
     """An agricultural Job Bank posting must have run at least 14 days before submission.
@@ -432,13 +438,13 @@ def agricultural_job_bank_under_14_days(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "REC-WINDOW-3M",
-    title="Advertising within the 3 months before submission",
+    title=phrase("Advertising within the 3 months before submission"),
     severity=ERROR,
     area=AREA,
     citation=src.S35,
     streams=HW | LW | AG,
     applies="HW, LW, AG",
-    evidence="dated screenshots showing when each ad ran",
+    evidence=phrase("dated screenshots showing when each ad ran"),
 )
 def advertising_outside_three_months(ctx: Context) -> Iterator[Hit]:
     """The qualifying run must fall within the 3 months before submission (window W).
@@ -489,13 +495,13 @@ def advertising_outside_three_months(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "REC-ONGOING",
-    title="A posting still running on the submission date",
+    title=phrase("A posting still running on the submission date"),
     severity=ERROR,
     area=AREA,
     citation=src.S35,
     streams=HW | LW | AG,
     applies="HW, LW, AG",
-    evidence="screenshot of the posting live on the submission date",
+    evidence=phrase("screenshot of the posting live on the submission date"),
 )
 def no_posting_running_at_submission(ctx: Context) -> Iterator[Hit]:
     """At least one posting must still be running on the submission date.
@@ -537,14 +543,16 @@ def _job_match_applies(ctx: Context) -> bool:
 
 @rule(
     "REC-JOBMATCH",
-    title="Job Match used and qualified matches invited",
+    title=phrase("Job Match used and qualified matches invited"),
     severity=ERROR,
     area=AREA,
     citation=src.S37,
     streams=HW | LW | AG,
     applies="HW, LW, AG with a Job Bank posting",
     effective_from=JOB_BANK_MANDATORY,
-    evidence="the Job Match invitation record (each match with its stars and invitation date)",
+    evidence=phrase(
+        "the Job Match invitation record (each match with its stars and invitation date)"
+    ),
 )
 def job_match_not_used_or_not_invited(ctx: Context) -> Iterator[Hit]:
     """Job Match must be used, and every qualified match from the first 30 days invited.
@@ -621,7 +629,7 @@ def job_match_not_used_or_not_invited(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "REC-JOBMATCH-MODE",
-    title="Job Match in default mode",
+    title=phrase("Job Match in default mode"),
     severity=WARNING,
     area=AREA,
     citation=src.S36,
@@ -647,14 +655,14 @@ def job_match_in_strict_mode(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "REC-DIRECTAPPLY",
-    title="Job Bank Direct Apply enabled and résumés downloaded",
+    title=phrase("Job Bank Direct Apply enabled and résumés downloaded"),
     severity=ERROR,
     area=AREA,
     citation=src.S51,
     streams=HW | LW | AG,
     applies="HW, LW, AG with a Job Bank posting",
     effective_from=DIRECT_APPLY_FROM,
-    evidence="Job Bank Direct Apply settings and the résumé download history",
+    evidence=phrase("Job Bank Direct Apply settings and the résumé download history"),
 )
 def direct_apply_off_or_resumes_ignored(ctx: Context) -> Iterator[Hit]:
     """Direct Apply must stay enabled and its résumés be downloaded within 21 days.
@@ -728,13 +736,13 @@ def direct_apply_off_or_resumes_ignored(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "REC-RESULTS",
-    title="A reason for every local applicant not hired",
+    title=phrase("A reason for every local applicant not hired"),
     severity=ERROR,
     area=AREA,
     citation=src.S121,
     streams=ALL_STREAMS,
     applies="all",
-    evidence="the recruitment results table with each applicant's reason",
+    evidence=phrase("the recruitment results table with each applicant's reason"),
 )
 def local_applicant_without_reason(ctx: Context) -> Iterator[Hit]:
     """Every Canadian, permanent resident or authorized applicant not hired needs a reason.

@@ -30,7 +30,7 @@ def _stream_fits(stream: str, hourly: Fraction, threshold: Decimal) -> bool:
 
 @rule(
     "WAGE-STREAM",
-    title="Wage matches the stream (high-wage threshold)",
+    title=phrase("Wage matches the stream (high-wage threshold)"),
     severity=ERROR,
     area=AREA,
     citation=src.S79,
@@ -124,13 +124,13 @@ def wage_does_not_fit_stream(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "WAGE-PREVAILING",
-    title="Wage at least the prevailing wage",
+    title=phrase("Wage at least the prevailing wage"),
     severity=ERROR,
     area=AREA,
     citation=src.S86,
     streams=ALL_STREAMS - GTS,
     applies="all but global_talent",
-    evidence="the Job Bank wage page for the NOC and region, dated",
+    evidence=phrase("the Job Bank wage page for the NOC and region, dated"),
     revised="2",
 )
 def wage_below_prevailing(ctx: Context) -> Iterator[Hit]:
@@ -196,7 +196,7 @@ def _advertised_hourly(ctx: Context) -> list[tuple[int, str, Fraction]]:
 
 @rule(
     "WAGE-AD-FLOOR",
-    title="Advertised wage at least the prevailing wage",
+    title=phrase("Advertised wage at least the prevailing wage"),
     severity=ERROR,
     area=AREA,
     citation=src.S42,
@@ -234,7 +234,7 @@ def advertised_wage_below_prevailing(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "WAGE-AD-OFFER",
-    title="Offered wage at least the position's and the advertised wage",
+    title=phrase("Offered wage at least the position's and the advertised wage"),
     severity=ERROR,
     area=AREA,
     citation=src.S20,
@@ -294,7 +294,7 @@ def offer_wage_below_position_or_ad(ctx: Context) -> Iterator[Hit]:
 
 @rule(
     "WAGE-INCUMBENT",
-    title="Wage at least what current employees earn",
+    title=phrase("Wage at least what current employees earn"),
     severity=ERROR,
     area=AREA,
     citation=src.S87,
