@@ -15,6 +15,7 @@ from portal.road import dates
 from portal.road.deadline import Deadline
 from portal.road.steps import RoadFacts, mask
 from portal.rules import Finding
+from portal.rules.phrase import phrase, plural_phrase
 
 AREA = "road"
 
@@ -142,24 +143,33 @@ def lmia_unused(facts: RoadFacts, today: date, subject: str) -> list[Finding]:
         return []
     if facts.permit_applied_on is not None and facts.permit_applied_on <= valid_until:
         return []
-    late = facts.permit_applied_on is not None
-    message = (
-        f"The LMIA {mask(facts.lmia_number) or ''} was valid until {valid_until.isoformat()}; the "
-        + (
-            f"work-permit application is recorded on {facts.permit_applied_on.isoformat()}, "
-            "after that."
-            if late
-            else "work-permit application is not recorded as filed by then."
+    number = mask(facts.lmia_number)
+    lmia = phrase("The LMIA %(number)s", number=number) if number else phrase("The LMIA")
+    if facts.permit_applied_on is not None:
+        message = phrase(
+            "%(lmia)s was valid until %(until)s; the work-permit application is recorded on "
+            "%(applied)s, after that.",
+            lmia=lmia,
+            until=valid_until.isoformat(),
+            applied=facts.permit_applied_on.isoformat(),
         )
-    )
+    else:
+        message = phrase(
+            "%(lmia)s was valid until %(until)s; the work-permit application is not recorded "
+            "as filed by then.",
+            lmia=lmia,
+            until=valid_until.isoformat(),
+        )
     return [
         _finding(
             "ROAD-LMIA-UNUSED",
             "error",
             f"{subject}.permit_applied_on",
-            " ".join(message.split()),
-            "Check the application date on IRCC's acknowledgement. If the worker did not apply "
-            "in time, the LMIA cannot support the permit: a new LMIA is needed.",
+            message,
+            phrase(
+                "Check the application date on IRCC's acknowledgement. If the worker did not "
+                "apply in time, the LMIA cannot support the permit: a new LMIA is needed."
+            ),
             dates.LMIA_VALIDITY,
         )
     ]
@@ -175,21 +185,21 @@ def permit_mismatch(facts: RoadFacts, today: date, subject: str) -> list[Finding
             "permit_employer",
             facts.permit_employer,
             lambda p: employer_matches(p, facts.employer_legal_name, facts.employer_operating_name),
-            "employer",
+            phrase("employer"),
             facts.employer_operating_name or facts.employer_legal_name,
         ),
         (
             "permit_occupation",
             facts.permit_occupation,
             lambda p: occupation_matches(p, facts.noc_code, facts.position_title),
-            "occupation",
-            f"{facts.position_title} (NOC {facts.noc_code})",
+            phrase("occupation"),
+            phrase("%(title)s (NOC %(noc)s)", title=facts.position_title, noc=facts.noc_code),
         ),
         (
             "permit_location",
             facts.permit_location,
             lambda p: location_matches(p, facts.city, facts.province),
-            "location",
+            phrase("location"),
             f"{facts.city}, {facts.province}",
         ),
     )
@@ -201,11 +211,20 @@ def permit_mismatch(facts: RoadFacts, today: date, subject: str) -> list[Finding
                 "ROAD-PERMIT-MISMATCH",
                 "error",
                 f"{subject}.{field}",
-                f"The permit prints the {what} as “{printed}”; the position says “{expected}”.",
-                f"Check the {what} printed on the permit. An employer-specific permit allows "
-                "work only for the employer, occupation and location it names: the worker "
-                "cannot be moved to this position without a new permit (or a correction from "
-                "IRCC if the permit was printed wrongly).",
+                phrase(
+                    "The permit prints the %(what)s as “%(printed)s”; the position says "
+                    "“%(expected)s”.",
+                    what=what,
+                    printed=printed,
+                    expected=expected,
+                ),
+                phrase(
+                    "Check the %(what)s printed on the permit. An employer-specific permit "
+                    "allows work only for the employer, occupation and location it names: the "
+                    "worker cannot be moved to this position without a new permit (or a "
+                    "correction from IRCC if the permit was printed wrongly).",
+                    what=what,
+                ),
                 dates.PERMIT_CONDITIONS,
             )
         )
@@ -226,9 +245,14 @@ def permit_expiry(facts: RoadFacts, today: date, subject: str) -> list[Finding]:
                 "ROAD-PERMIT-EXPIRY",
                 "error",
                 f"{subject}.permit_expires_on",
-                f"The work permit expired on {expires.isoformat()} and no renewal is recorded.",
-                "Check the worker's status now: after expiry without an extension filed they "
-                "may not work. If an extension was filed, record the date it was started.",
+                phrase(
+                    "The work permit expired on %(expires)s and no renewal is recorded.",
+                    expires=expires.isoformat(),
+                ),
+                phrase(
+                    "Check the worker's status now: after expiry without an extension filed they "
+                    "may not work. If an extension was filed, record the date it was started."
+                ),
                 dates.PERMIT_RENEWAL,
             )
         ]
@@ -238,11 +262,21 @@ def permit_expiry(facts: RoadFacts, today: date, subject: str) -> list[Finding]:
             "ROAD-PERMIT-EXPIRY",
             "warning",
             f"{subject}.permit_expires_on",
-            f"The work permit expires on {expires.isoformat()} (in {days} days) and no renewal "
-            "is recorded.",
-            f"To keep the worker, start recruiting for a new LMIA by {recruit_by.isoformat()} "
-            "(4 weeks of advertising and ESDC's processing), and file the permit extension "
-            f"on or before {expires.isoformat()}. Record the date the renewal started.",
+            plural_phrase(
+                "The work permit expires on %(expires)s (in %(num)d day) and no renewal is "
+                "recorded.",
+                "The work permit expires on %(expires)s (in %(num)d days) and no renewal is "
+                "recorded.",
+                days,
+                expires=expires.isoformat(),
+            ),
+            phrase(
+                "To keep the worker, start recruiting for a new LMIA by %(recruit_by)s (4 weeks "
+                "of advertising and ESDC's processing), and file the permit extension on or "
+                "before %(expires)s. Record the date the renewal started.",
+                recruit_by=recruit_by.isoformat(),
+                expires=expires.isoformat(),
+            ),
             dates.PERMIT_RENEWAL,
         )
     ]
@@ -257,10 +291,17 @@ def work_before_permit(facts: RoadFacts, today: date, subject: str) -> list[Find
     if issued is not None and issued <= first:
         return []
     message = (
-        f"The first day of work is recorded as {first.isoformat()}, before the permit was "
-        f"issued on {issued.isoformat()}."
+        phrase(
+            "The first day of work is recorded as %(first)s, before the permit was issued on "
+            "%(issued)s.",
+            first=first.isoformat(),
+            issued=issued.isoformat(),
+        )
         if issued
-        else f"The first day of work is recorded as {first.isoformat()}, and no permit is recorded."
+        else phrase(
+            "The first day of work is recorded as %(first)s, and no permit is recorded.",
+            first=first.isoformat(),
+        )
     )
     return [
         _finding(
@@ -268,8 +309,10 @@ def work_before_permit(facts: RoadFacts, today: date, subject: str) -> list[Find
             "error",
             f"{subject}.first_day_on",
             message,
-            "Check both dates against the permit and the payroll. The worker may start only on "
-            "or after the permit is issued; if the dates are wrong, correct them.",
+            phrase(
+                "Check both dates against the permit and the payroll. The worker may start only "
+                "on or after the permit is issued; if the dates are wrong, correct them."
+            ),
             dates.AUTHORIZED_TO_WORK,
         )
     ]
@@ -286,11 +329,17 @@ def retention(facts: RoadFacts, today: date, subject: str) -> list[Finding]:
             "ROAD-RETENTION",
             "error",
             f"{subject}.records_deletion_requested_on",
-            f"Deletion of the worker's records was asked on {asked.isoformat()}; they must be "
-            f"kept until {ends.isoformat()} (6 years from the first day, "
-            f"{facts.first_day_on.isoformat()}).",
-            "Keep the records until the retention ends; tell the person who asked that the law "
-            "requires it. Personal data not needed as proof can still be limited.",
+            phrase(
+                "Deletion of the worker's records was asked on %(asked)s; they must be kept "
+                "until %(ends)s (6 years from the first day, %(first)s).",
+                asked=asked.isoformat(),
+                ends=ends.isoformat(),
+                first=facts.first_day_on.isoformat(),
+            ),
+            phrase(
+                "Keep the records until the retention ends; tell the person who asked that the "
+                "law requires it. Personal data not needed as proof can still be limited."
+            ),
             dates.RETENTION,
         )
     ]
@@ -301,26 +350,36 @@ def exempt_offer(facts: RoadFacts, today: date, subject: str) -> list[Finding]:
     applied = facts.permit_applied_on
     if not facts.exempt or applied is None or today < applied:
         return []
-    missing = []
     offer_on = facts.offer_of_employment_submitted_on
     fee_on = facts.compliance_fee_paid_on
-    if offer_on is None or offer_on > applied:
-        missing.append("the Employer Portal offer of employment")
-    if fee_on is None or fee_on > applied:
-        missing.append("the employer compliance fee")
-    if not missing:
+    offer_missing = offer_on is None or offer_on > applied
+    fee_missing = fee_on is None or fee_on > applied
+    if offer_missing and fee_missing:
+        missing = phrase(
+            "the Employer Portal offer of employment and the employer compliance fee are"
+        )
+    elif offer_missing:
+        missing = phrase("the Employer Portal offer of employment is")
+    elif fee_missing:
+        missing = phrase("the employer compliance fee is")
+    else:
         return []
     return [
         _finding(
             "ROAD-EXEMPT-OFFER",
             "error",
             f"{subject}.permit_applied_on",
-            f"The work-permit application is recorded on {applied.isoformat()}, but "
-            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not recorded on or "
-            "before that date.",
-            "Check the Employer Portal: the offer must be submitted and the fee paid before "
-            "the worker applies, and the worker needs the offer number for the application. "
-            "Record the dates from the Employer Portal.",
+            phrase(
+                "The work-permit application is recorded on %(applied)s, but %(missing)s not "
+                "recorded on or before that date.",
+                applied=applied.isoformat(),
+                missing=missing,
+            ),
+            phrase(
+                "Check the Employer Portal: the offer must be submitted and the fee paid before "
+                "the worker applies, and the worker needs the offer number for the application. "
+                "Record the dates from the Employer Portal."
+            ),
             dates.EMPLOYER_PORTAL,
         )
     ]

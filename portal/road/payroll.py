@@ -42,8 +42,9 @@ from portal.protection.ledger_csv import parse_amount
 from portal.recruitment.applicant_csv import CsvProblem
 from portal.rules import fees as fee_rules
 from portal.rules import sources as src
+from portal.rules.phrase import phrase, plural_phrase
 from portal.rules.registry import ERROR, WARNING, Finding
-from portal.rules.text import money
+from portal.rules.text import listing, money
 from portal.spreadsheets import normalise
 
 __all__ = [
@@ -410,16 +411,16 @@ def period_weeks(start: date, end: date) -> tuple[Fraction, str]:
     """The period's length in weeks, and how it was counted (for the messages)."""
     if start.day == 1 and end.day == _last_day(end):
         months = (end.year - start.year) * 12 + end.month - start.month + 1
-        return Fraction(months * WEEKS_PER_YEAR, 12), (
-            "a calendar month" if months == 1 else f"{months} calendar months"
+        return Fraction(months * WEEKS_PER_YEAR, 12), plural_phrase(
+            "a calendar month", "%(num)d calendar months", months
         )
     same_month = (start.year, start.month) == (end.year, end.month)
     if same_month and (
         (start.day == 1 and end.day == 15) or (start.day == 16 and end.day == _last_day(end))
     ):
-        return Fraction(WEEKS_PER_YEAR, 24), "half a month"
+        return Fraction(WEEKS_PER_YEAR, 24), phrase("half a month")
     days = (end - start).days + 1
-    return Fraction(days, 7), ("1 day" if days == 1 else f"{days} days")
+    return Fraction(days, 7), plural_phrase("%(num)d day", "%(num)d days", days)
 
 
 def _per_period(amount: Decimal, per: str, weeks: Fraction, hours: Decimal) -> Fraction:
@@ -445,7 +446,7 @@ def _number(value: Fraction | Decimal) -> str:
     exact = value if isinstance(value, Decimal) else to_decimal(value)
     shown = exact.quantize(CENT).normalize()
     text = format(shown, "f")
-    return text if shown == exact else f"about {text}"
+    return text if shown == exact else phrase("about %(number)s", number=text)
 
 
 # --- the checks ---------------------------------------------------------------------------------
@@ -459,8 +460,8 @@ RECRUITMENT_COSTS = frozenset(
 LOW_WAGE_STREAMS = frozenset({"low_wage", "agricultural"})
 WORKER_SIDE = frozenset({"worker", "worker_family"})
 EMPLOYER_SIDE = frozenset({"employer", "owner", "recruiter"})
-PER_WORDS = {"hour": "an hour", "week": "a week", "month": "a month", "year": "a year"}
 # The same words the fee rules use, so a payroll finding reads like a compliance finding.
+PER_WORDS = fee_rules.PER_WORDS
 PURPOSE_WORDS = fee_rules.PURPOSE_WORDS
 PARTY_WORDS = fee_rules.PARTY_WORDS
 
@@ -520,7 +521,7 @@ def pay_check(id, *, title, severity, citation, effective_from=None, effective_t
 
 
 def _span(period: PayPeriod) -> str:
-    return f"{period.period_start} to {period.period_end}"
+    return phrase("%(start)s to %(end)s", start=period.period_start, end=period.period_end)
 
 
 def _pay_day(period: PayPeriod) -> date:
@@ -548,21 +549,40 @@ def paid_below_offer(facts: Facts) -> Iterator[Item]:
     for index, period in facts.periods:
         if per == "hour":
             owed = _cents(Fraction(amount) * Fraction(period.hours))
-            basis = f"{_number(period.hours)} hours at {money(amount)} an hour"
+            basis = phrase(
+                "%(hours)s hours at %(rate)s an hour",
+                hours=_number(period.hours),
+                rate=money(amount),
+            )
         else:
             if not per_week:
                 continue
             weeks, counted = period_weeks(period.period_start, period.period_end)
             weekly = hourly_fraction(amount, per, per_week) * Fraction(per_week)
             owed = _cents(weekly * weeks)
-            basis = f"{money(amount)} {PER_WORDS[per]} for {counted}"
+            basis = phrase(
+                "%(amount)s %(per)s for %(counted)s",
+                amount=money(amount),
+                per=PER_WORDS[per],
+                counted=counted,
+            )
         if period.gross < owed:
             yield Item(
                 index,
-                f"The pay period {_span(period)} paid {money(period.gross)} gross; the issued "
-                f"offer's {basis} makes {money(owed)}, {money(owed - period.gross)} more.",
-                "Check the hours and the rate used for this period; if the worker was paid less "
-                "than the offer, pay the difference and keep the proof with the payroll records.",
+                phrase(
+                    "The pay period %(span)s paid %(gross)s gross; the issued offer's %(basis)s "
+                    "makes %(owed)s, %(more)s more.",
+                    span=_span(period),
+                    gross=money(period.gross),
+                    basis=basis,
+                    owed=money(owed),
+                    more=money(owed - period.gross),
+                ),
+                phrase(
+                    "Check the hours and the rate used for this period; if the worker was paid "
+                    "less than the offer, pay the difference and keep the proof with the payroll "
+                    "records."
+                ),
             )
 
 
@@ -585,12 +605,20 @@ def fewer_hours_than_offered(facts: Facts) -> Iterator[Item]:
         if Fraction(period.hours) < expected:
             yield Item(
                 index,
-                f"The pay period {_span(period)} paid {_number(period.hours)} hours; the issued "
-                f"offer's {_number(per_week)} hours a week make {_number(expected)} hours for "
-                f"{counted}.",
-                "Keep the record of why fewer hours were worked (a start or end during the "
-                "period, leave, the worker's own request); if the work was not offered, pay the "
-                "hours the offer promises.",
+                phrase(
+                    "The pay period %(span)s paid %(hours)s hours; the issued offer's %(weekly)s "
+                    "hours a week make %(expected)s hours for %(counted)s.",
+                    span=_span(period),
+                    hours=_number(period.hours),
+                    weekly=_number(per_week),
+                    expected=_number(expected),
+                    counted=counted,
+                ),
+                phrase(
+                    "Keep the record of why fewer hours were worked (a start or end during the "
+                    "period, leave, the worker's own request); if the work was not offered, pay "
+                    "the hours the offer promises."
+                ),
             )
 
 
@@ -624,11 +652,18 @@ def prohibited_deduction(facts: Facts) -> Iterator[Item]:
                 continue
             yield Item(
                 index,
-                f"The pay period {_span(period)} deducts {money(deduction.amount)} for "
-                f"{PURPOSE_WORDS[deduction.purpose]} (paid {on}); this cost may not be "
-                "recovered from the worker.",
-                "Stop the deduction, repay the worker in full and keep proof of the refund; the "
-                "employer bears this cost.",
+                phrase(
+                    "The pay period %(span)s deducts %(amount)s for %(purpose)s (paid %(paid)s); "
+                    "this cost may not be recovered from the worker.",
+                    span=_span(period),
+                    amount=money(deduction.amount),
+                    purpose=PURPOSE_WORDS[deduction.purpose],
+                    paid=on,
+                ),
+                phrase(
+                    "Stop the deduction, repay the worker in full and keep proof of the refund; "
+                    "the employer bears this cost."
+                ),
                 citation=None if deduction.purpose in ALWAYS_PROHIBITED else src.S20,
             )
 
@@ -661,11 +696,18 @@ def deduction_not_in_offer(facts: Facts) -> Iterator[Item]:
             if purpose not in listed:
                 yield Item(
                     index,
-                    f"The pay period {_span(period)} deducts {money(total)} for {what}; the issued "
-                    "offer lists no such deduction.",
-                    "Check that the worker agreed to this deduction in writing and that provincial "
-                    "employment standards allow it; if not, repay it. Add it to the offer only "
-                    "with the worker's agreement.",
+                    phrase(
+                        "The pay period %(span)s deducts %(amount)s for %(purpose)s; the issued "
+                        "offer lists no such deduction.",
+                        span=_span(period),
+                        amount=money(total),
+                        purpose=what,
+                    ),
+                    phrase(
+                        "Check that the worker agreed to this deduction in writing and that "
+                        "provincial employment standards allow it; if not, repay it. Add it to the "
+                        "offer only with the worker's agreement."
+                    ),
                 )
                 continue
             weeks, counted = period_weeks(period.period_start, period.period_end)
@@ -677,23 +719,40 @@ def deduction_not_in_offer(facts: Facts) -> Iterator[Item]:
                 start=Fraction(0),
             )
             if Fraction(total) > allowed:
-                stated = " and ".join(
-                    f"{money(item.amount)} {PER_WORDS.get(item.per, item.per)}"
-                    for item in listed[purpose]
+                stated = listing(
+                    [
+                        phrase(
+                            "%(amount)s %(per)s",
+                            amount=money(item.amount),
+                            per=PER_WORDS.get(item.per, item.per),
+                        )
+                        for item in listed[purpose]
+                    ],
+                    limit=len(listed[purpose]),
                 )
                 yield Item(
                     index,
-                    f"The pay period {_span(period)} deducts {money(total)} for {what}; the issued "
-                    f"offer's {stated} allows {money(allowed)} for {counted}.",
-                    "Repay the worker the difference, or keep the worker's written agreement to "
-                    "the higher amount.",
+                    phrase(
+                        "The pay period %(span)s deducts %(amount)s for %(purpose)s; the issued "
+                        "offer's %(stated)s allows %(allowed)s for %(counted)s.",
+                        span=_span(period),
+                        amount=money(total),
+                        purpose=what,
+                        stated=stated,
+                        allowed=money(allowed),
+                        counted=counted,
+                    ),
+                    phrase(
+                        "Repay the worker the difference, or keep the worker's written agreement "
+                        "to the higher amount."
+                    ),
                 )
 
 
 def _payee(payment: Any) -> str:
     name = getattr(payment, "payee_name", None)
     words = PARTY_WORDS.get(payment.payee, payment.payee)
-    return f"{name} ({words})" if name else words
+    return phrase("%(name)s (%(role)s)", name=name, role=words) if name else words
 
 
 @pay_check(
@@ -721,15 +780,32 @@ def wages_handed_back(facts: Facts) -> Iterator[Item]:
         if not returned or payment.paid_on < first:
             continue
         index, period = [item for item in periods if item[1].period_start <= payment.paid_on][-1]
-        within = payment.paid_on <= period.period_end
-        where = "within" if within else "after"
+        values = {
+            "amount": money(payment.amount),
+            "payer": PARTY_WORDS[payment.payer],
+            "payee": _payee(payment),
+            "paid": payment.paid_on,
+            "span": _span(period),
+        }
         yield Item(
             index,
-            f"The money ledger records {money(payment.amount)} paid by "
-            f"{PARTY_WORDS[payment.payer]} to {_payee(payment)} on {payment.paid_on} as wages "
-            f"handed back, {where} the pay period {_span(period)}.",
-            "Find out what this payment was; wages must stay with the worker. If wages were "
-            "handed back, repay the worker in full and get legal advice.",
+            (
+                phrase(
+                    "The money ledger records %(amount)s paid by %(payer)s to %(payee)s on "
+                    "%(paid)s as wages handed back, within the pay period %(span)s.",
+                    **values,
+                )
+                if payment.paid_on <= period.period_end
+                else phrase(
+                    "The money ledger records %(amount)s paid by %(payer)s to %(payee)s on "
+                    "%(paid)s as wages handed back, after the pay period %(span)s.",
+                    **values,
+                )
+            ),
+            phrase(
+                "Find out what this payment was; wages must stay with the worker. If wages were "
+                "handed back, repay the worker in full and get legal advice."
+            ),
         )
 
 
