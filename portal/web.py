@@ -363,7 +363,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
     app.jinja_env.filters["money"] = lambda value, currency="CAD": format_currency(value, currency)
-    app.jinja_env.filters["phrase"] = _phrase_in_page_language
+    app.jinja_env.filters["phrase"] = in_page_language
     from portal.forms import render_field
 
     app.jinja_env.globals["render_field"] = render_field
@@ -542,7 +542,7 @@ class _PageLanguage:
         return shown if exact else _("about %(amount)s", amount=shown)
 
 
-def _phrase_in_page_language(text):
+def in_page_language(text):
     """A finding's message or fix (``portal.rules.phrase``) in the page's language. English
     pages show the rules' own text, which is already English."""
     if not isinstance(text, Phrase | Plural | Capitalised | Joined | Money | Label):

@@ -59,3 +59,22 @@ def test_not_a_phrase_passes_through(database_url, tmp_path):
             "{{ a|phrase }} {{ b|phrase }}", a=Decimal("2.50"), b=date(2026, 1, 5)
         )
     assert shown == "2.50 2026-01-05"
+
+
+def test_a_deadline_title_keeps_its_language_once_names_are_shortened(database_url, tmp_path):
+    from portal.deadlines.ics import without_names
+    from portal.rules.phrase import phrase
+
+    title = phrase("%(who)s: work permit expires", who=phrase("worker %(number)s", number=7))
+    named = phrase("%(who)s: work permit expires", who="Amadou Diallo")
+    shortened = without_names(named, ["Amadou Diallo"])
+    assert shortened == "Amadou D.: work permit expires"
+    app = _french_app(database_url, tmp_path)
+    with app.test_request_context("/"), force_locale("fr_CA"):
+        shown = render_template_string(
+            "{{ a|phrase }} | {{ b|phrase }}", a=shortened, b=without_names(title, [])
+        )
+    assert shown == (
+        "Amadou D. : expiration du permis de travail | "
+        "travailleur 7 : expiration du permis de travail"
+    )

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from portal.recruitment.evidence_checklist import SNAPSHOT_EVERY_DAYS, snapshots_due
 from portal.recruitment.timeline import direct_apply_review_by, job_match_last_day
 from portal.rules import sources as src
+from portal.rules.phrase import phrase
 
 try:  # the road's dataclass (contract 4 shares it); a copy of its shape until it lands
     from portal.road.deadline import Deadline
@@ -68,24 +69,40 @@ WINDOW_SOURCE = src.S35
 # What to do, per kind: the page and the calendar say it beside the date. Road kinds not
 # listed here fall back to their own titles.
 WHAT_TO_DO = {
-    JOB_MATCH: "Invite every qualified Job Match candidate first seen in the posting's first 30 "
-    "days, and record the invitation dates.",
-    DIRECT_APPLY: "Download and assess the résumé received through Job Bank Direct Apply, and "
-    "record the date you downloaded it.",
-    AD_CAPTURE: "Take a dated capture of the online ad (with its job number) and upload it to "
-    "the evidence locker.",
-    FILING_WINDOW_ENDS: "File the LMIA by this day: after it, the recruitment no longer fits "
-    "the 3-month window and must be repeated.",
-    PLANNED_FILING: "The planned LMIA filing date: check the compliance page and file.",
+    JOB_MATCH: phrase(
+        "Invite every qualified Job Match candidate first seen in the posting's first 30 "
+        "days, and record the invitation dates."
+    ),
+    DIRECT_APPLY: phrase(
+        "Download and assess the résumé received through Job Bank Direct Apply, and "
+        "record the date you downloaded it."
+    ),
+    AD_CAPTURE: phrase(
+        "Take a dated capture of the online ad (with its job number) and upload it to "
+        "the evidence locker."
+    ),
+    FILING_WINDOW_ENDS: phrase(
+        "File the LMIA by this day: after it, the recruitment no longer fits "
+        "the 3-month window and must be repeated."
+    ),
+    PLANNED_FILING: phrase("The planned LMIA filing date: check the compliance page and file."),
     # The road's kinds (portal.road.checks.road_deadlines).
-    "lmia-validity": "The worker must apply for the work permit on this LMIA by this day, or "
-    "the LMIA can no longer be used.",
-    "permit-expiry": "The work permit ends: the worker may keep working only if a renewal was "
-    "applied for before this day. Record the renewal on the worker's road.",
-    "start-recruiting": "Start recruiting for a new LMIA now: it takes months, and the permit's "
-    "renewal needs it before the permit expires.",
-    "retention-end": "The 6 years of keeping this worker's records end; they may be deleted "
-    "after this day (not before).",
+    "lmia-validity": phrase(
+        "The worker must apply for the work permit on this LMIA by this day, or "
+        "the LMIA can no longer be used."
+    ),
+    "permit-expiry": phrase(
+        "The work permit ends: the worker may keep working only if a renewal was "
+        "applied for before this day. Record the renewal on the worker's road."
+    ),
+    "start-recruiting": phrase(
+        "Start recruiting for a new LMIA now: it takes months, and the permit's "
+        "renewal needs it before the permit expires."
+    ),
+    "retention-end": phrase(
+        "The 6 years of keeping this worker's records end; they may be deleted "
+        "after this day (not before)."
+    ),
 }
 
 
@@ -172,7 +189,7 @@ def recruitment_deadlines(dates: PositionDates, today: date) -> list[Deadline]:
         add(
             f"job-match-day-30:position:{dates.position_id}:{day.isoformat()}",
             day,
-            f"Job Match: last day of the first 30 days · {dates.title}",
+            phrase("Job Match: last day of the first 30 days · %(title)s", title=dates.title),
             JOB_MATCH,
             "positions.job_match",
             citation=JOB_MATCH_SOURCE,
@@ -184,7 +201,11 @@ def recruitment_deadlines(dates: PositionDates, today: date) -> list[Deadline]:
         add(
             f"direct-apply-review:applicant:{applicant_id}:{day.isoformat()}",
             day,
-            f"Direct Apply: review the résumé of applicant {initials(name)} · {dates.title}",
+            phrase(
+                "Direct Apply: review the résumé of applicant %(initials)s · %(title)s",
+                initials=initials(name),
+                title=dates.title,
+            ),
             DIRECT_APPLY,
             "positions.edit_applicant",
             where + (("applicant_id", applicant_id),),
@@ -200,8 +221,12 @@ def recruitment_deadlines(dates: PositionDates, today: date) -> list[Deadline]:
         add(
             f"ad-capture:activity:{capture.activity_id}:{capture.due.isoformat()}",
             last_day,
-            f"Ad capture due ({capture.activity}, week of {capture.due.isoformat()}) "
-            f"· {dates.title}",
+            phrase(
+                "Ad capture due (%(ad)s, week of %(week)s) · %(title)s",
+                ad=capture.activity,
+                week=capture.due.isoformat(),
+                title=dates.title,
+            ),
             AD_CAPTURE,
             "positions.captures",
         )
@@ -210,7 +235,10 @@ def recruitment_deadlines(dates: PositionDates, today: date) -> list[Deadline]:
         add(
             f"filing-window-ends:position:{dates.position_id}:{day.isoformat()}",
             day,
-            f"Last day to file with this recruitment (3-month window) · {dates.title}",
+            phrase(
+                "Last day to file with this recruitment (3-month window) · %(title)s",
+                title=dates.title,
+            ),
             FILING_WINDOW_ENDS,
             "positions.compliance_page",
             citation=WINDOW_SOURCE,
@@ -220,7 +248,7 @@ def recruitment_deadlines(dates: PositionDates, today: date) -> list[Deadline]:
         add(
             f"planned-filing:position:{dates.position_id}:{day.isoformat()}",
             day,
-            f"Planned LMIA filing date · {dates.title}",
+            phrase("Planned LMIA filing date · %(title)s", title=dates.title),
             PLANNED_FILING,
             "positions.compliance_page",
         )

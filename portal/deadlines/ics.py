@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from icalendar import Calendar, Event
 
 from portal.deadlines.collect import WHAT_TO_DO
+from portal.rules.phrase import Phrase
 
 PRODID = "-//LMIA Compliance Portal//Deadlines//EN"
 UID_DOMAIN = "lmia-portal"
@@ -29,7 +30,18 @@ def short_name(name: str | None) -> str:
 
 
 def without_names(text: str, names: Iterable[str]) -> str:
-    for name in sorted({n for n in names if n}, key=len, reverse=True):
+    """``text`` with each worker's name shortened; a phrase stays a phrase (its values are
+    shortened), so a page or a mail can still write it in the reader's language."""
+    names = sorted({n for n in names if n}, key=len, reverse=True)
+    if isinstance(text, Phrase):
+        return Phrase(
+            text.msgid,
+            **{
+                key: without_names(value, names) if type(value) in (str, Phrase) else value
+                for key, value in text.values.items()
+            },
+        )
+    for name in names:
         text = text.replace(name, short_name(name))
     return text
 

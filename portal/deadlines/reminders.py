@@ -16,6 +16,7 @@ import os
 from datetime import date
 
 from flask import current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -23,6 +24,7 @@ from portal.deadlines import collect, ics, services
 from portal.extensions import db
 from portal.models import User
 from portal.queue import job
+from portal.web import in_page_language
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
@@ -62,8 +64,10 @@ def _send(user: User, deadlines: list, today: date, worker_names: dict) -> None:
         return ics.without_names(deadline.title, worker_names.values())
 
     count = len(deadlines)
+    first_title = title(deadlines[0])
     subject = (
-        _l("Reminder: %(title)s", title=title(deadlines[0]))
+        # The title goes into the subject in the recipient's language, when it is rendered.
+        _l("Reminder: %(title)s", title=LazyString(lambda: in_page_language(first_title)))
         if count == 1
         else _l(
             "Reminder: %(count)d deadlines from %(day)s",

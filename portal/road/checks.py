@@ -406,7 +406,7 @@ def road_deadlines(facts: RoadFacts, today: date) -> list[Deadline]:
         ("position_id", facts.position_id),
         ("worker_id", facts.worker_id),
     )
-    who = facts.worker_name or f"worker {facts.worker_id}"
+    who = facts.worker_name or phrase("worker %(number)s", number=facts.worker_id)
     out: list[Deadline] = []
 
     def add(kind: str, due_on: date, title: str, rule: dates.DateRule) -> None:
@@ -430,20 +430,30 @@ def road_deadlines(facts: RoadFacts, today: date) -> list[Deadline]:
         add(
             "lmia-validity",
             valid_until,
-            f"{who}: last day to apply for the work permit on the LMIA",
+            phrase("%(who)s: last day to apply for the work permit on the LMIA", who=who),
             dates.LMIA_VALIDITY,
         )
     expires = facts.permit_expires_on
     if expires is not None:
-        add("permit-expiry", expires, f"{who}: work permit expires", dates.PERMIT_RENEWAL)
+        add(
+            "permit-expiry",
+            expires,
+            phrase("%(who)s: work permit expires", who=who),
+            dates.PERMIT_RENEWAL,
+        )
         if facts.renewal_started_on is None:
             add(
                 "start-recruiting",
                 dates.start_recruiting_by(expires),
-                f"{who}: start recruiting for a new LMIA to renew the permit",
+                phrase("%(who)s: start recruiting for a new LMIA to renew the permit", who=who),
                 dates.PERMIT_RENEWAL,
             )
     ends = dates.retention_ends(facts.first_day_on)
     if ends is not None:
-        add("retention-end", ends, f"{who}: records may be deleted after this day", dates.RETENTION)
+        add(
+            "retention-end",
+            ends,
+            phrase("%(who)s: records may be deleted after this day", who=who),
+            dates.RETENTION,
+        )
     return sorted(out, key=lambda d: (d.due_on, d.key))
