@@ -298,3 +298,46 @@ def test_the_daily_pages_render_in_french_with_the_real_catalogue(app_with_the_f
             assert _lang(response) == "fr", (name, path)
             assert words in page_text(response), (name, path, words)
         assert _switch(client.get("/")) == ["en_CA"]
+
+
+def test_findings_deadlines_and_the_sign_off_page_read_in_french(app_with_the_french_catalogue):
+    """Issue 13: a finding's title, message and fix come from the catalogue too (the rules'
+    phrases), on the compliance page and the sign-off page; none is left in English."""
+    from datetime import date
+
+    from flask import g
+    from flask_babel import force_locale
+
+    from portal.models import Employer, Position, User
+    from portal.positions import compliance
+    from portal.web import in_page_language
+    from tests.security.support import seed_world
+
+    app = app_with_the_french_catalogue
+    world = seed_world(app, with_b=False)
+    a = world.a
+    with app.app_context():
+        db.session.get(User, world.users["a_rep"].id).locale = "fr_CA"
+        db.session.commit()
+    base = f"/employers/{a.employer_id}/positions/{a.position_id}"
+    client = world.pool.client(world.users["a_rep"])
+    compliance_page = page_text(client.get(f"{base}/compliance"))
+    signing_page = page_text(client.get(f"{base}/sign-off"))
+    with app.test_request_context("/"), force_locale("fr_CA"):
+        g.employer = db.session.get(Employer, a.employer_id)  # the request's tenant
+        report = compliance.check(db.session.get(Position, a.position_id), date.today())
+        shown = [item for _area, items in report.groups for item in items]
+        assert shown, "the seeded position has findings"
+        for item in shown:
+            finding = item.finding
+            for english in (item.title, finding.message, finding.fix):
+                french = in_page_language(english)
+                assert french != english, english
+                assert _words(french) in _words(compliance_page), french
+            if finding.severity == "error" and not item.waiver:
+                assert _words(in_page_language(finding.message)) in _words(signing_page)
+
+
+def _words(text: str) -> str:
+    """Text as the page's words, whatever the spaces (dollars are written with no-break ones)."""
+    return " ".join(text.split())
