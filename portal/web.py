@@ -38,15 +38,7 @@ from werkzeug.routing import IntegerConverter
 from portal import edits
 from portal.extensions import db
 from portal.limits import AS_OF_FIRST, AS_OF_LAST, as_of_in_range
-from portal.rules.phrase import (
-    Capitalised,
-    Joined,
-    Label,
-    Money,
-    Phrase,
-    Plural,
-    in_language,
-)
+from portal.rules.phrase import Fragment, in_language
 
 log = logging.getLogger("portal.security")
 
@@ -545,7 +537,7 @@ class _PageLanguage:
 def in_page_language(text):
     """A finding's message or fix (``portal.rules.phrase``) in the page's language. English
     pages show the rules' own text, which is already English."""
-    if not isinstance(text, Phrase | Plural | Capitalised | Joined | Money | Label):
+    if not isinstance(text, Fragment):
         return text
     locale = get_locale()
     if locale is None or locale.language == "en":

@@ -29,7 +29,14 @@ class Catalogue(Protocol):
     def money(self, amount: Decimal, exact: bool) -> str: ...
 
 
-class Phrase(str):
+class Fragment(str):
+    """Text the rules wrote in English that can render itself in another language."""
+
+    def in_language(self, catalogue: Catalogue) -> str:
+        raise NotImplementedError
+
+
+class Phrase(Fragment):
     """English text (``msgid % values``) that remembers ``msgid`` and ``values``."""
 
     msgid: str
@@ -47,7 +54,7 @@ class Phrase(str):
         return translated % {name: in_language(v, catalogue) for name, v in self.values.items()}
 
 
-class Plural(str):
+class Plural(Fragment):
     """A phrase whose words follow a count (``%(num)d``): "1 day", "3 days"; French counts 0
     and 1 as singular. ``plural_phrase(...)`` is its extraction keyword."""
 
@@ -67,7 +74,7 @@ class Plural(str):
         return translated % {name: in_language(v, catalogue) for name, v in self.values.items()}
 
 
-class Joined(str):
+class Joined(Fragment):
     """Fragments joined by a separator that reads the same in both languages ("; ", ", ")."""
 
     items: tuple[str, ...]
@@ -83,7 +90,7 @@ class Joined(str):
         return self.separator.join(in_language(item, catalogue) for item in self.items)
 
 
-class Capitalised(str):
+class Capitalised(Fragment):
     """A fragment that begins a sentence: its first letter upper case, in any language."""
 
     fragment: str
@@ -101,7 +108,7 @@ class Capitalised(str):
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)$")
 
 
-class Label(str):
+class Label(Fragment):
     """A form's label or choice as the form shows it (its msgid is the form's own). With
     ``drop_note``, a trailing "(optional)" or "(rare)" is left out, in any language."""
 
@@ -119,7 +126,7 @@ class Label(str):
         return _TRAILING_NOTE.sub("", translated) if self.drop_note else translated
 
 
-class Money(str):
+class Money(Fragment):
     """Dollars in a message: "$18.50", or "about $18.5012" when not a whole cent."""
 
     amount: Decimal
@@ -148,5 +155,4 @@ def plural_phrase(singular: str, plural: str, num: int, **values: Any) -> Plural
 def in_language(text: Any, catalogue: Catalogue) -> Any:
     """``text`` as ``catalogue``'s language writes it: a phrase, label or amount rendered again
     (an id the catalogue lacks gives the English back); anything else as it is."""
-    render = getattr(text, "in_language", None)
-    return render(catalogue) if render is not None and isinstance(text, str) else text
+    return text.in_language(catalogue) if isinstance(text, Fragment) else text

@@ -87,10 +87,6 @@ def percent(value: Fraction) -> str:
     return f"{exact.quantize(Decimal('0.1'))}%"
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"
-
-
 def listing(items: list[str], limit: int = 6) -> str:
     """Join items for a message ("A, B and C"), naming at most ``limit`` of them ("A, B and 4
     more"); each item may be a phrase, and the joining words are one too."""
