@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 from flask import render_template_string
 from flask_babel import force_locale
 
+from portal.extensions import babel
 from portal.rules.wording import field
 from tests.conftest import build_app
 from tests.rules.builders import hourly, low_wage_case, one, position
@@ -25,7 +26,12 @@ def _french_app(database_url, tmp_path):
     shutil.copy(SOURCE / "fr_CA" / "LC_MESSAGES" / "messages.po", folder / "messages.po")
     with open(folder / "messages.po", "rb") as source, open(folder / "messages.mo", "wb") as mo:
         write_mo(mo, read_po(source, locale="fr_CA"))
-    return build_app(database_url, BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"))
+    app = build_app(database_url, BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"))
+    # Flask-Babel keeps the catalogues it loaded, per locale, for the whole process: forget any
+    # French an earlier app loaded (from folders without this one's .mo).
+    with app.app_context():
+        babel.domain_instance.cache.clear()
+    return app
 
 
 def test_the_phrase_filter_writes_the_finding_in_the_pages_language(database_url, tmp_path):
