@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import render_template_string
@@ -18,6 +19,15 @@ from tests.conftest import build_app
 from tests.rules.builders import hourly, low_wage_case, one, position
 
 SOURCE = Path(__file__).resolve().parent.parent / "portal" / "translations"
+
+
+@pytest.fixture
+def french_app(database_url, tmp_path):
+    """The app with the real French catalogue compiled; the process forgets it afterwards."""
+    app = _french_app(database_url, tmp_path)
+    yield app
+    with app.app_context():
+        babel.domain_instance.cache.clear()
 
 
 def _french_app(database_url, tmp_path):
@@ -34,8 +44,8 @@ def _french_app(database_url, tmp_path):
     return app
 
 
-def test_the_phrase_filter_writes_the_finding_in_the_pages_language(database_url, tmp_path):
-    app = _french_app(database_url, tmp_path)
+def test_the_phrase_filter_writes_the_finding_in_the_pages_language(french_app):
+    app = french_app
     finding = one(position(low_wage_case(), wage=hourly("17.99")), "WAGE-PREVAILING")
     page = "{{ finding.message|phrase }} | {{ finding.fix|phrase }} | {{ label|phrase }}"
     with app.test_request_context("/"):
@@ -58,8 +68,8 @@ def test_the_phrase_filter_writes_the_finding_in_the_pages_language(database_url
     assert typed == "&lt;b&gt;x&lt;/b&gt;"
 
 
-def test_not_a_phrase_passes_through(database_url, tmp_path):
-    app = _french_app(database_url, tmp_path)
+def test_not_a_phrase_passes_through(french_app):
+    app = french_app
     with app.test_request_context("/"), force_locale("fr_CA"):
         shown = render_template_string(
             "{{ a|phrase }} {{ b|phrase }}", a=Decimal("2.50"), b=date(2026, 1, 5)
@@ -67,7 +77,7 @@ def test_not_a_phrase_passes_through(database_url, tmp_path):
     assert shown == "2.50 2026-01-05"
 
 
-def test_a_deadline_title_keeps_its_language_once_names_are_shortened(database_url, tmp_path):
+def test_a_deadline_title_keeps_its_language_once_names_are_shortened(french_app):
     from portal.deadlines.ics import without_names
     from portal.rules.phrase import phrase
 
@@ -75,7 +85,7 @@ def test_a_deadline_title_keeps_its_language_once_names_are_shortened(database_u
     named = phrase("%(who)s: work permit expires", who="Amadou Diallo")
     shortened = without_names(named, ["Amadou Diallo"])
     assert shortened == "Amadou D.: work permit expires"
-    app = _french_app(database_url, tmp_path)
+    app = french_app
     with app.test_request_context("/"), force_locale("fr_CA"):
         shown = render_template_string(
             "{{ a|phrase }} | {{ b|phrase }}", a=shortened, b=without_names(title, [])
