@@ -12,6 +12,13 @@ CHROMIUM ?= /usr/bin/chromium
 .PHONY: run serve worker test lint secrets-baseline sbom system-deps browser-deps lock lock-tools clean \
 	messages catalogue bench bench-scale
 
+# The French catalogue compiled (a build product, not in git): a language is offered once its
+# .mo exists (portal/auth/locales.py), so every way of running the portal compiles it first.
+CATALOGUE := portal/translations/fr_CA/LC_MESSAGES/messages.po
+COMPILED := portal/translations/fr_CA/LC_MESSAGES/messages.mo
+$(COMPILED): $(CATALOGUE) $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --statistics -i $(CATALOGUE) -o $@ -l fr_CA
+
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -30,7 +37,7 @@ $(TOOLS)/.installed: tools-requirements.txt
 	$(TOOLS)/bin/python -m pip install --quiet -r tools-requirements.txt
 	touch $@
 
-run: $(VENV)/.installed system-deps  ## set up, migrate, seed the demo on a new database, serve on :5000
+run: $(VENV)/.installed system-deps $(COMPILED)  ## set up, migrate, seed the demo on a new database, serve on :5000
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -38,17 +45,17 @@ run: $(VENV)/.installed system-deps  ## set up, migrate, seed the demo on a new 
 # The job queue's worker (README "The job queue"): takes bundles, offer letters and reminder
 # mails from Redis. Needs PORTAL_REDIS_URL (the web processes use the same); without it jobs run
 # in the web process and no worker is needed.
-worker: $(VENV)/.installed system-deps
+worker: $(VENV)/.installed system-deps $(COMPILED)
 	$(FLASK) worker
 
 # Production serving (README "Serving"): gunicorn, several sync workers, settings from
 # gunicorn.conf.py and the environment. It never migrates or seeds (workers starting together
 # would race): it refuses a database whose schema is not this code's; run
 # `flask --app portal db upgrade` once, before.
-serve: $(VENV)/.installed system-deps
+serve: $(VENV)/.installed system-deps $(COMPILED)
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py
 
-test: $(VENV)/.dev-installed browser-deps  ## set up with dev dependencies and run the whole suite
+test: $(VENV)/.dev-installed browser-deps $(COMPILED)  ## set up with dev dependencies and run the whole suite
 	$(PY) -m pytest
 
 # ruff, bandit (settings in pyproject.toml) and the project's semgrep rules (.semgrep/, run
@@ -144,7 +151,6 @@ clean:
 # merge it into portal/translations/fr_CA/LC_MESSAGES/messages.po (new strings come in
 # untranslated, never guessed: no fuzzy matching), and check it. tests/test_catalogue.py fails
 # while any string is missing or untranslated.
-CATALOGUE := portal/translations/fr_CA/LC_MESSAGES/messages.po
 messages: $(VENV)/.installed  ## extract translatable strings into the template catalogue
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k phrase -k plural_phrase:1,2 --sort-by-file --width 100 \
 		--project "LMIA Compliance Portal" -o portal/translations/messages.pot .

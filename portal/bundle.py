@@ -53,10 +53,17 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from markupsafe import Markup
+
+from portal.rules.phrase import Fragment, Joined, Language, in_language, phrase
+
 # The reasons as the applicant form words them (one copy, kept in step with the form by a test).
 from portal.rules.wording import REASON_LABELS
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+# A bundle's language -> the catalogue's locale. ESDC takes a filing in English or French.
+LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 
 MAX_FILE_BYTES = 6_000_000  # ESDC: "6 MB" per file; 6,000,000 is under both readings of MB.
 JPEG_QUALITY = 85
@@ -65,17 +72,23 @@ CHUNK = 1024 * 1024
 INDEX_NAME = "00-index.pdf"
 CASE_NAME = "case.json"
 SUMS_NAME = "SHA256SUMS"
-TOO_LARGE = "too large for the ESDC portal"
-NOT_ACCEPTED = "file type not accepted by the ESDC portal"
+TOO_LARGE = phrase("too large for the ESDC portal")
+NOT_ACCEPTED = phrase("file type not accepted by the ESDC portal")
 
 STREAM_LABELS = {
-    "high_wage": "High-wage",
-    "low_wage": "Low-wage",
-    "global_talent": "Global Talent Stream",
-    "agricultural": "Agricultural",
-    "pr_only": "Permanent residence only",
+    "high_wage": phrase("High-wage"),
+    "low_wage": phrase("Low-wage"),
+    "global_talent": phrase("Global Talent Stream"),
+    "agricultural": phrase("Agricultural"),
+    "pr_only": phrase("Permanent residence only"),
 }
-LANGUAGE_LABELS = {"en": "English", "fr": "French"}
+LANGUAGE_LABELS = {"en": phrase("English"), "fr": phrase("French")}
+SEVERITY_LABELS = {"error": phrase("Error"), "warning": phrase("Warning"), "info": phrase("Info")}
+REVIEW_LABELS = {
+    "pending": phrase("waiting"),
+    "accepted": phrase("accepted"),
+    "changes_requested": phrase("changes requested"),
+}
 SUMMARY_KEYS = (
     "local_applied",
     "local_interviewed",
@@ -101,6 +114,8 @@ class BundleEvidence:
     size: int
     review_status: str
     open: Callable[[], BinaryIO]
+    # The category as the upload form words it, in the bundle's language (None: the code).
+    category_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,25 +152,26 @@ class BundleAgreement:
     def open_items(self) -> list[str]:
         """What is still to do before the agreement can be relied on, in words."""
         if not self.issued:
-            return ["no agreement issued"]
+            return [phrase("no agreement issued")]
         items = []
         if self.out_of_date:
             items.append(
-                f"version {self.version} is out of date: the position or the offer changed "
-                "after it was issued"
+                phrase(
+                    "version %(version)s is out of date: the position or the offer changed "
+                    "after it was issued",
+                    version=self.version,
+                )
             )
-        missing = [
-            who
-            for who, on in (
-                ("the employer", self.employer_signed_on),
-                ("the worker", self.worker_signed_on),
-            )
-            if on is None
-        ]
-        if missing:
-            items.append("not signed by " + " or ".join(missing))
+        employer_missing = self.employer_signed_on is None
+        worker_missing = self.worker_signed_on is None
+        if employer_missing and worker_missing:
+            items.append(phrase("not signed by the employer or the worker"))
+        elif employer_missing:
+            items.append(phrase("not signed by the employer"))
+        elif worker_missing:
+            items.append(phrase("not signed by the worker"))
         elif not self.signed_copies:
-            items.append("signed, but no signed copy is in the evidence")
+            items.append(phrase("signed, but no signed copy is in the evidence"))
         return items
 
 
@@ -184,6 +200,8 @@ class BundleContext:
     open_items: dict | None = None
     # Each named worker's employment agreement, in the position's order of workers.
     agreements: tuple[BundleAgreement, ...] = ()
+    # The index's language ("en" / "fr"): its headings and the findings' messages and fixes.
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -223,7 +241,8 @@ def render_pdf(document: str) -> bytes:
 
 
 def _text(value: Any, empty: str = "—") -> str:
-    """Any field as display text (lists joined, dates in ISO form); autoescape does the rest."""
+    """Any field as display text (lists joined, dates in ISO form); autoescape does the rest.
+    A phrase stays a phrase (the template's ``text`` filter renders it in the index's language)."""
     if value is None or value == "" or value == [] or value == {}:
         return empty
     if isinstance(value, datetime):
@@ -231,11 +250,13 @@ def _text(value: Any, empty: str = "—") -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return phrase("yes") if value else phrase("no")
     if isinstance(value, dict):
-        return "; ".join(f"{_text(k)}: {_text(v)}" for k, v in value.items())
+        return Joined((Joined((_text(k), _text(v)), ": ") for k, v in value.items()), "; ")
     if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(_text(item) for item in value)
+        return Joined((_text(item) for item in value), ", ")
+    if isinstance(value, Fragment):
+        return value
     return str(value)
 
 
@@ -245,40 +266,78 @@ def _datetime_label(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
-def _environment():
+def language_of(language: str) -> Language:
+    """The portal's catalogue for a bundle language ("en" / "fr"), without Flask. English, or a
+    catalogue not compiled (``make`` compiles it), gives the English the portal is written in."""
+    from babel import Locale
+    from babel.support import Translations
+
+    locale = LOCALES.get(language)
+    if locale is None:
+        raise BundleError(f"no index in the language {language!r}")
+    return Language(Translations.load(str(TRANSLATIONS), [locale]), Locale.parse(locale))
+
+
+def _environment(language: str):
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+    words = language_of(language)
     env = Environment(
         loader=FileSystemLoader(TEMPLATES / "bundle"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["text"] = _text
+    env.install_gettext_callables(words.gettext, words.ngettext, newstyle=True)
+    env.filters["text"] = lambda value, empty="—": in_language(_text(value, empty), words)
+    env.filters["phrase"] = lambda value: in_language(value, words)
     return env
 
 
-_ENV = None
+_ENVIRONMENTS: dict[str, Any] = {}
 
 
-def _template():
-    global _ENV
-    if _ENV is None:
-        _ENV = _environment()
-    return _ENV.get_template("index.html")
+def _template(language: str = "en"):
+    env = _ENVIRONMENTS.get(language)
+    if env is None:
+        env = _ENVIRONMENTS[language] = _environment(language)
+    return env.get_template("index.html")
 
 
 def _humanize(code: Any) -> str:
     return str(code).replace("_", " ").strip().capitalize()
 
 
+class _Size(Fragment):
+    """A file size ("6.0 MB", "6,0 Mo"): its number written the reader's way."""
+
+    size: int
+
+    def __new__(cls, size: int) -> _Size:
+        text = super().__new__(cls, cls._words(size, lambda msgid: msgid, "en_CA"))
+        text.size = size
+        return text
+
+    def in_language(self, catalogue) -> str:
+        return self._words(self.size, catalogue.gettext, getattr(catalogue, "locale", "en_CA"))
+
+    @staticmethod
+    def _words(size: int, gettext, locale) -> str:
+        from babel.numbers import format_decimal
+
+        if size >= 1_000_000:
+            amount = format_decimal(round(size / 1_000_000, 1), format="0.0", locale=locale)
+            return gettext("%(amount)s MB") % {"amount": amount}
+        if size >= 1_000:
+            amount = format_decimal(round(size / 1_000), format="0", locale=locale)
+            return gettext("%(amount)s kB") % {"amount": amount}
+        return gettext("%(amount)s bytes") % {"amount": size}
+
+
 def _size_label(size: int) -> str:
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} MB"
-    if size >= 1_000:
-        return f"{size / 1_000:.0f} kB"
-    return f"{size} bytes"
+    return _Size(size)
 
 
 def _case_format(case_json: str) -> str | None:
@@ -370,14 +429,21 @@ class _Converter:
             raise BundleError("the PDF is encrypted")
         page_count = len(reader.pages)
         if page_count <= 1:
-            notes.append(f"A single page over {_size_label(MAX_FILE_BYTES)}: kept whole.")
+            notes.append(
+                phrase(
+                    "A single page over %(limit)s: kept whole.", limit=_size_label(MAX_FILE_BYTES)
+                )
+            )
             return [self.keep(source, f"{stem}.pdf", TOO_LARGE)]
         parts = _split_pdf(reader, page_count)
         if len(parts) == 1:  # pypdf's rewrite alone (unused objects dropped) made it fit
             dest = self._out(f"{stem}.pdf")
             dest.write_bytes(parts[0][0])
             notes.append(
-                f"Rewritten without unused data to fit under {_size_label(MAX_FILE_BYTES)}."
+                phrase(
+                    "Rewritten without unused data to fit under %(limit)s.",
+                    limit=_size_label(MAX_FILE_BYTES),
+                )
             )
             return [_Member(dest.name, dest)]
         members = []
@@ -386,12 +452,19 @@ class _Converter:
             dest.write_bytes(data)
             members.append(_Member(dest.name, dest, TOO_LARGE if too_large else None))
         notes.append(
-            f"Split into {len(members)} parts of at most {_size_label(MAX_FILE_BYTES)} "
-            f"({page_count} pages in all)."
+            phrase(
+                "Split into %(parts)s parts of at most %(limit)s (%(pages)s pages in all).",
+                parts=len(members),
+                limit=_size_label(MAX_FILE_BYTES),
+                pages=page_count,
+            )
         )
         if any(member.problem for member in members):
             notes.append(
-                f"A single page over {_size_label(MAX_FILE_BYTES)} is kept whole in its own part."
+                phrase(
+                    "A single page over %(limit)s is kept whole in its own part.",
+                    limit=_size_label(MAX_FILE_BYTES),
+                )
             )
         return members
 
@@ -404,13 +477,19 @@ class _Converter:
         dest = self._out(f"{stem}.jpg")
         dest.write_bytes(data)
         if png:
-            notes.append("Converted from PNG to JPEG.")
+            notes.append(phrase("Converted from PNG to JPEG."))
         else:
-            notes.append(f"Re-encoded to fit under {_size_label(MAX_FILE_BYTES)}.")
+            notes.append(
+                phrase("Re-encoded to fit under %(limit)s.", limit=_size_label(MAX_FILE_BYTES))
+            )
         if final != original:
             notes.append(
-                f"Scaled from {original[0]}×{original[1]} to {final[0]}×{final[1]} pixels "
-                f"to fit under {_size_label(MAX_FILE_BYTES)}."
+                phrase(
+                    "Scaled from %(before)s to %(after)s pixels to fit under %(limit)s.",
+                    before=f"{original[0]}×{original[1]}",
+                    after=f"{final[0]}×{final[1]}",
+                    limit=_size_label(MAX_FILE_BYTES),
+                )
             )
         return [_Member(dest.name, dest)]
 
@@ -419,7 +498,7 @@ class _Converter:
     def docx(self, source: Path, stem: str, notes: list[str], original: str) -> list[_Member]:
         pdf = self.work / f"{stem}.docx.pdf"
         pdf.write_bytes(render_pdf(_docx_html(source, original)))
-        notes.append("Converted from DOCX to PDF (text and tables only).")
+        notes.append(phrase("Converted from DOCX to PDF (text and tables only)."))
         return self.pdf(pdf, stem, notes)
 
     # TXT ----------------------------------------------------------------------------------
@@ -433,7 +512,7 @@ class _Converter:
             dest = self._out(f"{stem}-part{number}.txt")
             dest.write_bytes(data)
             members.append(_Member(dest.name, dest))
-        notes.append(f"Split by lines into {len(members)} parts.")
+        notes.append(phrase("Split by lines into %(parts)s parts.", parts=len(members)))
         return members
 
 
@@ -640,7 +719,9 @@ def _prepare(converter: _Converter, evidence: BundleEvidence, index: int, width:
         for leftover in (converter.work / "members").glob(f"{stem}*"):
             leftover.unlink()
         reason = str(error) if isinstance(error, BundleError) else type(error).__name__
-        notes[:] = [f"Could not be converted ({reason}); included as uploaded."]
+        notes[:] = [
+            phrase("Could not be converted (%(reason)s); included as uploaded.", reason=reason)
+        ]
         problem = None if ext in ACCEPTED_EXTENSIONS else NOT_ACCEPTED
         members = [converter.keep(source, f"{stem}{ext}", problem)]
     source.unlink(missing_ok=True)
@@ -750,10 +831,10 @@ def _index_html(
     rows = [
         {
             "number": item.evidence.number,
-            "category": _humanize(item.evidence.category),
+            "category": item.evidence.category_label or _humanize(item.evidence.category),
             "description": item.evidence.description,
             "evidence_date": item.evidence.evidence_date,
-            "review_status": _humanize(item.evidence.review_status),
+            "review_status": item.evidence.review_status,
             "original_filename": item.evidence.original_filename,
             "size_label": _size_label(item.evidence.size),
             "sha256": str(item.evidence.sha256).lower(),
@@ -765,8 +846,12 @@ def _index_html(
         }
         for item in prepared
     ]
-    return _template().render(
+    return _template(context.language).render(
         c=context,
+        language=context.language,
+        severity_labels=SEVERITY_LABELS,
+        review_labels=REVIEW_LABELS,
+        sha_command=Markup('<span class="hash">sha256sum -c SHA256SUMS</span>'),
         stream_label=STREAM_LABELS.get(context.stream, _humanize(context.stream)),
         generated_at=_datetime_label(context.generated_at),
         summary=summary,

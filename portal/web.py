@@ -7,7 +7,6 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
-from babel.numbers import format_currency as babel_format_currency
 from flask import (
     Flask,
     Response,
@@ -38,7 +37,7 @@ from werkzeug.routing import IntegerConverter
 from portal import edits
 from portal.extensions import db
 from portal.limits import AS_OF_FIRST, AS_OF_LAST, as_of_in_range
-from portal.rules.phrase import Fragment, in_language
+from portal.rules.phrase import Fragment, Language, in_language
 
 log = logging.getLogger("portal.security")
 
@@ -521,19 +520,6 @@ def _template_ngettext(eval_context, singular, plural, number, **variables):
     return translated % variables
 
 
-class _PageLanguage:
-    """The page's language as ``portal.rules.phrase`` needs it: words and dollars."""
-
-    def __init__(self, locale) -> None:
-        self.locale = locale
-        translations = _page_translations()
-        self.gettext, self.ngettext = translations.ugettext, translations.ungettext
-
-    def money(self, amount, exact: bool) -> str:
-        shown = babel_format_currency(amount, "CAD", locale=self.locale, decimal_quantization=exact)
-        return shown if exact else _("about %(amount)s", amount=shown)
-
-
 def in_page_language(text):
     """A finding's message or fix (``portal.rules.phrase``) in the page's language. English
     pages show the rules' own text, which is already English."""
@@ -542,7 +528,7 @@ def in_page_language(text):
     locale = get_locale()
     if locale is None or locale.language == "en":
         return text
-    return in_language(text, _PageLanguage(locale))
+    return in_language(text, Language(_page_translations(), locale))
 
 
 def install_page_gettext(app) -> None:

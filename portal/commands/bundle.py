@@ -50,8 +50,15 @@ def list_positions() -> None:
     default=None,
     help="Email of the person the bundle is made for (default: an owner).",
 )
+@click.option(
+    "--language",
+    type=click.Choice(["en", "fr"]),
+    default="en",
+    show_default=True,
+    help="The language of the bundle's index.",
+)
 @with_appcontext
-def make_bundle(position_id: int, out: Path, as_user: str | None) -> None:
+def make_bundle(position_id: int, out: Path, as_user: str | None, language: str) -> None:
     """Write the filing bundle of POSITION_ID to --out (the same ZIP as the button)."""
     position = load_for_operator(Position, position_id)
     if position is None:
@@ -69,7 +76,12 @@ def make_bundle(position_id: int, out: Path, as_user: str | None) -> None:
     if user is None:
         raise click.ClickException("no such user")
     g.audit_actor_id = user.id
-    job = BundleJob(employer_id=employer.id, position_id=position.id, requested_by_id=user.id)
+    job = BundleJob(
+        employer_id=employer.id,
+        position_id=position.id,
+        requested_by_id=user.id,
+        language=language,
+    )
     db.session.add(job)
     db.session.commit()
     bundles.build(

@@ -42,11 +42,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import Response, current_app, g, send_file
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from portal.audit import append_event
 from portal.bundle import (
+    LOCALES,
     BundleAgreement,
     BundleContext,
     BundleError,
@@ -55,6 +57,7 @@ from portal.bundle import (
 )
 from portal.documents import document_locale, render_document
 from portal.evidence import bp, services
+from portal.evidence.forms import CATEGORY_NAMES
 from portal.extensions import db
 from portal.models import BundleJob, Employer, EvidenceFile, Position, User, utcnow
 from portal.offers import services as offers
@@ -134,7 +137,7 @@ def latest_bundle(position: Position) -> BundleJob | None:
 
 def _activity_row(activity) -> dict:
     if activity.kind == "posting":
-        end = activity.end_date.isoformat() if activity.end_date else "running"
+        end = activity.end_date.isoformat() if activity.end_date else _("running")
         dates = f"{activity.start_date.isoformat()} – {end}"
     else:
         dates = activity.event_date.isoformat()
@@ -149,8 +152,13 @@ def _activity_row(activity) -> dict:
     }
 
 
-@document_locale()  # labels in the bundle's language, with or without a request
-def _context(position: Position, employer: Employer, user: User):
+def _context(position: Position, employer: Employer, user: User, language: str = "en"):
+    """The bundle's content, its labels in the bundle's language, with or without a request."""
+    with document_locale(LOCALES[language]):
+        return _content(position, employer, user, language)
+
+
+def _content(position: Position, employer: Employer, user: User, language: str):
     report = compliance.check(position, date.today())
     applicants = applicants_of(position)
     summary = recruitment_summary(applicants)
@@ -214,6 +222,7 @@ def _context(position: Position, employer: Employer, user: User):
         case_json=case_json,
         open_items=_labelled(services.open_items_of(position, report, evidence).to_dict(), report),
         agreements=_agreements(position, report, evidence),
+        language=language,
     )
     storage = services.evidence_storage()
     files = [
@@ -228,6 +237,7 @@ def _context(position: Position, employer: Employer, user: User):
             size=e.size_bytes,
             review_status=e.review_status,
             open=lambda key=e.storage_key: storage.open(key),
+            category_label=str(CATEGORY_NAMES.get(e.category, e.category)),
         )
         for index, e in enumerate(evidence, start=1)
     ]
@@ -299,8 +309,11 @@ def _waiver(record: dict, report) -> dict:
 # --- starting a build: the limits live here ---------------------------------------------
 
 
-def start(position: Position, user_id: int, *, inline: bool | None = None) -> Started:
-    """Start a bundle build of ``position`` for ``user_id``, or return the one running.
+def start(
+    position: Position, user_id: int, *, language: str = "en", inline: bool | None = None
+) -> Started:
+    """Start a bundle build of ``position`` for ``user_id`` with its index in ``language``
+    ("en" / "fr"), or return the one running.
 
     Raises :class:`BundleRefused` when the employer's limits are reached. The caller checked
     that the user may start a build (policy ``build_bundle``).
@@ -339,6 +352,7 @@ def start(position: Position, user_id: int, *, inline: bool | None = None) -> St
         employer_id=employer_id,
         position_id=position_id,
         requested_by_id=user_id,
+        language=language,
         status="running",
         stage="queued",
         heartbeat_at=now,
@@ -521,7 +535,7 @@ def build(
         tracker.update(
             stage="gathering", started_at=utcnow(), owner_host=HOST, owner_pid=os.getpid()
         )
-        context, files = _context(position, employer, user)
+        context, files = _context(position, employer, user, job.language)
         db.session.commit()  # hold no write lock while other connections record progress
         tracker.update(done_steps=0, total_steps=len(files))
         with tempfile.TemporaryDirectory(dir=_tmp_dir()) as work:

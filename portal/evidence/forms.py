@@ -109,3 +109,30 @@ class FindingCommentForm(FlaskForm):
     rule_id = HiddenField(validators=[DataRequired(), Length(max=40)])
     subject = HiddenField(validators=[DataRequired(), Length(max=100)])
     body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
+
+
+# A bundle's index language, named in itself (as the header's language switch names them).
+BUNDLE_LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+
+
+class BundleForm(FlaskForm):
+    """The filing bundle's button: the index's language (offered languages only), the page's
+    language by default."""
+
+    language = SelectField(_l("Index in"))
+
+    def __init__(self, *args, **kwargs):
+        from portal.auth.locales import offered_locales, page_language
+
+        super().__init__(*args, **kwargs)
+        offered = [code.split("_")[0] for code in offered_locales()]
+        self.language.choices = options(
+            (code, BUNDLE_LANGUAGE_NAMES.get(code, code)) for code in offered
+        )
+        if not self.language.raw_data:  # nothing sent (one language offered): the page's
+            self.language.data = page_language()
+
+
+def bundle_form() -> BundleForm:
+    """The form drawn under the bundle's button (a template global)."""
+    return BundleForm(formdata=None)

@@ -20,6 +20,7 @@ from portal import open_items, reviews
 from portal.evidence import bp, bundles, services
 from portal.evidence.forms import (
     CATEGORY_NAMES,
+    BundleForm,
     CommentForm,
     FindingCommentForm,
     FindingReviewForm,
@@ -540,8 +541,14 @@ def sign_off(employer_id: int, position_id: int):
 @policy("build_bundle")
 def start_bundle(employer_id: int, position_id: int):
     position = get_scoped_or_404(Position, position_id)
+    form = BundleForm()
+    if not form.validate():
+        # A language not offered: name the field and what it may be (a stale token is the
+        # CSRF handler's 400 before this runs).
+        codes = ", ".join(code for code, _name in form.language.choices)
+        abort(400, description=_("language: one of %(codes)s.", codes=codes))
     try:
-        started = bundles.start(position, current_user.id)
+        started = bundles.start(position, current_user.id, language=form.language.data)
     except bundles.BundleRefused as refusal:
         if refusal.reason == "running":
             message = _(

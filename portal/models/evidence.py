@@ -179,11 +179,15 @@ class BundleJob(CreatedAt, PositionChild, Base):
     claim: Mapped[str | None] = mapped_column(String(32))
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     finished_at: Mapped[datetime | None]
+    # The index's language (ESDC takes a filing in English or French); the person who starts
+    # the build chooses it, their page's language by default.
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
 
     requested_by: Mapped[User] = relationship()
 
     __table_args__ = (
         CheckConstraint("status IN ('running', 'done', 'failed')", name="status_known"),
+        CheckConstraint("language IN ('en', 'fr')", name="language_known"),
         # At most one build running per position, whatever the number of processes.
         Index(
             "uq_bundle_jobs_one_running",

@@ -29,6 +29,21 @@ class Catalogue(Protocol):
     def money(self, amount: Decimal, exact: bool) -> str: ...
 
 
+class Language:
+    """A ``Catalogue`` from gettext translations (``babel.support.Translations``) and a Babel
+    locale: what a page (``portal.web``) and the bundle's index (``portal.bundle``) give phrases."""
+
+    def __init__(self, translations, locale) -> None:
+        self.locale = locale
+        self.gettext, self.ngettext = translations.ugettext, translations.ungettext
+
+    def money(self, amount: Decimal, exact: bool) -> str:
+        from babel.numbers import format_currency
+
+        shown = format_currency(amount, "CAD", locale=self.locale, decimal_quantization=exact)
+        return shown if exact else self.gettext("about %(amount)s") % {"amount": shown}
+
+
 class Fragment(str):
     """Text the rules wrote in English that can render itself in another language."""
 
