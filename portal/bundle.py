@@ -851,6 +851,7 @@ def _index_html(
         language=context.language,
         severity_labels=SEVERITY_LABELS,
         review_labels=REVIEW_LABELS,
+        case_name=CASE_NAME,
         sha_command=Markup('<span class="hash">sha256sum -c SHA256SUMS</span>'),
         stream_label=STREAM_LABELS.get(context.stream, _humanize(context.stream)),
         generated_at=_datetime_label(context.generated_at),

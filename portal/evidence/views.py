@@ -545,7 +545,7 @@ def start_bundle(employer_id: int, position_id: int):
     if not form.validate():
         # A language not offered: name the field and what it may be (a stale token is the
         # CSRF handler's 400 before this runs).
-        codes = ", ".join(code for code, _name in form.language.choices)
+        codes = ", ".join(choice.value for choice in form.language.choices)
         abort(400, description=_("language: one of %(codes)s.", codes=codes))
     try:
         started = bundles.start(position, current_user.id, language=form.language.data)

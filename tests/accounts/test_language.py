@@ -31,8 +31,30 @@ def _choices(response) -> list[str]:
     return re.findall(r'<option[^>]*value="([^"]+)"', select)
 
 
-def test_only_english_is_offered_while_french_is_not_translated(make):
-    client = make.signed_in_client(make.user())
+@pytest.fixture
+def english_only(database_url, tmp_path):
+    """The app as it runs where the French catalogue is not compiled (no ``make``): English only."""
+    (tmp_path / "translations").mkdir()
+    app = build_app(database_url, BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"))
+    with _fresh_catalogues():
+        yield Factories(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_the_portal_as_built_offers_english_and_french(make, client):
+    """``make`` compiles the French catalogue (``make test`` too), so French is offered."""
+    page = make.signed_in_client(make.user()).get("/account/")
+
+    assert _choices(page) == ["en_CA", "fr_CA"]
+    assert "Coming later" not in page_text(page)
+    french = client.get("/account/login", headers={"Accept-Language": "fr-CA,fr;q=0.9"})
+    assert _lang(french) == "fr"
+    assert "Se connecter" in page_text(french)
+
+
+def test_only_english_is_offered_while_french_is_not_translated(english_only):
+    client = english_only.signed_in_client(english_only.user())
 
     page = client.get("/account/")
 
@@ -40,8 +62,8 @@ def test_only_english_is_offered_while_french_is_not_translated(make):
     assert "Coming later: Français (Canada)." in page_text(page)
 
 
-def test_choosing_an_untranslated_language_is_refused_on_the_field(make):
-    client = make.signed_in_client(make.user())
+def test_choosing_an_untranslated_language_is_refused_on_the_field(english_only):
+    client = english_only.signed_in_client(english_only.user())
 
     response = post_form(client, "/account/", {"full_name": "Ana", "locale": "fr_CA"})
 
@@ -49,15 +71,16 @@ def test_choosing_an_untranslated_language_is_refused_on_the_field(make):
     assert field_error(response, "locale").startswith("Language:")
 
 
-def test_a_user_who_chose_french_before_gets_pages_marked_english(make):
-    user = make.user(locale="fr_CA")
-    client = make.signed_in_client(user)
+def test_a_user_who_chose_french_before_gets_pages_marked_english(english_only):
+    user = english_only.user(locale="fr_CA")
+    client = english_only.signed_in_client(user)
 
     for path in ("/", "/account/"):
         assert _lang(client.get(path)) == "en"
 
 
-def test_a_french_browser_gets_english_pages_marked_english(client):
+def test_a_french_browser_gets_english_pages_marked_english(english_only):
+    client = english_only.app.test_client()
     page = client.get("/account/login", headers={"Accept-Language": "fr-CA,fr;q=0.9"})
 
     assert _lang(page) == "en"
@@ -158,9 +181,14 @@ def _token(response) -> str:
     return text_of(response).split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
 
 
-def test_no_switch_while_english_is_the_only_language(make, client):
-    assert _switch(client.get("/account/login")) == []
-    assert _switch(make.signed_in_client(make.user()).get("/account/")) == []
+def test_no_switch_while_english_is_the_only_language(english_only):
+    assert _switch(english_only.app.test_client().get("/account/login")) == []
+    assert _switch(english_only.signed_in_client(english_only.user()).get("/account/")) == []
+
+
+def test_the_switch_is_on_every_page_of_the_portal_as_built(make, client):
+    assert _switch(client.get("/account/login")) == ["fr_CA"]
+    assert _switch(make.signed_in_client(make.user()).get("/account/")) == ["fr_CA"]
 
 
 def test_a_visitor_switches_to_french_and_back_and_it_is_remembered(app_with_french):

@@ -115,8 +115,8 @@ def issued(database_url, tmp_path):
     return locker
 
 
-def bundle_of(locker) -> dict[str, bytes]:
-    started = locker.post("/bundles", {})
+def bundle_of(locker, **choice) -> dict[str, bytes]:
+    started = locker.post("/bundles", choice)
     assert started.status_code in (302, 303), started.status_code
     download = locker.client().get(started.headers["Location"] + "/download")
     assert download.status_code == 200, download.status_code
@@ -177,3 +177,42 @@ def test_an_offer_changed_after_issuing_is_out_of_date_in_the_index(issued):
     number, _sha = issued.letter
     assert f"Maria Santos: version {number} is out of date" in text
     assert "Out of date: the position or the offer changed after this version was issued." in text
+
+
+# --- Issue 13: the index in French -------------------------------------------------------------
+
+
+def test_the_sign_off_page_offers_the_index_in_english_or_french(issued):
+    page = issued.client().get(f"{issued.base}/sign-off").get_data(as_text=True)
+
+    select = page.split('name="language"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option[^>]*value="(\w+)"', select) == ["en", "fr"]
+    assert re.search(r'<option selected value="en">|<option value="en" selected', select)
+
+
+def test_a_bundle_asked_for_in_french_has_its_index_in_french(issued):
+    text = page_text(bundle_of(issued, language="fr")["00-index.pdf"])
+
+    assert text.startswith("Dossier de dépôt d'EIMT")
+    assert "Employeur : " in text and "Contrats de travail" in text
+    assert "Signé par l'employeur le 2026-11-03 (Olivia Owner)" in text
+    assert "Copie signée : preuve n° 1" in text
+    assert "Offre d'emploi signée" in text  # the evidence category, as the French form says it
+    # The findings' messages and fixes come from the rules' French, not their English.
+    assert "Correctif :" in text and "Fix:" not in text
+    assert "Employment agreements" not in text and "Compliance findings" not in text
+    with issued.app.app_context():
+        from portal.models import BundleJob
+
+        assert [job.language for job in db.session.query(BundleJob)] == ["fr"]
+
+
+def test_an_unknown_index_language_is_a_400_naming_the_field_and_starts_nothing(issued):
+    from portal.models import BundleJob
+
+    response = issued.post("/bundles", {"language": "de"})
+
+    assert response.status_code == 400
+    assert "language: one of en, fr." in response.get_data(as_text=True)
+    with issued.app.app_context():
+        assert db.session.query(BundleJob).count() == 0

@@ -138,7 +138,6 @@ FORM_ROUTES = {
         "employers.cancel_invitation",
         "evidence.archive",
         "evidence.delete",
-        "evidence.start_bundle",
         "positions.delete_activity",
         "positions.delete_applicant",
         "positions.delete_job_match",
@@ -184,6 +183,7 @@ FORM_ROUTES = {
     "FindingCommentForm": ["evidence.comment_finding"],
     "SignOffForm": ["evidence.sign_off"],
     "RetentionForm": ["evidence.retention"],
+    "BundleForm": ["evidence.start_bundle"],  # issue 13: the index's language
     # portal/offers
     "WorkerForm": ["offers.add_worker", "offers.edit_worker"],
     "OfferForm": ["offers.offer_terms"],
@@ -232,8 +232,7 @@ NOT_A_FLASK_FORM = {
 CONSUMING = frozenset(
     endpoint
     for endpoint in FORM_ROUTES["ConfirmForm"]
-    if endpoint
-    not in ("auth.logout", "auth.unlock", "evidence.start_bundle", "auth.two_factor_start")
+    if endpoint not in ("auth.logout", "auth.unlock", "auth.two_factor_start")
 )
 # Fields a form must never let a caller set (ASVS 15.3.3), added to every example's draw.
 EXTRA_FIELDS = (
