@@ -24,8 +24,8 @@ WeasyPrint or python-docx; and Flask is imported only when a template is rendere
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-# The bundle is written in English, as the filing to ESDC is (the bundle index has no French).
-# A letter passes its worker's locale ("fr_CA") instead.
+# A document's language unless it says otherwise: a bundle passes the language chosen for its
+# index, a letter its worker's locale ("fr_CA").
 DOCUMENT_LOCALE = "en_CA"
 
 
