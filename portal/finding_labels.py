@@ -7,8 +7,10 @@ case file, ``lmia check`` and the keys of waivers and reviews, but not what a sc
 words", "A3 · Indeed") and a :class:`RecordRef` saying which record's page shows it; the web
 view turns that reference into a URL, the bundle prints the label alone.
 
-Plain Python (no Flask): the labels are English, like the findings' messages. Field names are
-the form labels of the pages where the user edits them (a test keeps them equal).
+Plain Python (no Flask): the labels are English, like the findings' messages, and like them
+they are phrases (``portal.rules.phrase``) that a page or the bundle renders in the reader's
+language; the names, dates and codes in them stay as the case wrote them. Field names are the
+form labels of the pages where the user edits them (a test keeps them equal).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from portal.cases import Case
+from portal.rules.phrase import Capitalised, Joined, Money, phrase
 
 # --- What the labeller returns ---------------------------------------------------------------
 
@@ -71,7 +74,8 @@ class SubjectLabel:
 
     @property
     def text(self) -> str:
-        return f"{self.record} · {self.field}" if self.field else self.record
+        """The record and the field, "Position: Cook · Wage offered" (a ``Joined`` phrase)."""
+        return Joined((self.record, self.field), " · ") if self.field else self.record
 
     def __str__(self) -> str:
         return self.text
@@ -97,244 +101,257 @@ class CaseRecords:
 # Case keys of each record -> the label of the form field that edits them (see
 # portal/positions/forms.py and portal/employers/forms.py; test_finding_labels checks them).
 APPLICANT_FIELDS = {
-    "name": "Name",
-    "status": "Status in Canada",
-    "source": "Found the job through",
-    "channel": "Applied by",
-    "applied_on": "Applied on",
-    "resume_downloaded_on": "Résumé downloaded on (Direct Apply)",
-    "interviewed_on": "Interviewed on",
-    "offered": "Offered the job",
-    "hired": "Hired",
-    "reason_code": "Why not hired",
-    "reason_detail": "The reason in your words",
+    "name": phrase("Name"),
+    "status": phrase("Status in Canada"),
+    "source": phrase("Found the job through"),
+    "channel": phrase("Applied by"),
+    "applied_on": phrase("Applied on"),
+    "resume_downloaded_on": phrase("Résumé downloaded on (Direct Apply)"),
+    "interviewed_on": phrase("Interviewed on"),
+    "offered": phrase("Offered the job"),
+    "hired": phrase("Hired"),
+    "reason_code": phrase("Why not hired"),
+    "reason_detail": phrase("The reason in your words"),
 }
 ACTIVITY_FIELDS = {
-    "method": "Method",
-    "kind": "Kind",
-    "start": "Posted on",
-    "end": "Taken down on",
-    "date": "Event date",
-    "platform": "Where (site, newspaper, organisation)",
-    "national": "National in scope (seen anywhere in Canada)",
-    "target_groups": "Under-represented groups targeted",
-    "reference": "Job number or link",
-    "direct_apply": "Job Bank Direct Apply enabled for the whole posting",
-    "ad": "The ad as published",
-    "ad.title": "Title in the ad",
-    "ad.operating_name": "Business name in the ad",
-    "ad.business_address": "Business address in the ad",
-    "ad.work_location": "Work location in the ad",
-    "ad.duties": "Duties in the ad",
-    "ad.terms": "Terms in the ad",
-    "ad.wage": "Wage in the ad (or lowest of a range)",
-    "ad.wage.min": "Wage in the ad (or lowest of a range)",
-    "ad.wage.amount": "Wage in the ad (or lowest of a range)",
-    "ad.wage.max": "Highest of the range (if a range)",
-    "ad.benefits": "Benefits in the ad",
-    "ad.contact": "How to apply (contact)",
-    "ad.education": "Education in the ad",
-    "ad.experience": "Experience in the ad",
-    "ad.languages": "Languages the ad requires",
-    "ad.published_languages": "Ad published in",
+    "method": phrase("Method"),
+    "kind": phrase("Kind"),
+    "start": phrase("Posted on"),
+    "end": phrase("Taken down on"),
+    "date": phrase("Event date"),
+    "platform": phrase("Where (site, newspaper, organisation)"),
+    "national": phrase("National in scope (seen anywhere in Canada)"),
+    "target_groups": phrase("Under-represented groups targeted"),
+    "reference": phrase("Job number or link"),
+    "direct_apply": phrase("Job Bank Direct Apply enabled for the whole posting"),
+    "ad": phrase("The ad as published"),
+    "ad.title": phrase("Title in the ad"),
+    "ad.operating_name": phrase("Business name in the ad"),
+    "ad.business_address": phrase("Business address in the ad"),
+    "ad.work_location": phrase("Work location in the ad"),
+    "ad.duties": phrase("Duties in the ad"),
+    "ad.terms": phrase("Terms in the ad"),
+    "ad.wage": phrase("Wage in the ad (or lowest of a range)"),
+    "ad.wage.min": phrase("Wage in the ad (or lowest of a range)"),
+    "ad.wage.amount": phrase("Wage in the ad (or lowest of a range)"),
+    "ad.wage.max": phrase("Highest of the range (if a range)"),
+    "ad.benefits": phrase("Benefits in the ad"),
+    "ad.contact": phrase("How to apply (contact)"),
+    "ad.education": phrase("Education in the ad"),
+    "ad.experience": phrase("Experience in the ad"),
+    "ad.languages": phrase("Languages the ad requires"),
+    "ad.published_languages": phrase("Ad published in"),
 }
 MATCH_FIELDS = {
-    "first_seen": "First seen on",
-    "stars": "Stars",
-    "invited_on": "Invited to apply on",
+    "first_seen": phrase("First seen on"),
+    "stars": phrase("Stars"),
+    "invited_on": phrase("Invited to apply on"),
 }
-JOB_MATCH_FIELDS = {"mode": "Job Match setting", "matches": "Matches recorded"}
+JOB_MATCH_FIELDS = {"mode": phrase("Job Match setting"), "matches": phrase("Matches recorded")}
 POSITION_FIELDS = {
-    "title": "Job title",
-    "noc": "NOC 2021 code",
-    "stream": "Stream",
-    "caregiver": "In-home caregiver position",
-    "seasonal": "Seasonal (270 days or less)",
-    "quebec_facilitated": "On Québec's facilitated-process list",
-    "advertising_variation": "ESDC variation to minimum advertising (if any)",
-    "work_location": "Work address",
-    "work_location.street": "Work address",
-    "work_location.city": "City",
-    "work_location.province": "Province or territory",
-    "work_location.postal_code": "Postal code",
-    "work_location.economic_region": "Economic region (Job Bank)",
-    "work_location.cma": "Census metropolitan area (CMA)",
-    "work_location.admin_region": "Québec administrative region",
-    "wage": "Wage offered",
-    "hours_per_week": "Hours per week",
-    "positions": "Number of workers",
-    "duration_months": "Duration (months)",
-    "duties": "Duties",
-    "requirements": "Requirements",
-    "requirements.education": "Education required",
-    "requirements.experience": "Experience required",
-    "requirements.experience_years": "Years of experience",
-    "requirements.languages": "Languages required",
-    "language_justification": "Why another language is needed",
-    "benefits": "Benefits",
-    "terms": "Terms of employment",
-    "prevailing_wage": "Prevailing wage you rely on (optional)",
-    "prevailing_wage_source": "Source of that figure",
-    "incumbent_wage": "Wage paid to current employees in this job (optional)",
-    "live_in_required": "Caregiver must live in (not allowed)",
+    "title": phrase("Job title"),
+    "noc": phrase("NOC 2021 code"),
+    "stream": phrase("Stream"),
+    "caregiver": phrase("In-home caregiver position"),
+    "seasonal": phrase("Seasonal (270 days or less)"),
+    "quebec_facilitated": phrase("On Québec's facilitated-process list"),
+    "advertising_variation": phrase("ESDC variation to minimum advertising (if any)"),
+    "work_location": phrase("Work address"),
+    "work_location.street": phrase("Work address"),
+    "work_location.city": phrase("City"),
+    "work_location.province": phrase("Province or territory"),
+    "work_location.postal_code": phrase("Postal code"),
+    "work_location.economic_region": phrase("Economic region (Job Bank)"),
+    "work_location.cma": phrase("Census metropolitan area (CMA)"),
+    "work_location.admin_region": phrase("Québec administrative region"),
+    "wage": phrase("Wage offered"),
+    "hours_per_week": phrase("Hours per week"),
+    "positions": phrase("Number of workers"),
+    "duration_months": phrase("Duration (months)"),
+    "duties": phrase("Duties"),
+    "requirements": phrase("Requirements"),
+    "requirements.education": phrase("Education required"),
+    "requirements.experience": phrase("Experience required"),
+    "requirements.experience_years": phrase("Years of experience"),
+    "requirements.languages": phrase("Languages required"),
+    "language_justification": phrase("Why another language is needed"),
+    "benefits": phrase("Benefits"),
+    "terms": phrase("Terms of employment"),
+    "prevailing_wage": phrase("Prevailing wage you rely on (optional)"),
+    "prevailing_wage_source": phrase("Source of that figure"),
+    "incumbent_wage": phrase("Wage paid to current employees in this job (optional)"),
+    "live_in_required": phrase("Caregiver must live in (not allowed)"),
 }
 # Top-level keys that the position form edits.
 CASE_FIELDS_ON_POSITION = {
-    "submission_date": "Planned submission date",
-    "job_bank_alternative_rationale": "Reason for not using Job Bank (rare)",
+    "submission_date": phrase("Planned submission date"),
+    "job_bank_alternative_rationale": phrase("Reason for not using Job Bank (rare)"),
 }
 # The case keeps these under ``employer``; the portal asks for them on the position form.
 EMPLOYER_FIELDS_ON_POSITION = {
-    "employees_at_location": "Employees at this work location today",
-    "low_wage_tfws_at_location": "Low-wage temporary foreign workers there now",
+    "employees_at_location": phrase("Employees at this work location today"),
+    "low_wage_tfws_at_location": phrase("Low-wage temporary foreign workers there now"),
 }
 EMPLOYER_FIELDS = {
-    "legal_name": "Legal name",
-    "operating_name": "Operating name (if different)",
-    "business_number": "CRA business number",
-    "address": "Business address",
-    "address.street": "Business address",
-    "address.city": "City",
-    "address.province": "Province or territory",
-    "address.postal_code": "Postal code",
-    "naics": "NAICS code (optional)",
-    "on_noncompliance_list": "On IRCC's list of non-compliant employers",
-    "lmia_revoked_on": "Date of the last LMIA revocation",
+    "legal_name": phrase("Legal name"),
+    "operating_name": phrase("Operating name (if different)"),
+    "business_number": phrase("CRA business number"),
+    "address": phrase("Business address"),
+    "address.street": phrase("Business address"),
+    "address.city": phrase("City"),
+    "address.province": phrase("Province or territory"),
+    "address.postal_code": phrase("Postal code"),
+    "naics": phrase("NAICS code (optional)"),
+    "on_noncompliance_list": phrase("On IRCC's list of non-compliant employers"),
+    "lmia_revoked_on": phrase("Date of the last LMIA revocation"),
 }
 # No page edits these (they come from an imported case file): plain words for their parts.
 OFFER_FIELDS = {
-    "date": "date of the offer",
-    "worker_name": "worker's name",
-    "employer_legal_name": "employer's legal name",
-    "employer_address": "employer's address",
-    "title": "job title",
-    "noc": "NOC code",
-    "duties": "duties",
-    "work_location": "work location",
-    "wage": "wage",
-    "hours_per_week": "hours per week",
-    "overtime": "overtime",
-    "vacation": "vacation",
-    "benefits": "benefits",
-    "start_date": "start date",
-    "duration_months": "duration",
-    "deductions": "deductions",
-    "employer_paid": "costs the employer pays",
-    "housing_rent_monthly": "monthly rent for housing",
-    "states_no_fees": "statement that no fees are charged",
-    "language": "language",
-    "signed_by_employer_on": "employer's signature date",
-    "signed_by_worker_on": "worker's signature date",
+    "date": phrase("date of the offer"),
+    "worker_name": phrase("worker's name"),
+    "employer_legal_name": phrase("employer's legal name"),
+    "employer_address": phrase("employer's address"),
+    "title": phrase("job title"),
+    "noc": phrase("NOC code"),
+    "duties": phrase("duties"),
+    "work_location": phrase("work location"),
+    "wage": phrase("wage"),
+    "hours_per_week": phrase("hours per week"),
+    "overtime": phrase("overtime"),
+    "vacation": phrase("vacation"),
+    "benefits": phrase("benefits"),
+    "start_date": phrase("start date"),
+    "duration_months": phrase("duration"),
+    "deductions": phrase("deductions"),
+    "employer_paid": phrase("costs the employer pays"),
+    "housing_rent_monthly": phrase("monthly rent for housing"),
+    "states_no_fees": phrase("statement that no fees are charged"),
+    "language": phrase("language"),
+    "signed_by_employer_on": phrase("employer's signature date"),
+    "signed_by_worker_on": phrase("worker's signature date"),
     # lmia-case/2
-    "employer_operating_name": "employer's operating name",
-    "business_number": "business number",
-    "pay_frequency": "pay frequency",
-    "schedule": "schedule",
-    "statutory_holidays": "statutory holidays",
-    "probation": "probation",
-    "termination_notice": "termination notice",
-    "housing_terms": "housing terms",
-    "lmia_number": "LMIA number",
-    "employer_portal_offer_number": "Employer Portal offer number",
-    "rights_information_given_on": "date the worker rights information was given",
-    "signed_by_employer_name": "employer's signature name",
-    "signed_by_worker_name": "worker's signature name",
+    "employer_operating_name": phrase("employer's operating name"),
+    "business_number": phrase("business number"),
+    "pay_frequency": phrase("pay frequency"),
+    "schedule": phrase("schedule"),
+    "statutory_holidays": phrase("statutory holidays"),
+    "probation": phrase("probation"),
+    "termination_notice": phrase("termination notice"),
+    "housing_terms": phrase("housing terms"),
+    "lmia_number": phrase("LMIA number"),
+    "employer_portal_offer_number": phrase("Employer Portal offer number"),
+    "rights_information_given_on": phrase("date the worker rights information was given"),
+    "signed_by_employer_name": phrase("employer's signature name"),
+    "signed_by_worker_name": phrase("worker's signature name"),
 }
 # A worker's own keys (lmia-case/2 ``workers[i]``).
 WORKER_FIELDS = {
-    "name": "Name (as on the passport)",
-    "country": "Country",
-    "email": "E-mail",
-    "language": "Preferred language",
-    "english_requested_on": "Asked for the agreement in English on",
-    "planned_start_date": "Planned start date",
+    "name": phrase("Name (as on the passport)"),
+    "country": phrase("Country"),
+    "email": phrase("E-mail"),
+    "language": phrase("Preferred language"),
+    "english_requested_on": phrase("Asked for the agreement in English on"),
+    "planned_start_date": phrase("Planned start date"),
 }
 # A worker's attestation answers (``workers[i].attestation``), as the questions ask them.
 ATTESTATION_FIELDS = {
-    "paid": "Paid anyone for the job",
-    "payments": "What they paid",
-    "payee": "Paid to",
-    "amount": "Amount",
-    "paid_on": "Paid on",
-    "what_for": "What for",
-    "holds_passport": "Holds their own passport",
-    "holds_permit": "Holds their own work permit",
-    "contract_before_start_in_language": "Got the contract in their language before starting",
-    "knows_help": "Knows where to get help",
+    "paid": phrase("Paid anyone for the job"),
+    "payments": phrase("What they paid"),
+    "payee": phrase("Paid to"),
+    "amount": phrase("Amount"),
+    "paid_on": phrase("Paid on"),
+    "what_for": phrase("What for"),
+    "holds_passport": phrase("Holds their own passport"),
+    "holds_permit": phrase("Holds their own work permit"),
+    "contract_before_start_in_language": phrase(
+        "Got the contract in their language before starting"
+    ),
+    "knows_help": phrase("Knows where to get help"),
 }
 
 METHODS = {
-    "job_bank": "Job Bank",
-    "job_board": "Job board (e.g. Indeed)",
-    "occupation_site": "Occupation-specific site",
-    "newspaper": "Newspaper",
-    "professional_association": "Professional association",
-    "union": "Union",
-    "community_organization": "Community organisation",
-    "underrepresented_group_org": "Organisation serving an under-represented group",
-    "employment_centre": "Employment centre",
-    "job_fair": "Job fair",
-    "recruitment_agency": "Recruitment agency",
-    "internal": "Internal posting",
-    "social_media": "Social media",
-    "other": "Other",
+    "job_bank": phrase("Job Bank"),
+    "job_board": phrase("Job board (e.g. Indeed)"),
+    "occupation_site": phrase("Occupation-specific site"),
+    "newspaper": phrase("Newspaper"),
+    "professional_association": phrase("Professional association"),
+    "union": phrase("Union"),
+    "community_organization": phrase("Community organisation"),
+    "underrepresented_group_org": phrase("Organisation serving an under-represented group"),
+    "employment_centre": phrase("Employment centre"),
+    "job_fair": phrase("Job fair"),
+    "recruitment_agency": phrase("Recruitment agency"),
+    "internal": phrase("Internal posting"),
+    "social_media": phrase("Social media"),
+    "other": phrase("Other"),
 }
 _PURPOSES = {
-    "recruitment_fee": "recruitment fee",
-    "placement_fee": "placement fee",
-    "lmia_fee": "LMIA processing fee",
-    "representative_fee": "representative's fee",
-    "processing_fee": "processing fee",
-    "job_offer": "job offer",
-    "travel": "travel",
-    "health_insurance": "health insurance",
-    "housing": "housing",
-    "wages": "wages",
-    "wages_returned": "wages handed back",
-    "loan": "loan",
-    "loan_repayment": "loan repayment",
-    "training": "training",
-    "statutory": "statutory deductions",
-    "other": "other purpose",
-    "utilities": "utilities",
-    "meals": "meals",
-    "government_agent": "government agent",
+    "recruitment_fee": phrase("recruitment fee"),
+    "placement_fee": phrase("placement fee"),
+    "lmia_fee": phrase("LMIA processing fee"),
+    "representative_fee": phrase("representative's fee"),
+    "processing_fee": phrase("processing fee"),
+    "job_offer": phrase("job offer"),
+    "travel": phrase("travel"),
+    "health_insurance": phrase("health insurance"),
+    "housing": phrase("housing"),
+    "wages": phrase("wages"),
+    "wages_returned": phrase("wages handed back"),
+    "loan": phrase("loan"),
+    "loan_repayment": phrase("loan repayment"),
+    "training": phrase("training"),
+    "statutory": phrase("statutory deductions"),
+    "other": phrase("other purpose"),
+    "utilities": phrase("utilities"),
+    "meals": phrase("meals"),
+    "government_agent": phrase("government agent"),
 }
 _PARTIES = {
-    "employer": "the employer",
-    "owner": "an owner",
-    "worker": "the worker",
-    "worker_family": "the worker's family",
-    "recruiter": "a recruiter",
-    "representative": "a representative",
-    "government": "the government",
-    "other": "someone else",
+    "employer": phrase("the employer"),
+    "owner": phrase("an owner"),
+    "worker": phrase("the worker"),
+    "worker_family": phrase("the worker's family"),
+    "recruiter": phrase("a recruiter"),
+    "representative": phrase("a representative"),
+    "government": phrase("the government"),
+    "other": phrase("someone else"),
 }
-_DOCUMENTS = {"passport": "passport", "work_permit": "work permit", "other": "document"}
+_DOCUMENTS = {
+    "passport": phrase("passport"),
+    "work_permit": phrase("work permit"),
+    "other": phrase("document"),
+}
 # Short words for a payment's label ("Payment 2: worker → recruiter, $3,000.00, processing fee").
 _PARTY_SHORT = {
-    "employer": "employer",
-    "owner": "owner",
-    "worker": "worker",
-    "worker_family": "worker's family",
-    "recruiter": "recruiter",
-    "representative": "representative",
-    "government": "government",
-    "other": "someone else",
+    "employer": phrase("employer"),
+    "owner": phrase("owner"),
+    "worker": phrase("worker"),
+    "worker_family": phrase("worker's family"),
+    "recruiter": phrase("recruiter"),
+    "representative": phrase("representative"),
+    "government": phrase("government"),
+    "other": phrase("someone else"),
 }
 _HOLDERS = {
-    "employer": "the employer",
-    "owner": "an owner",
-    "recruiter": "a recruiter",
-    "other": "someone else",
+    "employer": phrase("the employer"),
+    "owner": phrase("an owner"),
+    "recruiter": phrase("a recruiter"),
+    "other": phrase("someone else"),
 }
-_ROLES = {"recruiter": "Recruiter", "representative": "Representative"}
+_ROLES = {"recruiter": phrase("Recruiter"), "representative": phrase("Representative")}
+# A deduction's period, as "a %(per)s" reads in its label: "$50.00 a week".
+_PERIODS = {
+    "hour": phrase("hour"),
+    "week": phrase("week"),
+    "month": phrase("month"),
+    "year": phrase("year"),
+}
 _PLAN_KINDS = {
-    "recruit": "recruit Canadians",
-    "retain": "retain and train",
-    "train": "train",
-    "underrepresented": "hire from under-represented groups",
-    "permanent_residence": "support permanent residence",
+    "recruit": phrase("recruit Canadians"),
+    "retain": phrase("retain and train"),
+    "train": phrase("train"),
+    "underrepresented": phrase("hire from under-represented groups"),
+    "permanent_residence": phrase("support permanent residence"),
 }
 
 # --- Paths -----------------------------------------------------------------------------------
@@ -385,8 +402,12 @@ def _id(ids: tuple[int, ...], index: int) -> int | None:
     return ids[index] if 0 <= index < len(ids) else None
 
 
-def _money(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
+_CENT = Decimal("0.01")
+
+
+def _money(amount: Decimal) -> Money:
+    """Dollars to the cent, "$3,000.00" (a ``Money``: French pages write "3 000,00 $")."""
+    return Money(f"${amount:,.2f}", Decimal(amount).quantize(_CENT), True)
 
 
 # --- The labeller ----------------------------------------------------------------------------
@@ -401,7 +422,7 @@ class SubjectLabeller:
         names = [applicant.name.strip() for applicant in case.applicants]
         self._shared_names = {name for name in names if names.count(name) > 1}
         self._cache: dict[str, SubjectLabel] = {}
-        self._position_name = f"Position: {case.position.title.strip()}"
+        self._position_name = phrase("Position: %(title)s", title=case.position.title.strip())
 
     def __call__(self, subject: str) -> SubjectLabel:
         label = self._cache.get(subject)
@@ -436,7 +457,8 @@ class SubjectLabeller:
                 RecordRef(POSITION),
             )
         else:  # a part of the format this module does not know yet: words, not a path
-            record, field, ref = _humanize(str(head)) or "The LMIA file", _field(rest, {}), None
+            record = _humanize(str(head)) or phrase("The LMIA file")
+            field, ref = _field(rest, {}), None
         return SubjectLabel(subject, record, field, ref)
 
     # Each handler: (index in its list or None, the steps after it) -> (record, field, ref).
@@ -444,21 +466,22 @@ class SubjectLabeller:
     def _applicant(self, index, rest):
         applicant = _item(self.case.applicants, index) if index is not None else None
         if applicant is None:
-            return "The applicants", _field(rest, APPLICANT_FIELDS), RecordRef(APPLICANTS)
-        name = applicant.name.strip() or "(no name)"
+            return phrase("The applicants"), _field(rest, APPLICANT_FIELDS), RecordRef(APPLICANTS)
+        name = applicant.name.strip() or phrase("(no name)")
         if name in self._shared_names:
-            name = f"{name} (applied {applicant.applied_on.isoformat()})"
+            applied = applicant.applied_on.isoformat()
+            name = phrase("%(name)s (applied %(date)s)", name=name, date=applied)
         ref = RecordRef(APPLICANT, _id(self.records.applicants, index))
-        return f"Applicant: {name}", _field(rest, APPLICANT_FIELDS), ref
+        return phrase("Applicant: %(name)s", name=name), _field(rest, APPLICANT_FIELDS), ref
 
     def _activity(self, index, rest):
         activity = _item(self.case.recruitment, index) if index is not None else None
         if activity is None:
             field = _field(rest, ACTIVITY_FIELDS)
-            return "Recruitment (all activities)", field, RecordRef(RECRUITMENT)
-        where = (activity.platform or "").strip() or METHODS.get(activity.method, "Other")
+            return phrase("Recruitment (all activities)"), field, RecordRef(RECRUITMENT)
+        where = (activity.platform or "").strip() or METHODS.get(activity.method, phrase("Other"))
         ref = RecordRef(ACTIVITY, _id(self.records.activities, index))
-        return f"{activity.id} · {where}", _field(rest, ACTIVITY_FIELDS), ref
+        return Joined((str(activity.id), where), " · "), _field(rest, ACTIVITY_FIELDS), ref
 
     def _job_match(self, index, rest):
         job_match = self.case.job_match
@@ -466,13 +489,15 @@ class SubjectLabeller:
             position = rest[1]
             match = _item(job_match.matches if job_match else None, position)
             if match is not None:
-                record = (
-                    f"Job Match: {match.stars}-star match first seen {match.first_seen.isoformat()}"
+                record = phrase(
+                    "Job Match: %(stars)s-star match first seen %(date)s",
+                    stars=match.stars,
+                    date=match.first_seen.isoformat(),
                 )
                 ref = RecordRef(JOB_MATCH_ENTRY, _id(self.records.job_matches, position))
                 return record, _field(rest[2:], MATCH_FIELDS), ref
-            return "Job Match", _field(rest[2:], MATCH_FIELDS), RecordRef(JOB_MATCH)
-        return "Job Match", _field(rest, JOB_MATCH_FIELDS), RecordRef(JOB_MATCH)
+            return phrase("Job Match"), _field(rest[2:], MATCH_FIELDS), RecordRef(JOB_MATCH)
+        return phrase("Job Match"), _field(rest, JOB_MATCH_FIELDS), RecordRef(JOB_MATCH)
 
     def _position(self, index, rest):
         return self._position_name, _field(rest, POSITION_FIELDS), RecordRef(POSITION)
@@ -483,10 +508,11 @@ class SubjectLabeller:
             return self._position_name, EMPLOYER_FIELDS_ON_POSITION[key], RecordRef(POSITION)
         employer = self.case.employer
         name = (employer.operating_name or "").strip() or employer.legal_name.strip()
-        return f"Employer: {name}", _field(rest, EMPLOYER_FIELDS), RecordRef(EMPLOYER)
+        record = phrase("Employer: %(name)s", name=name)
+        return record, _field(rest, EMPLOYER_FIELDS), RecordRef(EMPLOYER)
 
     def _offer(self, index, rest):
-        return self._offer_parts(self.case.offer, "The job offer", rest, None)
+        return self._offer_parts(self.case.offer, phrase("The job offer"), rest, None)
 
     def _offer_parts(self, offer, record, rest, ref):
         """(record, field, ref) of a path inside an offer: v1's, or a worker's in v2."""
@@ -494,26 +520,33 @@ class SubjectLabeller:
             number = rest[1] + 1
             deduction = _item(offer.deductions if offer else None, rest[1])
             if deduction is None:
-                return f"{record} · deduction {number}", _field(rest[2:], {}), ref
-            purpose = _PURPOSES.get(deduction.purpose, "other purpose")
-            record = (
-                f"{record} · deduction {number} ({purpose}, "
-                f"{_money(deduction.amount)} a {deduction.per})"
+                which = phrase("deduction %(number)s", number=number)
+                return Joined((record, which), " · "), _field(rest[2:], {}), ref
+            which = phrase(
+                "deduction %(number)s (%(purpose)s, %(amount)s a %(per)s)",
+                number=number,
+                purpose=_PURPOSES.get(deduction.purpose, phrase("other purpose")),
+                amount=_money(deduction.amount),
+                per=_PERIODS.get(deduction.per, deduction.per),
             )
-            return record, _field(rest[2:], {}), ref
+            return Joined((record, which), " · "), _field(rest[2:], {}), ref
         field = _field(rest, OFFER_FIELDS)
-        return record, field[:1].upper() + field[1:] if field else None, ref
+        return record, Capitalised(field) if field else None, ref
 
     def _worker(self, index, rest):
         worker = _item(self.case.workers, index) if index is not None else None
         if index is None:
-            return "The workers", _field(rest, WORKER_FIELDS), None
+            return phrase("The workers"), _field(rest, WORKER_FIELDS), None
         name = ((worker.name if worker else None) or "").strip()
-        record = f"Worker: {name}" if name else f"Worker {index + 1}"
+        if name:
+            record = phrase("Worker: %(name)s", name=name)
+        else:
+            record = phrase("Worker %(number)s", number=index + 1)
         ref = RecordRef(WORKER, _id(self.records.workers, index))
         if rest[:1] == ["offer"]:
             offer = worker.offer if worker else None
-            return self._offer_parts(offer, f"{record} · job offer", rest[1:], ref)
+            record = Joined((record, phrase("job offer")), " · ")
+            return self._offer_parts(offer, record, rest[1:], ref)
         if rest[:1] == ["attestation"]:
             return self._attestation(index, worker, record, rest[1:])
         return record, _field(rest, WORKER_FIELDS), ref
@@ -522,49 +555,69 @@ class SubjectLabeller:
         worker = _item(self.case.workers, index) if index is not None else None
         if worker is None:
             return None
-        return (worker.name or "").strip() or f"Worker {index + 1}"
+        return (worker.name or "").strip() or phrase("Worker %(number)s", number=index + 1)
 
     def _payment(self, index, rest):
-        number = "" if index is None else f" {index + 1}"
         payment = _item(self.case.payments, index) if index is not None else None
         if payment is None:
-            return f"Payment{number}", _field(rest, {}), None
-        purpose = _PURPOSES.get(payment.purpose, "other purpose")
-        payer = _PARTY_SHORT.get(payment.payer, "someone")
-        payee = _PARTY_SHORT.get(payment.payee, "someone")
+            if index is None:
+                return phrase("Payment"), _field(rest, {}), None
+            return phrase("Payment %(number)s", number=index + 1), _field(rest, {}), None
+        purpose = _PURPOSES.get(payment.purpose, phrase("other purpose"))
+        payer = _PARTY_SHORT.get(payment.payer, phrase("someone"))
+        payee = _PARTY_SHORT.get(payment.payee, phrase("someone"))
         # Linked rows name the people: the worker who paid, the recruiter who was paid.
         name = self._worker_name(payment.worker)
         if name and payment.payer == "worker":
             payer = name
         elif name and payment.payer == "worker_family":
-            payer = f"{name}'s family"
+            payer = phrase("%(name)s's family", name=name)
         party = _item(self.case.third_parties, payment.third_party)
         if party is not None and payment.payee in ("recruiter", "representative"):
             payee = party.name.strip()
         elif name and payment.payee == "worker":
             payee = name
-        when = f", {payment.date.isoformat()}" if payment.date else ""
-        record = f"Payment{number}: {payer} → {payee}, {_money(payment.amount)}, {purpose}{when}"
+        record = phrase(
+            "Payment %(number)s: %(payer)s → %(payee)s, %(amount)s, %(purpose)s",
+            number=index + 1,
+            payer=payer,
+            payee=payee,
+            amount=_money(payment.amount),
+            purpose=purpose,
+        )
+        if payment.date:
+            record = Joined((record, payment.date.isoformat()), ", ")
         ref = RecordRef(PAYMENT, _id(self.records.payments, index))
         return record, _field(rest, {}), ref
 
     def _third_party(self, index, rest):
         party = _item(self.case.third_parties, index) if index is not None else None
         if party is None:
-            return "Recruiters and representatives", _field(rest, {}), None
+            return phrase("Recruiters and representatives"), _field(rest, {}), None
         ref = RecordRef(THIRD_PARTY, _id(self.records.third_parties, index))
-        return f"{_ROLES.get(party.role, 'Third party')}: {party.name}", _field(rest, {}), ref
+        role = _ROLES.get(party.role, phrase("Third party"))
+        return phrase("%(role)s: %(name)s", role=role, name=party.name), _field(rest, {}), ref
 
     def _custody(self, index, rest):
         custody = _item(self.case.document_custody, index) if index is not None else None
         if custody is None:
-            return "Documents held for the worker", _field(rest, {}), None
-        document = _DOCUMENTS.get(custody.document, "document")
-        holder = _HOLDERS.get(custody.held_by, "someone else")
+            return phrase("Documents held for the worker"), _field(rest, {}), None
+        document = _DOCUMENTS.get(custody.document, phrase("document"))
+        holder = _HOLDERS.get(custody.held_by, phrase("someone else"))
         name = self._worker_name(custody.worker)
-        whose = f"{name}'s" if name else "The worker's"
+        if name:
+            record = phrase(
+                "%(name)s's %(document)s, held by %(holder)s",
+                name=name,
+                document=document,
+                holder=holder,
+            )
+        else:
+            record = phrase(
+                "The worker's %(document)s, held by %(holder)s", document=document, holder=holder
+            )
         ref = RecordRef(CUSTODY, _id(self.records.custody, index))
-        return f"{whose} {document}, held by {holder}", _field(rest, {}), ref
+        return record, _field(rest, {}), ref
 
     def _attestation(self, index, worker, record, rest):
         """(record, field, ref) of ``workers[i].attestation...``: the worker's answers."""
@@ -573,15 +626,19 @@ class SubjectLabeller:
         worker_id = _id(self.records.workers, index) if index is not None else None
         ref = RecordRef(ATTESTATION, attestation_id, worker_id)
         if attestation is None:
-            return f"{record} · attestation", _field(rest, {}), ref
-        record = f"{record} · attestation of {attestation.answered_on.isoformat()}"
+            return Joined((record, phrase("attestation")), " · "), _field(rest, {}), ref
+        answered = phrase("attestation of %(date)s", date=attestation.answered_on.isoformat())
+        record = Joined((record, answered), " · ")
         if rest[:1] == ["payments"] and len(rest) > 1 and isinstance(rest[1], int):
             reported = _item(attestation.payments, rest[1])
             if reported is not None:
-                record = (
-                    f"{record} · reported payment {rest[1] + 1} ({_money(reported.amount)} to "
-                    f"{reported.payee.strip() or 'someone'})"
+                which = phrase(
+                    "reported payment %(number)s (%(amount)s to %(payee)s)",
+                    number=rest[1] + 1,
+                    amount=_money(reported.amount),
+                    payee=reported.payee.strip() or phrase("someone"),
                 )
+                record = Joined((record, which), " · ")
             return record, _field(rest[2:], ATTESTATION_FIELDS), ref
         return record, _field(rest, ATTESTATION_FIELDS), ref
 
@@ -589,10 +646,14 @@ class SubjectLabeller:
         plan = self.case.transition_plan
         if rest[:1] == ["activities"] and len(rest) > 1 and isinstance(rest[1], int):
             activity = _item(plan.activities if plan else None, rest[1])
-            what = f" ({_PLAN_KINDS.get(activity.kind, 'other')})" if activity else ""
-            record = f"Transition plan · activity {rest[1] + 1}{what}"
-            return record, _field(rest[2:], {}), None
-        return "Transition plan", _field(rest, {}), None
+            number = rest[1] + 1
+            if activity is not None:
+                kind = _PLAN_KINDS.get(activity.kind, phrase("other"))
+                which = phrase("activity %(number)s (%(kind)s)", number=number, kind=kind)
+            else:
+                which = phrase("activity %(number)s", number=number)
+            return Joined((phrase("Transition plan"), which), " · "), _field(rest[2:], {}), None
+        return phrase("Transition plan"), _field(rest, {}), None
 
 
 def label_subject(case: Case, subject: str, records: CaseRecords | None = None) -> SubjectLabel:

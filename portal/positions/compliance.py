@@ -21,6 +21,7 @@ from portal.recruitment.timeline import Timeline, build_timeline
 from portal.rules import AREAS, SEVERITIES, Finding, Verdict, evaluate, get_rule
 from portal.rules import engine as rules_engine
 from portal.tenancy import can, current_employer
+from portal.web import in_page_language
 
 _SEVERITY_RANK = {severity: rank for rank, severity in enumerate(("error", "warning", "info"))}
 
@@ -82,9 +83,10 @@ def finding_subject(about: SubjectLabel | None, employer, position) -> Markup:
     if not about:
         return Markup("")
     href = record_url(about.ref, employer.id, position.id)
+    text = in_page_language(about.text)  # the label's words in the page's language
     if href:
-        return Markup('<a class="finding-subject" href="{}">{}</a>').format(href, about.text)
-    return Markup('<span class="finding-subject">{}</span>').format(about.text)
+        return Markup('<a class="finding-subject" href="{}">{}</a>').format(href, text)
+    return Markup('<span class="finding-subject">{}</span>').format(text)
 
 
 def record_url(ref: RecordRef | None, employer_id: int, position_id: int) -> str | None:
