@@ -66,6 +66,7 @@ from portal.positions.labels import METHODS, TARGET_GROUPS
 from portal.positions.services import applicants_of
 from portal.queue import enqueue, job
 from portal.recruitment.summary import recruitment_summary
+from portal.rules.phrase import Joined
 from portal.storage import new_key
 from portal.tenancy import (
     load_for_operator,
@@ -198,7 +199,7 @@ def _content(position: Position, employer: Employer, user: User, language: str):
         generated_at=utcnow(),
         generated_by=user.full_name,
         ruleset=report.verdict.ruleset,
-        reference_sources=[f"{s.name}: {s.as_of}" for s in report.sources],
+        reference_sources=[Joined((s.name, s.as_of), ": ") for s in report.sources],
         summary={
             "local_applied": summary.local_applied,
             "local_interviewed": summary.local_interviewed,

@@ -12,6 +12,23 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from portal.cases import Case
+from portal.rules.phrase import Joined, phrase
+
+# Month abbreviations of the axis, in the catalogue (a French page reads "janv. 2026").
+MONTHS = (
+    phrase("Jan"),
+    phrase("Feb"),
+    phrase("Mar"),
+    phrase("Apr"),
+    phrase("May"),
+    phrase("Jun"),
+    phrase("Jul"),
+    phrase("Aug"),
+    phrase("Sep"),
+    phrase("Oct"),
+    phrase("Nov"),
+    phrase("Dec"),
+)
 
 WIDTH = 760
 LABEL_WIDTH = 170
@@ -32,6 +49,7 @@ class Bar:
     is_event: bool
     title: str
     name: str = ""  # the label before it is cut to fit the picture (the phone list shows it)
+    when: str = ""  # its dates in words ("2026-11-02 to 2026-11-30", "event on 2026-11-15")
 
 
 @dataclass(frozen=True)
@@ -95,6 +113,7 @@ def build_timeline(case: Case, as_of: date) -> Timeline | None:
     for row, activity in enumerate(activities):
         y = TOP + row * ROW_HEIGHT
         if activity.kind == "event":
+            when = phrase("event on %(date)s", date=activity.date.isoformat())
             bars.append(
                 Bar(
                     _label(activity),
@@ -104,13 +123,22 @@ def build_timeline(case: Case, as_of: date) -> Timeline | None:
                     False,
                     None,
                     True,
-                    f"{activity.id}: event on {activity.date.isoformat()}",
+                    Joined((activity.id, when), ": "),
                     _full_label(activity),
+                    when,
                 )
             )
             continue
         end = activity.end or d - timedelta(days=1)
         reached = activity.start + timedelta(days=minimum - 1)
+        if activity.end:
+            when = phrase(
+                "%(start)s to %(end)s",
+                start=activity.start.isoformat(),
+                end=activity.end.isoformat(),
+            )
+        else:
+            when = phrase("%(start)s to still running", start=activity.start.isoformat())
         bars.append(
             Bar(
                 _label(activity),
@@ -120,21 +148,25 @@ def build_timeline(case: Case, as_of: date) -> Timeline | None:
                 activity.end is None,
                 x(reached + timedelta(days=1)) if reached <= end else None,
                 False,
-                f"{activity.id}: {activity.start.isoformat()} to "
-                f"{activity.end.isoformat() if activity.end else 'still running'}",
+                Joined((activity.id, when), ": "),
                 _full_label(activity),
+                when,
             )
         )
-    marks = [Mark("D", x(d), "submission", f"Submission date {d.isoformat()}")]
+    marks = [
+        Mark(
+            phrase("D"), x(d), "submission", phrase("Submission date %(date)s", date=d.isoformat())
+        )
+    ]
     job_bank = [a.start for a in activities if a.method == "job_bank" and a.kind == "posting"]
     if job_bank:
         day = job_match_last_day(job_bank)
         marks.append(
             Mark(
-                "JM 30",
+                phrase("JM 30"),
                 x(day),
                 "job_match",
-                f"Job Match: last day of the first 30 days, {day.isoformat()}",
+                phrase("Job Match: last day of the first 30 days, %(date)s", date=day.isoformat()),
             )
         )
     review_days = sorted(
@@ -147,16 +179,16 @@ def build_timeline(case: Case, as_of: date) -> Timeline | None:
     for day in review_days[:12]:  # a few marks say enough; the findings list every applicant
         marks.append(
             Mark(
-                "DA 21",
+                phrase("DA 21"),
                 x(day),
                 "direct_apply",
-                f"Direct Apply: résumé review due by {day.isoformat()}",
+                phrase("Direct Apply: résumé review due by %(date)s", date=day.isoformat()),
             )
         )
     ticks = []
     month = date(first.year, first.month, 1) + relativedelta(months=1)
     while month <= last:
-        ticks.append((x(month), month.strftime("%b %Y")))
+        ticks.append((x(month), Joined((MONTHS[month.month - 1], str(month.year)), " ")))
         month += relativedelta(months=1)
     height = TOP + len(activities) * ROW_HEIGHT + 20
     return Timeline(
@@ -165,8 +197,11 @@ def build_timeline(case: Case, as_of: date) -> Timeline | None:
         label_width=LABEL_WIDTH,
         window_x=x(window_start),
         window_width=x(d) - x(window_start),
-        window_title=f"3-month window {window_start.isoformat()} to "
-        f"{(d - timedelta(days=1)).isoformat()}",
+        window_title=phrase(
+            "3-month window %(start)s to %(end)s",
+            start=window_start.isoformat(),
+            end=(d - timedelta(days=1)).isoformat(),
+        ),
         bars=bars,
         marks=marks,
         ticks=ticks,
@@ -213,7 +248,7 @@ def for_phone(timeline: Timeline) -> PhoneTimeline:
     rows = [
         PhoneRow(
             label=bar.name or bar.label,
-            when=bar.title.split(": ", 1)[-1],
+            when=bar.when or bar.title.split(": ", 1)[-1],
             start=pct(bar.x),
             width=max(pct(bar.x + bar.width) - pct(bar.x), 0.8),
             is_event=bar.is_event,

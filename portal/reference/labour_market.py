@@ -107,6 +107,7 @@ from portal.reference.loaders import (
     load_wages,
     normalise_name,
 )
+from portal.rules.phrase import phrase
 
 __all__ = [
     "HOURS_PER_YEAR",
@@ -464,18 +465,18 @@ class LabourMarketData:
             cma_note += " Transcribed from secondary summaries named in the source column."
         return [
             ReferenceSource(
-                "NOC 2021 unit groups", nocs.name, STATCAN, NOC_VERSION, nocs.count, None
+                phrase("NOC 2021 unit groups"), nocs.name, STATCAN, NOC_VERSION, nocs.count, None
             ),
             ReferenceSource(
-                "Job Bank economic regions",
+                phrase("Job Bank economic regions"),
                 regions.name,
                 ESDC + ", Job Bank",
-                "2025 wages release",
+                phrase("2025 wages release"),
                 regions.count,
                 None,
             ),
             ReferenceSource(
-                "Job Bank wages (prevailing wage)",
+                phrase("Job Bank wages (prevailing wage)"),
                 wages.name,
                 ESDC + ", Job Bank",
                 max(row.revision_date for row in wages.rows).isoformat(),
@@ -483,7 +484,7 @@ class LabourMarketData:
                 wage_note,
             ),
             ReferenceSource(
-                "High-wage / low-wage thresholds",
+                phrase("High-wage / low-wage thresholds"),
                 thresholds.name,
                 ESDC + ", Temporary Foreign Worker Program",
                 _latest(threshold.effective_from for threshold in thresholds.rows),
@@ -491,7 +492,7 @@ class LabourMarketData:
                 " ".join(threshold_notes) or None,
             ),
             ReferenceSource(
-                "Low-wage refusal-to-process CMA list",
+                phrase("Low-wage refusal-to-process CMA list"),
                 cma_list.name,
                 ESDC + ", Temporary Foreign Worker Program",
                 max(end for _, end in self._periods).isoformat(),
