@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from portal.cases import Case
+from portal.rules.fees import PER_WORDS
 from portal.rules.phrase import Capitalised, Joined, Money, phrase
 
 # --- What the labeller returns ---------------------------------------------------------------
@@ -339,13 +340,6 @@ _HOLDERS = {
     "other": phrase("someone else"),
 }
 _ROLES = {"recruiter": phrase("Recruiter"), "representative": phrase("Representative")}
-# A deduction's period, as "a %(per)s" reads in its label: "$50.00 a week".
-_PERIODS = {
-    "hour": phrase("hour"),
-    "week": phrase("week"),
-    "month": phrase("month"),
-    "year": phrase("year"),
-}
 _PLAN_KINDS = {
     "recruit": phrase("recruit Canadians"),
     "retain": phrase("retain and train"),
@@ -523,11 +517,11 @@ class SubjectLabeller:
                 which = phrase("deduction %(number)s", number=number)
                 return Joined((record, which), " · "), _field(rest[2:], {}), ref
             which = phrase(
-                "deduction %(number)s (%(purpose)s, %(amount)s a %(per)s)",
+                "deduction %(number)s (%(purpose)s, %(amount)s %(per)s)",
                 number=number,
                 purpose=_PURPOSES.get(deduction.purpose, phrase("other purpose")),
                 amount=_money(deduction.amount),
-                per=_PERIODS.get(deduction.per, deduction.per),
+                per=PER_WORDS.get(deduction.per, deduction.per),
             )
             return Joined((record, which), " · "), _field(rest[2:], {}), ref
         field = _field(rest, OFFER_FIELDS)

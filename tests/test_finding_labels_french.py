@@ -35,8 +35,8 @@ LABEL_WORDS = {
     "job offer": "offre d'emploi",
     "worker's signature date": "date de signature du travailleur",
     "%(name)s's %(document)s, held by %(holder)s": "%(name)s : %(document)s détenu par %(holder)s",
-    "deduction %(number)s (%(purpose)s, %(amount)s a %(per)s)": (
-        "retenue %(number)s (%(purpose)s, %(amount)s par %(per)s)"
+    "deduction %(number)s (%(purpose)s, %(amount)s %(per)s)": (
+        "retenue %(number)s (%(purpose)s, %(amount)s %(per)s)"
     ),
 }
 
