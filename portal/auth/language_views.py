@@ -2,6 +2,8 @@
 account (e-mails follow it too); a visitor's is kept in a cookie, which wins over the browser's
 Accept-Language."""
 
+from dataclasses import dataclass
+
 from flask import abort, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -58,17 +60,22 @@ def switch_language():
     return response
 
 
-def language_switch() -> LanguageForm | None:
-    """The header's switch: a form offering the other languages (None while only one exists)."""
-    if len(language_choices()) < 2:
+@dataclass(frozen=True)
+class LanguageSwitch:
+    """What the header's switch draws: the other languages and the page to come back to. Not a
+    form object: every page draws it, and the POST is checked by ``LanguageForm``."""
+
+    others: list[tuple[str, str]]
+    next: str
+
+
+def language_switch() -> LanguageSwitch | None:
+    """The header's switch (None while only one language exists)."""
+    choices = language_choices()
+    if len(choices) < 2:
         return None
-    form = LanguageForm(formdata=None)
     current = str(get_locale())
     # Each language named in itself, short enough for a phone's header.
-    form.others = [
-        (code, SWITCH_LABELS.get(code, name))
-        for code, name in language_choices()
-        if code != current
-    ]
-    form.next.data = request.full_path.rstrip("?") if request.method == "GET" else request.path
-    return form
+    others = [(code, SWITCH_LABELS.get(code, name)) for code, name in choices if code != current]
+    back = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return LanguageSwitch(others, back)
