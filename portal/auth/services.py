@@ -50,26 +50,31 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def register_user(full_name: str, email: str, password: str) -> User:
+def register_user(full_name: str, email: str, password: str, locale: str | None = None) -> User:
     """Create an account whose address is already proven; raise EmailTaken if it is in use.
 
     For callers that know the address belongs to the person: accepting an invitation (the link
     came to that address), the demo seed. The public sign-up goes through ``request_signup``.
+    ``locale``: the language the account starts in (the page's, where a person signed up).
     """
     if find_user(email) is not None:
         raise EmailTaken(email)
-    user = _new_user(full_name, email, hashing().hash(password), confirmed=True)
+    user = _new_user(full_name, email, hashing().hash(password), confirmed=True, locale=locale)
     record_event(db.session, "user.signup", entity=user, actor_id=user.id)
     return user
 
 
-def _new_user(full_name: str, email: str, password_hash: str, *, confirmed: bool) -> User:
+def _new_user(
+    full_name: str, email: str, password_hash: str, *, confirmed: bool, locale: str | None = None
+) -> User:
     user = User(
         full_name=full_name.strip(),
         email=normalise_email(email),
         password_hash=password_hash,
         email_confirmed_at=utcnow() if confirmed else None,
     )
+    if locale:
+        user.locale = locale
     db.session.add(user)
     db.session.flush()
     return user
@@ -89,22 +94,31 @@ CONFIRMATION_MAX_AGE = timedelta(days=3)
 UNLOCK_MAX_AGE = timedelta(hours=1)
 
 
-def request_signup(full_name: str, email: str, password: str) -> None:
-    """The in-request half of a sign-up: the same for every address (hash, then defer)."""
+def request_signup(full_name: str, email: str, password: str, locale: str | None = None) -> None:
+    """The in-request half of a sign-up: the same for every address (hash, then defer).
+    ``locale``: the sign-up page's language, the new account's (its confirmation mail too)."""
     from portal.mail.deferred import after_response
 
     password_hash = hashing().hash(password)
-    after_response(signup_after_response, full_name.strip(), normalise_email(email), password_hash)
+    after_response(
+        signup_after_response,
+        full_name.strip(),
+        normalise_email(email),
+        password_hash,
+        locale=locale,
+    )
 
 
-def signup_after_response(full_name: str, email: str, password_hash: str) -> None:
+def signup_after_response(
+    full_name: str, email: str, password_hash: str, locale: str | None = None
+) -> None:
     """Create the pending account and mail its confirmation link, or tell the address's owner
-    that someone tried to sign up with it."""
+    that someone tried to sign up with it (in their own account's language)."""
     existing = find_user(email)
     if existing is None:
         try:
             with db.session.begin_nested():
-                user = _new_user(full_name, email, password_hash, confirmed=False)
+                user = _new_user(full_name, email, password_hash, confirmed=False, locale=locale)
         except IntegrityError:  # the same address signed up a moment ago
             existing = find_user(email)
             if existing is None:  # not a duplicate address: a real fault, not to be hidden

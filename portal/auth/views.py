@@ -1,5 +1,6 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -54,7 +55,9 @@ def signup():
         return render_template("auth/signup.html", form=form), 422
     # The same answer, and the same work in the request, whether or not the address has an
     # account: the account (or a note to its owner) is made after the response has gone.
-    services.request_signup(form.full_name.data, form.email.data, form.password.data)
+    services.request_signup(
+        form.full_name.data, form.email.data, form.password.data, locale=str(get_locale())
+    )
     return redirect(url_for("auth.check_email", about="signup"))
 
 

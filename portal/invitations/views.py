@@ -1,4 +1,5 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -96,7 +97,9 @@ def _accept(invitation, context: dict, *, signed_in: bool, pending_account=None)
         user = pending_account
         accounts.claim_pending_account(user, form.full_name.data, form.password.data)
     else:
-        user = accounts.register_user(form.full_name.data, invitation.email, form.password.data)
+        user = accounts.register_user(
+            form.full_name.data, invitation.email, form.password.data, locale=str(get_locale())
+        )
     g.audit_actor_id = user.id  # a new account is not signed in yet when the rows flush
     try:
         accept_invitation(invitation, user, _licence_from(form))

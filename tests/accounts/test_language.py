@@ -369,3 +369,31 @@ def test_findings_deadlines_and_the_sign_off_page_read_in_french(app_with_the_fr
 def _words(text: str) -> str:
     """Text as the page's words, whatever the spaces (dollars are written with no-break ones)."""
     return " ".join(text.split())
+
+
+def test_an_account_starts_in_the_language_it_was_signed_up_in(app, client):
+    """A visitor who chose French signs up: the confirmation mail is French, and so are the
+    pages once signed in (the account keeps the sign-up page's language)."""
+    from portal.models import User
+    from tests.accounts._support import confirm_signup, outbox, rows, signup
+
+    client.set_cookie("portal_language", "fr_CA")
+    signup(client, "lea@example.com")
+
+    [mail] = outbox(app, "lea@example.com")
+    assert mail.subject == "Confirmez votre compte du Portail EIMT"
+    [user] = rows(app, User, User.email == "lea@example.com")
+    assert user.locale == "fr_CA"
+    confirm_signup(app, client, "lea@example.com")
+    client.delete_cookie("portal_language")
+    assert _lang(client.get("/")) == "fr"
+
+
+def test_an_account_signed_up_in_english_stays_english(app, client):
+    from portal.models import User
+    from tests.accounts._support import rows, signup
+
+    signup(client, "sam@example.com")
+
+    [user] = rows(app, User, User.email == "sam@example.com")
+    assert user.locale == "en_CA"
