@@ -131,6 +131,25 @@ def test_bundle_for_another_user_draws_the_timeline_in_the_index(shell):
     assert "Recruitment activities" in text
 
 
+def test_bundle_in_french_writes_its_index_in_french(shell):
+    """``--language fr``: the same bundle, its index through the French catalogue (the timeline's
+    months and marks included)."""
+    out = shell.home / "cooks-fr.zip"
+
+    ok(shell.flask("bundle", "2", "--out", out.name, "--as-user", LAWYER, "--language", "fr"))
+
+    with zipfile.ZipFile(out) as archive:
+        index = PdfReader(io.BytesIO(archive.read("00-index.pdf")))
+    text = "\n".join(page.extract_text() for page in index.pages)
+    assert text.startswith("Dossier de dépôt d'EIMT")
+    assert "par Priya Raman" in text
+    assert "Chronologie" in text.splitlines()
+    assert "Activités de recrutement" in text
+    assert "Recruitment activities" not in text
+    refused = shell.flask("bundle", "2", "--out", "x.zip", "--language", "de")
+    assert refused.returncode == 2 and "--language" in refused.stderr
+
+
 def test_bundle_of_an_unknown_position_says_so_and_writes_nothing(shell):
     out = shell.home / "none.zip"
 
