@@ -172,10 +172,15 @@ def test_two_workers_share_the_login_limit_and_the_sessions(served):
     signed_in = _sign_in(served.url, STAFF, DEMO_PASSWORD, browser)
     assert signed_in.status_code == 302, signed_in.text[:500]
     signed_in_by = served.entries("POST", "/account/login")[-1][1]
-    pages = _two_at_a_time(lambda: browser.get(f"{served.url}/", timeout=60), 8)
-    assert all(page.status_code == 200 for page in pages)
-    assert all(page.url == f"{served.url}/" and "Sign out" in page.text for page in pages)
-    served_by = {pid for _status, pid in served.entries("GET", "/")}
+    # Which worker accepts a connection is the kernel's choice: a quick worker can take all of a
+    # batch (CI saw 8 of 8 once), so ask in batches until the other one has answered too.
+    for _batch in range(6):
+        pages = _two_at_a_time(lambda: browser.get(f"{served.url}/", timeout=60), 8)
+        assert all(page.status_code == 200 for page in pages)
+        assert all(page.url == f"{served.url}/" and "Sign out" in page.text for page in pages)
+        served_by = {pid for _status, pid in served.entries("GET", "/")}
+        if served_by - {signed_in_by}:
+            break
     assert served_by - {signed_in_by}, "no page came from the worker that did not sign in"
 
     # GET and HEAD of the start page through gunicorn: same status and headers, no body.
