@@ -307,16 +307,6 @@ _PURPOSES = {
     "meals": phrase("meals"),
     "government_agent": phrase("government agent"),
 }
-_PARTIES = {
-    "employer": phrase("the employer"),
-    "owner": phrase("an owner"),
-    "worker": phrase("the worker"),
-    "worker_family": phrase("the worker's family"),
-    "recruiter": phrase("a recruiter"),
-    "representative": phrase("a representative"),
-    "government": phrase("the government"),
-    "other": phrase("someone else"),
-}
 _DOCUMENTS = {
     "passport": phrase("passport"),
     "work_permit": phrase("work permit"),
