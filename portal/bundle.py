@@ -57,8 +57,8 @@ from markupsafe import Markup
 
 from portal.rules.phrase import Fragment, Joined, Language, in_language, phrase
 
-# The reasons as the applicant form words them (one copy, kept in step with the form by a test).
-from portal.rules.wording import REASON_LABELS
+# The reasons and languages as the forms word them (one copy, kept in step with the form by a test).
+from portal.rules.wording import LANGUAGE_LABELS, REASON_LABELS
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -82,7 +82,6 @@ STREAM_LABELS = {
     "agricultural": phrase("Agricultural"),
     "pr_only": phrase("Permanent residence only"),
 }
-LANGUAGE_LABELS = {"en": phrase("English"), "fr": phrase("French")}
 SEVERITY_LABELS = {"error": phrase("Error"), "warning": phrase("Warning"), "info": phrase("Info")}
 REVIEW_LABELS = {
     "pending": phrase("waiting"),
